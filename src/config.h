@@ -1,0 +1,88 @@
+/* config: the run as the user described it, read from an INI file, command-line flags and
+ * -D overrides, checked once, then read-only for the whole run (it crosses fork as is). */
+#ifndef STAMPEDE_CONFIG_H
+#define STAMPEDE_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "url.h"
+
+enum keepalive { KEEPALIVE_NO = 0, KEEPALIVE_USE = 1, KEEPALIVE_STORE = 2, KEEPALIVE_YES = 3 };
+enum iterator_kind { ITERATOR_DEFAULT = 0, ITERATOR_RANDOM_START = 1 };
+
+struct request_spec {
+    char *name;             /* from [request NAME] */
+    const char *file;       /* where the section starts, for messages */
+    int line;
+    char *method;           /* default GET */
+    char *url_text;         /* as written */
+    struct url url;
+    char **headers;         /* "Name: value", [defaults] first then the request's own; a
+                               request header replaces a default one of the same name */
+    size_t nheaders;
+    char *body;             /* body, or the contents of body_file */
+    size_t body_len;
+    int has_body;           /* body or body_file was given (even empty) */
+    int keepalive;          /* enum keepalive, default yes */
+    int64_t predelay_ns, prejitter_ns, postdelay_ns, postjitter_ns; /* default 0 */
+    int64_t connect_timeout_ns; /* default 10s */
+    int64_t timeout_ns;         /* whole request, start to last body byte; default 60s */
+};
+
+struct dns_entry {
+    char *name;
+    char *address; /* numeric IPv4 or IPv6 */
+};
+
+struct config {
+    char *path;            /* the INI file, or NULL for a URL-only run */
+
+    /* [run] */
+    unsigned workers;      /* default 1 */
+    uint64_t clients;      /* total over all workers; default ramp_start */
+    uint64_t ramp_start;   /* default workers (clamped to clients when clients is set lower) */
+    int64_t ramp_duration_ns; /* default 0 */
+    uint64_t rounds;       /* default 1; 0 = until duration */
+    int64_t duration_ns;   /* 0 = no cap */
+    int iterator;          /* enum iterator_kind */
+    uint64_t seed;
+    int seed_set;          /* 0: main picks one from the clock and reports it */
+    char *scoreboard;      /* path; default /dev/shm/stampede-PID.sb */
+    int keep_scoreboard;   /* [run] keep_scoreboard = yes|no, --keep-scoreboard */
+    int64_t grace_ns;      /* how long in-flight requests may finish at a stop; default 2s */
+
+    struct request_spec *requests; /* in file order */
+    size_t nrequests;
+    struct dns_entry *dns;
+    size_t ndns;
+
+    /* command line only */
+    char *json_path;
+    char *trace_path;
+    int quiet;
+};
+
+/* Command-line values that override the file; unset fields are NULL / 0. */
+struct config_overrides {
+    const char *workers, *clients, *duration, *rounds, *seed, *scoreboard;
+    const char **defines;  /* "section.key=value" strings from -D, in order */
+    size_t ndefines;
+};
+
+/* Loads `path` (an INI file) and applies the overrides. On error prints one line
+ *   stampede: FILE:LINE: WHAT (HOW TO FIX)
+ * to stderr and returns -1; the caller exits with status 2. */
+int config_load(struct config *c, const char *path, const struct config_overrides *o);
+
+/* Builds a one-request run from a URL and flags, like wrk: keep-alive, GET, rounds 0 when a
+ * duration is given. Same error contract as config_load. */
+int config_from_url(struct config *c, const char *url, const struct config_overrides *o);
+
+void config_free(struct config *c);
+
+/* Returns the known word closest to `word` (edit distance <= 2 or a shared prefix), or NULL:
+ * the "did you mean" of error messages. */
+const char *config_suggest(const char *word, const char *const *known);
+
+#endif

@@ -1,0 +1,32 @@
+/* errkind: the kinds of failure a request can end in. Each is a 599 result whose reason says
+ * more (the errno text, the parse error); the kinds are what the summary and scoreboard count. */
+#ifndef STAMPEDE_ERRKIND_H
+#define STAMPEDE_ERRKIND_H
+
+enum errkind {
+    ERR_NONE = 0,
+    ERR_CONNECT_REFUSED,  /* ECONNREFUSED on connect */
+    ERR_CONNECT_TIMEOUT,  /* connect_timeout passed */
+    ERR_CONNECT,          /* any other connect failure (EADDRNOTAVAIL, ENETUNREACH, ...) */
+    ERR_SOCKET,           /* socket() failed: EMFILE, ENFILE, ENOBUFS */
+    ERR_TIMEOUT,          /* the request's timeout passed after connecting */
+    ERR_RESET,            /* ECONNRESET while sending or receiving */
+    ERR_CLOSED,           /* the server closed before the response was complete */
+    ERR_WRITE,            /* other send errors (EPIPE) */
+    ERR_READ,             /* other receive errors */
+    ERR_PARSE,            /* not a valid HTTP/1.x response */
+    ERR_HEADERS_TOO_LARGE,/* header bytes or count over the limit */
+    ERR_DNS,              /* the host name could not be resolved */
+    ERR_TLS,              /* TLS handshake or record failure */
+    ERR_ABORTED,          /* cut off by the end of the run after the grace period */
+    ERR_KIND_COUNT
+};
+
+/* Stable snake_case names, used as JSON keys and in the summary. */
+static const char *const errkind_names[ERR_KIND_COUNT] = {
+    "none", "connect_refused", "connect_timeout", "connect_error", "socket_error",
+    "timeout", "reset", "closed", "write_error", "read_error", "parse_error",
+    "headers_too_large", "dns_error", "tls_error", "aborted",
+};
+
+#endif

@@ -1,0 +1,21 @@
+/* ramp: which worker runs which client, and when each client starts (HTTP::LoadGen's rule). */
+#ifndef STAMPEDE_RAMP_H
+#define STAMPEDE_RAMP_H
+
+#include <stdint.h>
+
+struct ramp {
+    uint64_t clients;      /* total over all workers */
+    uint64_t start;        /* clients started at T0 */
+    int64_t duration_ns;   /* the last client starts at T0 + duration_ns */
+};
+
+/* How many of the `clients` worker p of n runs: clients/n + (p < clients % n). */
+uint64_t ramp_worker_clients(uint64_t clients, unsigned n, unsigned p);
+/* The global number of worker p's i-th client: p + i * n. */
+uint64_t ramp_client_number(unsigned n, unsigned p, uint64_t i);
+/* Start offset from T0 of global client k: 0 for k < start, else
+ * (k - start + 1) * duration / (clients - start), exact in integers. */
+int64_t ramp_start_offset(const struct ramp *r, uint64_t k);
+
+#endif

@@ -1,0 +1,119 @@
+/* scoreboard: the run's shared memory, a file mapped MAP_SHARED by the parent before fork.
+ *
+ * Layout (all offsets in the header, so readers never assume sizes):
+ *   struct sb_header                      at 0, padded to SB_HEADER_SIZE
+ *   struct sb_slot     [nworkers]         at slots_offset, each slot_size bytes
+ *   struct sb_reqstat  [nworkers][nrequests] at reqstats_offset, each reqstat_size bytes
+ *
+ * Every slot and reqstat has exactly one writer, its worker (the parent fills in exit status
+ * after reaping it). Counters are C11 atomics updated with relaxed load + store, which costs
+ * what a plain store costs and never shows a reader a torn value. Readers sum slots for totals
+ * and take differences between two reads for rates. A reader must check magic and version. */
+#ifndef STAMPEDE_SCOREBOARD_H
+#define STAMPEDE_SCOREBOARD_H
+
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "errkind.h"
+#include "hist.h"
+
+#define SB_MAGIC "STAMPSB\0"
+#define SB_VERSION 1u
+#define SB_HEADER_SIZE 4096u
+#define SB_NAME_MAX 64
+#define SB_STATUS_MAX 1000 /* per-code counters for 0..999 */
+
+enum sb_run_state { SB_RUN_INIT = 0, SB_RUN_RAMPING, SB_RUN_RUNNING, SB_RUN_STOPPING, SB_RUN_DONE };
+enum sb_worker_state {
+    SB_WORKER_STARTING = 0, SB_WORKER_READY, SB_WORKER_RUNNING, SB_WORKER_STOPPING,
+    SB_WORKER_EXITED, SB_WORKER_KILLED
+};
+
+struct sb_header {
+    char magic[8];
+    uint32_t version;
+    uint32_t header_size, slot_size, reqstat_size;
+    uint64_t slots_offset, reqstats_offset, file_size;
+    uint32_t nworkers, nrequests;
+    int32_t parent_pid;
+    _Atomic uint32_t run_state;   /* enum sb_run_state */
+    _Atomic int64_t t0_ns;        /* CLOCK_MONOTONIC at release; 0 before */
+    _Atomic int64_t end_ns;       /* CLOCK_MONOTONIC when the run ended; 0 before */
+    uint64_t planned_clients, ramp_start, rounds;
+    int64_t ramp_duration_ns, duration_ns;
+    char config_name[256];
+};
+
+struct sb_counters {
+    _Atomic uint64_t clients_started, clients_active, clients_done;
+    _Atomic uint64_t requests_started, requests_ok, requests_failed;
+    _Atomic uint64_t bytes_sent, bytes_received;
+    _Atomic uint64_t header_count, header_bytes, body_bytes;
+    _Atomic uint64_t conn_opened, conn_reused;
+    _Atomic uint64_t dns_hits, dns_misses;
+    _Atomic uint64_t status_class[6]; /* [0] other, [1] 1xx .. [5] 5xx; 599 counts as errors */
+    _Atomic uint64_t errors[ERR_KIND_COUNT];
+    _Atomic uint64_t status[SB_STATUS_MAX];
+};
+
+struct sb_slot {
+    _Atomic int32_t pid;
+    _Atomic uint32_t state;       /* enum sb_worker_state */
+    _Atomic int32_t exit_code;    /* written by the parent after reaping; -1 before */
+    _Atomic int32_t term_signal;  /* 0 or the signal that killed it */
+    _Atomic int32_t core_dumped;
+    uint32_t pad;
+    _Atomic uint64_t clients;     /* planned for this worker */
+    struct sb_counters c;
+    struct hist latency;          /* request start to last body byte */
+    struct hist connect;          /* connect time of new connections */
+};
+
+struct sb_reqstat {
+    char name[SB_NAME_MAX];
+    _Atomic uint64_t count, ok, failed;
+    struct hist latency;
+};
+
+struct scoreboard {
+    struct sb_header *hdr;
+    size_t size;
+    char *path;
+};
+
+/* Creates the file (mode 0600, O_EXCL, never through a symlink), sizes and maps it and fills in
+ * the header. Returns 0, or -1 after printing a one-line error. */
+int sb_create(struct scoreboard *sb, const char *path, unsigned nworkers, unsigned nrequests);
+/* Unmaps, and removes the file unless keep. */
+void sb_close(struct scoreboard *sb, int keep);
+
+static inline struct sb_slot *sb_slot(const struct sb_header *h, unsigned w)
+{
+    return (struct sb_slot *)((char *)h + h->slots_offset + (size_t)w * h->slot_size);
+}
+
+static inline struct sb_reqstat *sb_reqstat(const struct sb_header *h, unsigned w, unsigned r)
+{
+    return (struct sb_reqstat *)((char *)h + h->reqstats_offset +
+                                 ((size_t)w * h->nrequests + r) * h->reqstat_size);
+}
+
+/* The single-writer increment: a relaxed load and store, no locked instruction. */
+static inline void sb_add(_Atomic uint64_t *c, uint64_t n)
+{
+    atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + n,
+                          memory_order_relaxed);
+}
+
+static inline uint64_t sb_get(const _Atomic uint64_t *c)
+{
+    return atomic_load_explicit((_Atomic uint64_t *)c, memory_order_relaxed);
+}
+
+/* dst += src, field by field (dst is usually a local copy). */
+void sb_counters_add(struct sb_counters *dst, const struct sb_counters *src);
+
+#endif

@@ -1,0 +1,19 @@
+/* units: durations ("250ms", "1.5s", "2m") and counts ("10k", "2M") as users write them. */
+#ifndef STAMPEDE_UNITS_H
+#define STAMPEDE_UNITS_H
+
+#include <stdint.h>
+
+/* Parses a duration into nanoseconds. Units: ns, us, ms, s, m, h; a bare number is seconds.
+ * Fractions are allowed ("1.5s"). Negative values and trailing garbage are errors.
+ * Returns 0 on success, -1 on error. */
+int units_parse_duration(const char *s, int64_t *ns);
+
+/* Parses a non-negative count with an optional suffix k (10^3), M (10^6) or G (10^9).
+ * Returns 0 on success, -1 on error (garbage, negative, fraction, overflow). */
+int units_parse_count(const char *s, uint64_t *out);
+
+/* Formats ns as a short human duration ("1.50s", "250ms", "35us") into buf. */
+const char *units_format_duration(int64_t ns, char *buf, unsigned len);
+
+#endif

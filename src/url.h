@@ -1,0 +1,21 @@
+/* url: splits http://host:port/path?query into the parts a request needs. */
+#ifndef STAMPEDE_URL_H
+#define STAMPEDE_URL_H
+
+#include <stdint.h>
+
+struct url {
+    char *scheme; /* "http" or "https", lower case */
+    char *host;   /* without brackets for IPv6 literals ("::1") */
+    uint16_t port;
+    char *target; /* path and query as sent on the request line; "/" when empty */
+    int tls;      /* scheme is https */
+};
+
+/* Parses an absolute URL. On error returns -1 and points *why at a static explanation.
+ * Accepts http and https (the caller decides whether https is supported yet), IPv6 literals in
+ * brackets, a default port per scheme, and drops a #fragment. Userinfo is refused. */
+int url_parse(const char *s, struct url *u, const char **why);
+void url_free(struct url *u);
+
+#endif
