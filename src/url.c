@@ -1,1 +1,204 @@
-/* url */
+/* url: absolute http(s) URLs split into scheme, host, port and request target.
+ * Strict on purpose: whatever is accepted here goes verbatim onto the request line. */
+#include "url.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define HOST_MAX 253
+
+static int is_alpha(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static int is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static char lower(char c)
+{
+    return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+/* A copy of s[0..n), lower-cased when fold is set. */
+static char *dup_n(const char *s, size_t n, int fold)
+{
+    char *d = malloc(n + 1);
+    if (!d)
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        d[i] = fold ? lower(s[i]) : s[i];
+    d[n] = '\0';
+    return d;
+}
+
+/* Characters of a registered name: letters, digits, '-', '.', '_'. */
+static int is_host_char(char c)
+{
+    return is_alpha(c) || is_digit(c) || c == '-' || c == '.' || c == '_';
+}
+
+int url_parse(const char *s, struct url *u, const char **why)
+{
+    static char scheme_why[96];
+    const char *dummy;
+    if (!why)
+        why = &dummy;
+    memset(u, 0, sizeof *u);
+    if (!s || !*s) {
+        *why = "empty URL (write it as http://HOST[:PORT]/PATH)";
+        return -1;
+    }
+    for (const char *p = s; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c <= 0x20 || c == 0x7f) {
+            *why = "URL contains a space or control character (percent-encode it, e.g. %20)";
+            return -1;
+        }
+        if (c >= 0x80) {
+            *why = "URL contains a non-ASCII character (percent-encode it)";
+            return -1;
+        }
+    }
+
+    /* scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) "://" */
+    const char *p = s;
+    if (is_alpha(*p))
+        while (is_alpha(*p) || is_digit(*p) || *p == '+' || *p == '-' || *p == '.')
+            p++;
+    if (p == s || strncmp(p, "://", 3) != 0) {
+        *why = "not an absolute URL (write it as http://HOST[:PORT]/PATH)";
+        return -1;
+    }
+    size_t slen = (size_t)(p - s);
+    int tls;
+    if (slen == 4 && strncasecmp(s, "http", 4) == 0)
+        tls = 0;
+    else if (slen == 5 && strncasecmp(s, "https", 5) == 0)
+        tls = 1;
+    else {
+        snprintf(scheme_why, sizeof scheme_why, "unsupported scheme '%.*s' (use http://)",
+                 slen > 20 ? 20 : (int)slen, s);
+        *why = scheme_why;
+        return -1;
+    }
+    const char *auth = p + 3;
+    size_t alen = strcspn(auth, "/?#");
+    const char *rest = auth + alen;
+    if (memchr(auth, '@', alen)) {
+        *why = "credentials in URLs are not supported; use a header";
+        return -1;
+    }
+
+    /* host: "[v6]" or a name / IPv4 address, then an optional ":port" */
+    const char *host, *hend, *after;
+    if (alen > 0 && auth[0] == '[') {
+        const char *close = memchr(auth, ']', alen);
+        if (!close) {
+            *why = "IPv6 address without its closing ']' (write it as http://[::1]:8080/)";
+            return -1;
+        }
+        host = auth + 1;
+        hend = close;
+        after = close + 1;
+        char tmp[64];
+        struct in6_addr a6;
+        size_t hl = (size_t)(hend - host);
+        if (hl == 0 || hl >= sizeof tmp) {
+            *why = "bad IPv6 address in brackets (write it as http://[::1]:8080/)";
+            return -1;
+        }
+        memcpy(tmp, host, hl);
+        tmp[hl] = '\0';
+        if (inet_pton(AF_INET6, tmp, &a6) != 1) {
+            *why = "bad IPv6 address in brackets (write it as http://[::1]:8080/)";
+            return -1;
+        }
+        if (after < rest && *after != ':') {
+            *why = "unexpected text after ']' (write the port as [::1]:8080)";
+            return -1;
+        }
+    } else {
+        host = auth;
+        hend = memchr(auth, ':', alen);
+        if (hend && memchr(hend + 1, ':', (size_t)(rest - hend - 1))) {
+            *why = "too many ':' (IPv6 addresses go in brackets: http://[::1]:8080/)";
+            return -1;
+        }
+        if (!hend)
+            hend = rest;
+        after = hend;
+        if (hend == host) {
+            *why = "URL has no host (write it as http://HOST[:PORT]/PATH)";
+            return -1;
+        }
+        for (const char *h = host; h < hend; h++)
+            if (!is_host_char(*h)) {
+                *why = "bad character in host name (use letters, digits, '-', '.', or "
+                       "[IPv6])";
+                return -1;
+            }
+    }
+    if ((size_t)(hend - host) > HOST_MAX) {
+        *why = "host name longer than 253 characters";
+        return -1;
+    }
+
+    unsigned long port = tls ? 443 : 80;
+    if (after < rest) { /* *after == ':' */
+        const char *d = after + 1;
+        /* an empty port means the default one (RFC 3986) */
+        if (d < rest) {
+            port = 0;
+            for (; d < rest; d++) {
+                if (!is_digit(*d) || port > 65535) {
+                    *why = "bad port (use a number from 1 to 65535)";
+                    return -1;
+                }
+                port = port * 10 + (unsigned long)(*d - '0');
+            }
+            if (port < 1 || port > 65535) {
+                *why = "bad port (use a number from 1 to 65535)";
+                return -1;
+            }
+        }
+    }
+
+    /* target = path [ "?" query ]; the fragment never goes to the server */
+    size_t tlen = strcspn(rest, "#");
+    u->scheme = dup_n(tls ? "https" : "http", tls ? 5 : 4, 0);
+    u->host = dup_n(host, (size_t)(hend - host), 1);
+    if (tlen == 0 || rest[0] == '?') {
+        u->target = malloc(tlen + 2);
+        if (u->target) {
+            u->target[0] = '/';
+            memcpy(u->target + 1, rest, tlen);
+            u->target[tlen + 1] = '\0';
+        }
+    } else {
+        u->target = dup_n(rest, tlen, 0);
+    }
+    if (!u->scheme || !u->host || !u->target) {
+        url_free(u);
+        *why = "out of memory";
+        return -1;
+    }
+    u->port = (uint16_t)port;
+    u->tls = tls;
+    return 0;
+}
+
+void url_free(struct url *u)
+{
+    if (!u)
+        return;
+    free(u->scheme);
+    free(u->host);
+    free(u->target);
+    memset(u, 0, sizeof *u);
+}

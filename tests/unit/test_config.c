@@ -1,1 +1,1258 @@
-int main(void){return 0;}
+/* Unit tests for config: INI files written to temporary files, loaded, and checked value by
+ * value; every error checked for its one line on stderr with FILE:LINE and its text. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+
+#define S INT64_C(1000000000)
+#define MS INT64_C(1000000)
+
+#define DEFINES(...)                                                                         \
+    .defines = (const char *[]){__VA_ARGS__},                                                 \
+    .ndefines = sizeof((const char *[]){__VA_ARGS__}) / sizeof(const char *)
+
+static char g_dir[256];    /* a private directory for the INI and body files */
+static char g_path[512];   /* the INI file of the last load */
+static char g_err[8192];   /* what the last load wrote to stderr */
+
+static int group_setup(void **state)
+{
+    (void)state;
+    const char *tmp = getenv("TMPDIR");
+    snprintf(g_dir, sizeof g_dir, "%s/stampede-test-config-XXXXXX", tmp ? tmp : "/tmp");
+    return mkdtemp(g_dir) ? 0 : -1;
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    return rmdir(g_dir);
+}
+
+/* Writes a file named `name` in g_dir, returns its path in a static buffer. */
+static const char *write_named(const char *name, const void *data, size_t len)
+{
+    static char path[512];
+    snprintf(path, sizeof path, "%s/%s", g_dir, name);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(data, 1, len, f), len);
+    assert_int_equal(fclose(f), 0);
+    return path;
+}
+
+static void remove_named(const char *name)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", g_dir, name);
+    remove(path); /* a file or an empty directory */
+}
+
+/* Runs fn with stderr captured into g_err. */
+static int capture(int (*fn)(void *), void *arg)
+{
+    char cap[512];
+    snprintf(cap, sizeof cap, "%s/stderr-XXXXXX", g_dir);
+    int fd = mkstemp(cap);
+    assert_true(fd >= 0);
+    fflush(stderr);
+    int saved = dup(2);
+    assert_true(saved >= 0);
+    assert_true(dup2(fd, 2) >= 0);
+    int rc = fn(arg);
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    ssize_t n = pread(fd, g_err, sizeof g_err - 1, 0);
+    g_err[n > 0 ? n : 0] = '\0';
+    close(fd);
+    unlink(cap);
+    return rc;
+}
+
+struct call {
+    struct config *c;
+    const char *path, *url;
+    int is_url;
+    const struct config_overrides *o;
+};
+
+static int call_load(void *arg)
+{
+    struct call *k = arg;
+    return k->is_url ? config_from_url(k->c, k->url, k->o) : config_load(k->c, k->path, k->o);
+}
+
+/* Loads `len` bytes of INI text from a fresh temporary file. */
+static int load_n(const char *text, size_t len, const struct config_overrides *o,
+                  struct config *c)
+{
+    snprintf(g_path, sizeof g_path, "%s/cfg-XXXXXX", g_dir);
+    int fd = mkstemp(g_path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, text, len), (ssize_t)len);
+    close(fd);
+    struct call k = {.c = c, .path = g_path, .o = o};
+    int rc = capture(call_load, &k);
+    unlink(g_path);
+    return rc;
+}
+
+static int load(const char *text, const struct config_overrides *o, struct config *c)
+{
+    return load_n(text, strlen(text), o, c);
+}
+
+static void load_ok(const char *text, const struct config_overrides *o, struct config *c)
+{
+    if (load(text, o, c) != 0)
+        fail_msg("load failed: %s", g_err);
+    assert_string_equal(g_err, "");
+}
+
+static void assert_one_line(void)
+{
+    size_t n = strlen(g_err);
+    if (n == 0 || g_err[n - 1] != '\n' || strchr(g_err, '\n') != g_err + n - 1)
+        fail_msg("stderr is not exactly one line: '%s'", g_err);
+    if (strncmp(g_err, "stampede: ", 10) != 0)
+        fail_msg("stderr does not start with 'stampede: ': '%s'", g_err);
+}
+
+static void assert_err_has(const char *prefix, const char *what)
+{
+    assert_one_line();
+    if (strncmp(g_err, prefix, strlen(prefix)) != 0)
+        fail_msg("error '%s' does not start with '%s'", g_err, prefix);
+    if (!strstr(g_err, what))
+        fail_msg("error '%s' lacks '%s'", g_err, what);
+}
+
+static void assert_zeroed(const struct config *c)
+{
+    struct config zero;
+    memset(&zero, 0, sizeof zero);
+    assert_memory_equal(c, &zero, sizeof zero);
+}
+
+/* The load must fail with "stampede: PATH:LINE: ...what..." (no ":LINE" when line is 0). */
+static void expect_error(const char *text, const struct config_overrides *o, int line,
+                         const char *what)
+{
+    struct config c;
+    if (load(text, o, &c) != -1)
+        fail_msg("load should fail with '%s'\n%s", what, text);
+    char prefix[600];
+    if (line > 0)
+        snprintf(prefix, sizeof prefix, "stampede: %s:%d: ", g_path, line);
+    else
+        snprintf(prefix, sizeof prefix, "stampede: %s: ", g_path);
+    assert_err_has(prefix, what);
+    assert_zeroed(&c);
+    config_free(&c);
+}
+
+/* The load must fail with "stampede: WHERE: ...what..." (a -D string or a flag). */
+static void expect_error_where(const char *text, const struct config_overrides *o,
+                               const char *where, const char *what)
+{
+    struct config c;
+    if (load(text, o, &c) != -1)
+        fail_msg("load should fail with '%s'", what);
+    char prefix[600];
+    snprintf(prefix, sizeof prefix, "stampede: %s: ", where);
+    assert_err_has(prefix, what);
+    assert_zeroed(&c);
+}
+
+static const struct request_spec *find_req(const struct config *c, const char *name)
+{
+    for (size_t i = 0; i < c->nrequests; i++)
+        if (strcmp(c->requests[i].name, name) == 0)
+            return &c->requests[i];
+    fail_msg("no request '%s'", name);
+    return NULL;
+}
+
+#define MINI "[request a]\nurl = http://127.0.0.1:8080/\n"
+
+/* ---- values --------------------------------------------------------------------------- */
+
+static void test_minimal_defaults(void **state)
+{
+    (void)state;
+    struct config c;
+    load_ok(MINI, NULL, &c);
+    assert_string_equal(c.path, g_path);
+    assert_int_equal(c.workers, 1);
+    assert_int_equal(c.clients, 1);
+    assert_int_equal(c.ramp_start, 1);
+    assert_int_equal(c.ramp_duration_ns, 0);
+    assert_int_equal(c.rounds, 1);
+    assert_int_equal(c.duration_ns, 0);
+    assert_int_equal(c.iterator, ITERATOR_DEFAULT);
+    assert_int_equal(c.seed_set, 0);
+    assert_null(c.scoreboard);
+    assert_int_equal(c.keep_scoreboard, 0);
+    assert_int_equal(c.grace_ns, 2 * S);
+    assert_int_equal(c.nrequests, 1);
+    assert_int_equal(c.ndns, 0);
+    assert_null(c.json_path);
+    assert_null(c.trace_path);
+    const struct request_spec *r = &c.requests[0];
+    assert_string_equal(r->name, "a");
+    assert_ptr_equal(r->file, c.path);
+    assert_int_equal(r->line, 1);
+    assert_string_equal(r->method, "GET");
+    assert_string_equal(r->url_text, "http://127.0.0.1:8080/");
+    assert_string_equal(r->url.scheme, "http");
+    assert_string_equal(r->url.host, "127.0.0.1");
+    assert_int_equal(r->url.port, 8080);
+    assert_string_equal(r->url.target, "/");
+    assert_int_equal(r->url.tls, 0);
+    assert_int_equal(r->nheaders, 0);
+    assert_int_equal(r->has_body, 0);
+    assert_null(r->body);
+    assert_int_equal(r->keepalive, KEEPALIVE_YES);
+    assert_int_equal(r->predelay_ns, 0);
+    assert_int_equal(r->prejitter_ns, 0);
+    assert_int_equal(r->postdelay_ns, 0);
+    assert_int_equal(r->postjitter_ns, 0);
+    assert_int_equal(r->connect_timeout_ns, 10 * S);
+    assert_int_equal(r->timeout_ns, 60 * S);
+    config_free(&c);
+    assert_zeroed(&c);
+    config_free(&c); /* twice is harmless */
+}
+
+static void test_run_keys(void **state)
+{
+    (void)state;
+    struct config c;
+    load_ok("[run]\n"
+            "workers = 8\n"
+            "clients = 2k\n"
+            "ramp_start = 16\n"
+            "ramp_duration = 1.5s\n"
+            "rounds = 0\n"
+            "duration = 2m\n"
+            "iterator = random_start\n"
+            "seed = 42\n"
+            "scoreboard = /tmp/x.sb\n"
+            "keep_scoreboard = yes\n"
+            "grace = 250ms\n" MINI,
+            NULL, &c);
+    assert_int_equal(c.workers, 8);
+    assert_int_equal(c.clients, 2000);
+    assert_int_equal(c.ramp_start, 16);
+    assert_int_equal(c.ramp_duration_ns, 1500 * MS);
+    assert_int_equal(c.rounds, 0);
+    assert_int_equal(c.duration_ns, 120 * S);
+    assert_int_equal(c.iterator, ITERATOR_RANDOM_START);
+    assert_int_equal(c.seed, 42);
+    assert_int_equal(c.seed_set, 1);
+    assert_string_equal(c.scoreboard, "/tmp/x.sb");
+    assert_int_equal(c.keep_scoreboard, 1);
+    assert_int_equal(c.grace_ns, 250 * MS);
+    assert_int_equal(c.requests[0].line, 13);
+    config_free(&c);
+}
+
+static void test_clients_and_ramp_start_defaults(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *run;
+        unsigned workers;
+        uint64_t clients, start;
+    } cases[] = {
+        {"workers = 4\n", 4, 4, 4},
+        {"workers = 4\nclients = 2\n", 4, 2, 2},
+        {"workers = 4\nclients = 100\n", 4, 100, 4},
+        {"ramp_start = 10\n", 1, 10, 10},
+        {"workers = 4\nramp_start = 3\n", 4, 3, 3},
+        {"workers = 4\nclients = 100\nramp_start = 0\nramp_duration = 1s\n", 4, 100, 0},
+        {"clients = 5\nramp_start = 5\n", 1, 5, 5},
+        {"workers = 1024\n", 1024, 1024, 1024},
+        {"clients = 10M\n", 1, 10000000, 1},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char text[512];
+        snprintf(text, sizeof text, "[run]\n%s" MINI, cases[i].run);
+        struct config c;
+        load_ok(text, NULL, &c);
+        assert_int_equal(c.workers, cases[i].workers);
+        assert_int_equal(c.clients, cases[i].clients);
+        assert_int_equal(c.ramp_start, cases[i].start);
+        config_free(&c);
+    }
+}
+
+static void test_booleans_and_iterators(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *v;
+        int want;
+    } b[] = {{"yes", 1}, {"no", 0},  {"true", 1}, {"false", 0}, {"on", 1},
+             {"off", 0}, {"1", 1},   {"0", 0},    {"YES", 1},   {"Off", 0}};
+    for (size_t i = 0; i < sizeof b / sizeof b[0]; i++) {
+        char text[256];
+        snprintf(text, sizeof text, "[run]\nkeep_scoreboard = %s\n" MINI, b[i].v);
+        struct config c;
+        load_ok(text, NULL, &c);
+        assert_int_equal(c.keep_scoreboard, b[i].want);
+        config_free(&c);
+    }
+    struct config c;
+    load_ok("[run]\niterator = default\n" MINI, NULL, &c);
+    assert_int_equal(c.iterator, ITERATOR_DEFAULT);
+    config_free(&c);
+}
+
+static void test_keepalive_values(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *v;
+        int want;
+    } k[] = {{"yes", KEEPALIVE_YES}, {"use", KEEPALIVE_USE},  {"store", KEEPALIVE_STORE},
+             {"no", KEEPALIVE_NO},   {"true", KEEPALIVE_YES}, {"false", KEEPALIVE_NO},
+             {"on", KEEPALIVE_YES},  {"off", KEEPALIVE_NO},   {"1", KEEPALIVE_YES},
+             {"0", KEEPALIVE_NO},    {"Store", KEEPALIVE_STORE}};
+    for (size_t i = 0; i < sizeof k / sizeof k[0]; i++) {
+        char text[256];
+        snprintf(text, sizeof text, MINI "keepalive = %s\n", k[i].v);
+        struct config c;
+        load_ok(text, NULL, &c);
+        assert_int_equal(c.requests[0].keepalive, k[i].want);
+        config_free(&c);
+    }
+}
+
+static void test_request_keys(void **state)
+{
+    (void)state;
+    struct config c;
+    load_ok("[request post]\n"
+            "url = http://Example.com:81/p?q=1#frag\n"
+            "method = post\n"
+            "header = X-One: 1\n"
+            "body = {\"a\": 1}\n"
+            "keepalive = use\n"
+            "predelay = 1ms\n"
+            "prejitter = 2us\n"
+            "postdelay = 3\n"
+            "postjitter = 0.5s\n"
+            "connect_timeout = 3s\n"
+            "timeout = 1m30s\n",
+            NULL, &c);
+    const struct request_spec *r = &c.requests[0];
+    assert_string_equal(r->method, "post"); /* kept as written */
+    assert_string_equal(r->url_text, "http://Example.com:81/p?q=1#frag");
+    assert_string_equal(r->url.host, "example.com");
+    assert_int_equal(r->url.port, 81);
+    assert_string_equal(r->url.target, "/p?q=1");
+    assert_int_equal(r->nheaders, 1);
+    assert_string_equal(r->headers[0], "X-One: 1");
+    assert_int_equal(r->has_body, 1);
+    assert_int_equal(r->body_len, 8);
+    assert_memory_equal(r->body, "{\"a\": 1}", 8);
+    assert_int_equal(r->keepalive, KEEPALIVE_USE);
+    assert_int_equal(r->predelay_ns, 1 * MS);
+    assert_int_equal(r->prejitter_ns, 2000);
+    assert_int_equal(r->postdelay_ns, 3 * S);
+    assert_int_equal(r->postjitter_ns, 500 * MS);
+    assert_int_equal(r->connect_timeout_ns, 3 * S);
+    assert_int_equal(r->timeout_ns, 90 * S);
+    config_free(&c);
+}
+
+static void test_requests_in_file_order(void **state)
+{
+    (void)state;
+    struct config c;
+    load_ok("[request zeta]\nurl = http://h/z\n\n"
+            "[request alpha]\nurl = http://h/a\n\n"
+            "[request mid.dle]\nurl = http://h/m\n",
+            NULL, &c);
+    assert_int_equal(c.nrequests, 3);
+    assert_string_equal(c.requests[0].name, "zeta");
+    assert_int_equal(c.requests[0].line, 1);
+    assert_string_equal(c.requests[1].name, "alpha");
+    assert_int_equal(c.requests[1].line, 4);
+    assert_string_equal(c.requests[2].name, "mid.dle");
+    assert_int_equal(c.requests[2].line, 7);
+    assert_string_equal(c.requests[2].url.target, "/m");
+    config_free(&c);
+}
+
+static void test_defaults_inheritance(void **state)
+{
+    (void)state;
+    struct config c;
+    load_ok("[defaults]\n"
+            "url = http://127.0.0.1:8080/default\n"
+            "method = HEAD\n"
+            "timeout = 5s\n"
+            "keepalive = no\n"
+            "postdelay = 10ms\n"
+            "body = shared\n"
+            "[request inherits]\n"
+            "[request overrides]\n"
+            "url = http://127.0.0.1:8080/own\n"
+            "method = PUT\n"
+            "timeout = 1s\n"
+            "keepalive = store\n"
+            "body = own\n",
+            NULL, &c);
+    const struct request_spec *a = find_req(&c, "inherits");
+    assert_string_equal(a->url.target, "/default");
+    assert_string_equal(a->method, "HEAD");
+    assert_int_equal(a->timeout_ns, 5 * S);
+    assert_int_equal(a->keepalive, KEEPALIVE_NO);
+    assert_int_equal(a->postdelay_ns, 10 * MS);
+    assert_int_equal(a->connect_timeout_ns, 10 * S);
+    assert_string_equal(a->body, "shared");
+    const struct request_spec *b = find_req(&c, "overrides");
+    assert_string_equal(b->url.target, "/own");
+    assert_string_equal(b->url_text, "http://127.0.0.1:8080/own");
+    assert_string_equal(b->method, "PUT");
+    assert_int_equal(b->timeout_ns, 1 * S);
+    assert_int_equal(b->keepalive, KEEPALIVE_STORE);
+    assert_int_equal(b->postdelay_ns, 10 * MS);
+    assert_string_equal(b->body, "own");
+    assert_int_equal(b->body_len, 3);
+    config_free(&c);
+}
+
+static void test_defaults_after_requests(void **state)
+{
+    (void)state;
+    /* [defaults] applies to every request wherever it stands in the file */
+    struct config c;
+    load_ok(MINI "[defaults]\ntimeout = 7s\n", NULL, &c);
+    assert_int_equal(c.requests[0].timeout_ns, 7 * S);
+    config_free(&c);
+}
+
+static void test_header_replacement(void **state)
+{
+    (void)state;
+    struct config c;
+    load_ok("[defaults]\n"
+            "header = Accept: */*\n"
+            "header = User-Agent: stampede\n"
+            "header = X-Multi: 1\n"
+            "header = X-Multi: 2\n"
+            "[request plain]\n"
+            "url = http://h/\n"
+            "[request own]\n"
+            "url = http://h/\n"
+            "header = accept: text/html\n"
+            "header = X-Own: a\n"
+            "header = X-Own: b\n"
+            "header = x-multi: 3\n",
+            NULL, &c);
+    const struct request_spec *p = find_req(&c, "plain");
+    assert_int_equal(p->nheaders, 4);
+    assert_string_equal(p->headers[0], "Accept: */*");
+    assert_string_equal(p->headers[1], "User-Agent: stampede");
+    assert_string_equal(p->headers[2], "X-Multi: 1");
+    assert_string_equal(p->headers[3], "X-Multi: 2");
+    const struct request_spec *o = find_req(&c, "own");
+    assert_int_equal(o->nheaders, 5);
+    assert_string_equal(o->headers[0], "User-Agent: stampede");
+    assert_string_equal(o->headers[1], "accept: text/html");
+    assert_string_equal(o->headers[2], "X-Own: a");
+    assert_string_equal(o->headers[3], "X-Own: b");
+    assert_string_equal(o->headers[4], "x-multi: 3");
+    config_free(&c);
+}
+
+static void test_header_forms(void **state)
+{
+    (void)state;
+    struct config c;
+    load_ok(MINI "header = X-Spaces:    padded value   \n"
+                 "header = X-Empty:\n"
+                 "header: X-Colon-Form: v\n"
+                 "header = X-Tab:\tx\ty\n"
+                 "header = X-Url: http://a/b?c=d\n"
+                 "header = X-First: 1\n"
+                 "         X-Second: 2\n"
+                 "  X-Third: 3\n",
+            NULL, &c);
+    const struct request_spec *r = &c.requests[0];
+    assert_int_equal(r->nheaders, 8);
+    assert_string_equal(r->headers[0], "X-Spaces: padded value");
+    assert_string_equal(r->headers[1], "X-Empty:");
+    assert_string_equal(r->headers[2], "X-Colon-Form: v");
+    assert_string_equal(r->headers[3], "X-Tab: x\ty");
+    assert_string_equal(r->headers[4], "X-Url: http://a/b?c=d");
+    assert_string_equal(r->headers[5], "X-First: 1");
+    assert_string_equal(r->headers[6], "X-Second: 2");
+    assert_string_equal(r->headers[7], "X-Third: 3");
+    config_free(&c);
+}
+
+static void test_body_forms(void **state)
+{
+    (void)state;
+    struct config c;
+    load_ok("[request multi]\nurl = http://h/\nbody = line one\n  line two\n\n"
+            "; a comment does not end it\n    line three\n"
+            "[request empty]\nurl = http://h/\nbody =\n",
+            NULL, &c);
+    const struct request_spec *m = find_req(&c, "multi");
+    assert_string_equal(m->body, "line one\nline two\nline three");
+    assert_int_equal(m->body_len, strlen("line one\nline two\nline three"));
+    const struct request_spec *e = find_req(&c, "empty");
+    assert_int_equal(e->has_body, 1);
+    assert_int_equal(e->body_len, 0);
+    assert_non_null(e->body);
+    config_free(&c);
+}
+
+static void test_body_file(void **state)
+{
+    (void)state;
+    static const char data[] = "binary\0data\n\xff with ; and = and # inside";
+    write_named("body.bin", data, sizeof data - 1);
+    write_named("empty.bin", "", 0);
+    mkdir(strcat(strcpy(g_path, g_dir), "/sub"), 0700);
+    write_named("sub/in-sub.txt", "sub", 3);
+    char abs[600];
+    snprintf(abs, sizeof abs, "%s/body.bin", g_dir);
+    char text[2048];
+    snprintf(text, sizeof text,
+             "[request rel]\nurl = http://h/\nbody_file = body.bin\n"
+             "[request abs]\nurl = http://h/\nbody_file = %s\n"
+             "[request empty]\nurl = http://h/\nbody_file = empty.bin\n"
+             "[request sub]\nurl = http://h/\nbody_file = sub/in-sub.txt\n"
+             "[defaults]\nbody = from defaults\n",
+             abs);
+    struct config c;
+    load_ok(text, NULL, &c);
+    const struct request_spec *r = find_req(&c, "rel");
+    assert_int_equal(r->has_body, 1);
+    assert_int_equal(r->body_len, sizeof data - 1);
+    assert_memory_equal(r->body, data, sizeof data - 1);
+    r = find_req(&c, "abs");
+    assert_int_equal(r->body_len, sizeof data - 1);
+    assert_memory_equal(r->body, data, sizeof data - 1);
+    r = find_req(&c, "empty");
+    assert_int_equal(r->has_body, 1);
+    assert_int_equal(r->body_len, 0);
+    r = find_req(&c, "sub");
+    assert_int_equal(r->body_len, 3);
+    assert_memory_equal(r->body, "sub", 3);
+    config_free(&c);
+    remove_named("body.bin");
+    remove_named("empty.bin");
+    remove_named("sub/in-sub.txt");
+    remove_named("sub");
+}
+
+static void test_dns(void **state)
+{
+    (void)state;
+    struct config c;
+    load_ok(MINI "[dns]\n"
+                 "api.example.com = 127.0.0.1\n"
+                 "V6.Example.COM = ::1\n"
+                 "bracket.example = [2001:db8::2]\n"
+                 "mapped = ::ffff:10.0.0.1\n",
+            NULL, &c);
+    assert_int_equal(c.ndns, 4);
+    assert_string_equal(c.dns[0].name, "api.example.com");
+    assert_string_equal(c.dns[0].address, "127.0.0.1");
+    assert_string_equal(c.dns[1].name, "v6.example.com");
+    assert_string_equal(c.dns[1].address, "::1");
+    assert_string_equal(c.dns[2].name, "bracket.example");
+    assert_string_equal(c.dns[2].address, "2001:db8::2");
+    assert_string_equal(c.dns[3].address, "::ffff:10.0.0.1");
+    config_free(&c);
+}
+
+static void test_syntax_variants(void **state)
+{
+    (void)state;
+    struct config c;
+    /* BOM, CRLF, comments of both kinds, inline comments, case-insensitive names, ':' */
+    load_ok("\xef\xbb\xbf; leading comment\r\n"
+            "# another comment\r\n"
+            "\r\n"
+            "  [ RUN ]  ; the run\r\n"
+            "Workers = 3 ; inline comment\r\n"
+            "CLIENTS: 6\r\n"
+            "[Request Mixed-Case]\r\n"
+            "URL = http://h/;notacomment\r\n"
+            "Method=GET\r\n",
+            NULL, &c);
+    assert_int_equal(c.workers, 3);
+    assert_int_equal(c.clients, 6);
+    assert_string_equal(c.requests[0].name, "Mixed-Case");
+    assert_int_equal(c.requests[0].line, 7);
+    assert_string_equal(c.requests[0].url.target, "/;notacomment");
+    config_free(&c);
+}
+
+static void test_longest_line(void **state)
+{
+    (void)state;
+    char text[600];
+    char body[300];
+    /* "body = " + 191 characters = 198, the longest line */
+    memset(body, 'x', 191);
+    body[191] = '\0';
+    snprintf(text, sizeof text, MINI "body = %s\n", body);
+    struct config c;
+    load_ok(text, NULL, &c);
+    assert_int_equal(c.requests[0].body_len, 191);
+    config_free(&c);
+    /* the same without the final newline, and with CRLF */
+    snprintf(text, sizeof text, MINI "body = %s", body);
+    load_ok(text, NULL, &c);
+    assert_int_equal(c.requests[0].body_len, 191);
+    config_free(&c);
+    snprintf(text, sizeof text, MINI "body = %s\r\n", body);
+    load_ok(text, NULL, &c);
+    assert_int_equal(c.requests[0].body_len, 191);
+    config_free(&c);
+}
+
+/* ---- overrides ------------------------------------------------------------------------ */
+
+static void test_define_overrides(void **state)
+{
+    (void)state;
+    struct config_overrides o = {DEFINES(
+        "run.workers=4", "run.workers = 6", "defaults.timeout=5s", "request.b.method=DELETE",
+        "request.b.header=X-A: from-D", "dns.Host.Example=10.0.0.9", "dns.other=::1",
+        "RUN.Rounds=3", " defaults.header = X-D: d ", "request.dotted.name.timeout=9s")};
+    struct config c;
+    load_ok("[run]\nworkers = 2\n"
+            "[dns]\nhost.example = 127.0.0.1\n"
+            "[request a]\nurl = http://h/a\n"
+            "[request b]\nurl = http://h/b\ntimeout = 1s\nheader = X-A: from-file\n"
+            "[request dotted.name]\nurl = http://h/d\n",
+            &o, &c);
+    assert_int_equal(c.workers, 6); /* later wins */
+    assert_int_equal(c.rounds, 3);
+    const struct request_spec *a = find_req(&c, "a");
+    assert_int_equal(a->timeout_ns, 5 * S);
+    assert_string_equal(a->method, "GET");
+    assert_int_equal(a->nheaders, 1);
+    assert_string_equal(a->headers[0], "X-D: d");
+    const struct request_spec *b = find_req(&c, "b");
+    assert_int_equal(b->timeout_ns, 1 * S); /* its own setting beats a changed default */
+    assert_string_equal(b->method, "DELETE");
+    assert_int_equal(b->nheaders, 2);
+    assert_string_equal(b->headers[0], "X-D: d");
+    assert_string_equal(b->headers[1], "X-A: from-D");
+    assert_int_equal(find_req(&c, "dotted.name")->timeout_ns, 9 * S);
+    assert_int_equal(c.ndns, 2);
+    assert_string_equal(c.dns[0].name, "host.example");
+    assert_string_equal(c.dns[0].address, "10.0.0.9");
+    assert_string_equal(c.dns[1].name, "other");
+    assert_string_equal(c.dns[1].address, "::1");
+    config_free(&c);
+}
+
+static void test_define_fixes_file_value(void **state)
+{
+    (void)state;
+    /* values are checked once everything is applied: a -D may repair the file */
+    struct config_overrides o = {DEFINES("run.workers=2", "run.duration=5s")};
+    struct config c;
+    load_ok("[run]\nworkers = 0\nrounds = 0\n" MINI, &o, &c);
+    assert_int_equal(c.workers, 2);
+    assert_int_equal(c.duration_ns, 5 * S);
+    config_free(&c);
+}
+
+static void test_flag_overrides(void **state)
+{
+    (void)state;
+    struct config_overrides o = {.workers = "3",
+                                 .clients = "1k",
+                                 .duration = "90s",
+                                 .rounds = "0",
+                                 .seed = "7",
+                                 .scoreboard = "/dev/shm/t.sb",
+                                 DEFINES("run.workers=9", "run.seed=8")};
+    struct config c;
+    load_ok("[run]\nworkers = 2\nclients = 4\nduration = 1s\nrounds = 5\n"
+            "scoreboard = /tmp/file.sb\n" MINI,
+            &o, &c);
+    assert_int_equal(c.workers, 3); /* flags beat -D and the file */
+    assert_int_equal(c.clients, 1000);
+    assert_int_equal(c.ramp_start, 3);
+    assert_int_equal(c.duration_ns, 90 * S);
+    assert_int_equal(c.rounds, 0);
+    assert_int_equal(c.seed, 7);
+    assert_int_equal(c.seed_set, 1);
+    assert_string_equal(c.scoreboard, "/dev/shm/t.sb");
+    config_free(&c);
+}
+
+/* ---- config_from_url ------------------------------------------------------------------ */
+
+static int from_url(const char *url, const struct config_overrides *o, struct config *c)
+{
+    struct call k = {.c = c, .url = url, .is_url = 1, .o = o};
+    return capture(call_load, &k);
+}
+
+static void test_from_url_defaults(void **state)
+{
+    (void)state;
+    struct config c;
+    assert_int_equal(from_url("http://127.0.0.1:8080/", NULL, &c), 0);
+    assert_string_equal(g_err, "");
+    assert_null(c.path);
+    assert_int_equal(c.workers, 1);
+    assert_int_equal(c.clients, 10);
+    assert_int_equal(c.ramp_start, 10);
+    assert_int_equal(c.rounds, 0);
+    assert_int_equal(c.duration_ns, 10 * S);
+    assert_int_equal(c.grace_ns, 2 * S);
+    assert_int_equal(c.nrequests, 1);
+    const struct request_spec *r = &c.requests[0];
+    assert_string_equal(r->name, "url");
+    assert_non_null(r->file);
+    assert_string_equal(r->method, "GET");
+    assert_int_equal(r->keepalive, KEEPALIVE_YES);
+    assert_string_equal(r->url.target, "/");
+    assert_int_equal(r->url.port, 8080);
+    assert_int_equal(r->timeout_ns, 60 * S);
+    config_free(&c);
+}
+
+static void test_from_url_flags(void **state)
+{
+    (void)state;
+    struct config_overrides o = {.workers = "2", .clients = "64", .duration = "3s",
+                                 DEFINES("defaults.timeout=2s", "run.ramp_duration=1s",
+                                         "defaults.header=X-Test: 1", "dns.h=127.0.0.1")};
+    struct config c;
+    assert_int_equal(from_url("http://h:8080/api/items?x=1", &o, &c), 0);
+    assert_int_equal(c.workers, 2);
+    assert_int_equal(c.clients, 64);
+    assert_int_equal(c.ramp_start, 64);
+    assert_int_equal(c.ramp_duration_ns, 1 * S);
+    assert_int_equal(c.duration_ns, 3 * S);
+    assert_int_equal(c.rounds, 0);
+    const struct request_spec *r = &c.requests[0];
+    assert_string_equal(r->name, "/api/items");
+    assert_string_equal(r->url.target, "/api/items?x=1");
+    assert_int_equal(r->timeout_ns, 2 * S);
+    assert_int_equal(r->nheaders, 1);
+    assert_string_equal(r->headers[0], "X-Test: 1");
+    assert_int_equal(c.ndns, 1);
+    config_free(&c);
+
+    /* more workers than the default 10 clients: one client each */
+    struct config_overrides w = {.workers = "16"};
+    assert_int_equal(from_url("http://h/", &w, &c), 0);
+    assert_int_equal(c.clients, 16);
+    config_free(&c);
+
+    /* --rounds: that many rounds, no duration cap unless one is given */
+    struct config_overrides r5 = {.rounds = "5"};
+    assert_int_equal(from_url("http://h/", &r5, &c), 0);
+    assert_int_equal(c.rounds, 5);
+    assert_int_equal(c.duration_ns, 0);
+    config_free(&c);
+
+    struct config_overrides named = {DEFINES("request.url.method=POST")};
+    assert_int_equal(from_url("http://h/", &named, &c), 0);
+    assert_string_equal(c.requests[0].method, "POST");
+    config_free(&c);
+}
+
+static void test_from_url_errors(void **state)
+{
+    (void)state;
+    struct config c;
+    assert_int_equal(from_url("https://h/", NULL, &c), -1);
+    assert_err_has("stampede: URL 'https://h/': ", "https is not supported yet (use http:// URLs)");
+    assert_zeroed(&c);
+    assert_int_equal(from_url("ftp://h/", NULL, &c), -1);
+    assert_err_has("stampede: URL 'ftp://h/': ", "unsupported scheme 'ftp'");
+    assert_int_equal(from_url("http://u:p@h/", NULL, &c), -1);
+    assert_err_has("stampede: URL ", "credentials in URLs are not supported");
+    assert_int_equal(from_url("127.0.0.1:8080", NULL, &c), -1);
+    assert_err_has("stampede: URL ", "not an absolute URL");
+    assert_int_equal(from_url(NULL, NULL, &c), -1);
+    assert_err_has("stampede: URL ", "empty URL");
+    struct config_overrides o = {.clients = "x"};
+    assert_int_equal(from_url("http://h/", &o, &c), -1);
+    assert_err_has("stampede: --clients: ", "'x' is not a count");
+    struct config_overrides z = {.duration = "0"};
+    assert_int_equal(from_url("http://h/", &z, &c), -1);
+    assert_err_has("stampede: --duration: ", "rounds = 0");
+    struct config_overrides d = {DEFINES("run.wrkers=2")};
+    assert_int_equal(from_url("http://h/", &d, &c), -1);
+    assert_err_has("stampede: -D run.wrkers=2: ", "did you mean 'workers'?");
+    assert_zeroed(&c);
+}
+
+/* ---- errors --------------------------------------------------------------------------- */
+
+static void test_error_missing_file(void **state)
+{
+    (void)state;
+    struct config c;
+    char path[600];
+    snprintf(path, sizeof path, "%s/does-not-exist.ini", g_dir);
+    struct call k = {.c = &c, .path = path};
+    assert_int_equal(capture(call_load, &k), -1);
+    char want[700];
+    snprintf(want, sizeof want, "stampede: %s: cannot read: No such file or directory\n", path);
+    assert_string_equal(g_err, want);
+    assert_zeroed(&c);
+
+    k.path = g_dir; /* a directory */
+    assert_int_equal(capture(call_load, &k), -1);
+    snprintf(want, sizeof want, "stampede: %s: cannot read: Is a directory\n", g_dir);
+    assert_string_equal(g_err, want);
+
+    k.path = NULL;
+    assert_int_equal(capture(call_load, &k), -1);
+    assert_one_line();
+}
+
+static void test_error_syntax(void **state)
+{
+    (void)state;
+    expect_error(MINI "just some words\n", NULL, 3, "expected 'key = value' or '[section]'");
+    expect_error(MINI "[run\n", NULL, 3, "section header without ']'");
+    expect_error(MINI "[run] trailing\n", NULL, 3, "unexpected text after ']'");
+    expect_error(MINI "= value\n", NULL, 3, "missing key before '='");
+    expect_error(MINI "key ; = x\n", NULL, 3, "expected 'key = value'");
+    expect_error("workers = 1\n" MINI, NULL, 1, "outside any section");
+}
+
+static void test_error_sections(void **state)
+{
+    (void)state;
+    expect_error("[rnu]\n" MINI, NULL, 1, "unknown section '[rnu]' (did you mean 'run'?)");
+    expect_error("[default]\n" MINI, NULL, 1, "did you mean 'defaults'?");
+    expect_error("[requests x]\n" MINI, NULL, 1, "did you mean 'request'?");
+    expect_error("[zzzzzz]\n" MINI, NULL, 1, "use [run], [defaults], [request NAME] or [dns]");
+    expect_error("[run now]\n" MINI, NULL, 1, "[run] takes no name");
+    expect_error("[dns x]\n" MINI, NULL, 1, "[dns] takes no name");
+    expect_error("[request]\nurl = http://h/\n", NULL, 1, "[request] needs a name");
+    expect_error("[request  ]\nurl = http://h/\n", NULL, 1, "[request] needs a name");
+    expect_error("[request a b]\nurl = http://h/\n", NULL, 1, "may not contain spaces");
+    expect_error("[request a=b]\nurl = http://h/\n", NULL, 1, "may not contain spaces, '='");
+    expect_error(MINI "\n[request a]\nurl = http://h/\n", NULL, 4,
+                 "duplicate request name 'a' (first at line 1; names must be unique)");
+}
+
+static void test_error_unknown_keys(void **state)
+{
+    (void)state;
+    expect_error("[run]\nwrkers = 2\n" MINI, NULL, 2,
+                 "unknown key 'wrkers' in [run] (did you mean 'workers'?)");
+    expect_error("[run]\nramp = 2s\n" MINI, NULL, 2, "did you mean 'ramp_start'?");
+    expect_error("[run]\nkeep_scoreboards = yes\n" MINI, NULL, 2,
+                 "did you mean 'keep_scoreboard'?");
+    expect_error("[run]\nfrobnicate = 1\n" MINI, NULL, 2, "unknown key 'frobnicate' in [run]");
+    expect_error("[run]\ntimeout = 1s\n" MINI, NULL, 2,
+                 "unknown key 'timeout' in [run] (it belongs in [defaults] or a [request NAME])");
+    expect_error(MINI "tiemout = 5s\n", NULL, 3,
+                 "unknown key 'tiemout' in [request a] (did you mean 'timeout'?)");
+    expect_error(MINI "body_fiel = x\n", NULL, 3, "did you mean 'body_file'?");
+    expect_error(MINI "headers = X: y\n", NULL, 3, "did you mean 'header'?");
+    expect_error(MINI "Content-Type: text/plain\n", NULL, 3,
+                 "headers are written header = Name: value");
+    expect_error("[defaults]\nmethd = GET\n" MINI, NULL, 2,
+                 "unknown key 'methd' in [defaults] (did you mean 'method'?)");
+    expect_error("[defaults]\nworkers = 2\n" MINI, NULL, 2,
+                 "unknown key 'workers' in [defaults] (it belongs in [run])");
+    expect_error(MINI "clients = 2\n", NULL, 3, "(it belongs in [run])");
+}
+
+static void test_error_duplicates(void **state)
+{
+    (void)state;
+    expect_error("[run]\nworkers = 2\nworkers = 3\n" MINI, NULL, 3,
+                 "'workers' is already set at line 2 (keep one)");
+    expect_error("[run]\nworkers = 2\n[run]\nWORKERS = 3\n" MINI, NULL, 4,
+                 "already set at line 2");
+    expect_error(MINI "url = http://h/\n", NULL, 3, "'url' is already set at line 2");
+    expect_error(MINI "body = x\nbody_file = y\n", NULL, 4,
+                 "'body_file' conflicts with 'body' at line 3 (keep one)");
+    expect_error(MINI "[dns]\nh = 1.2.3.4\nH = 1.2.3.5\n", NULL, 5, "'h' is already set");
+}
+
+static void test_error_continuation(void **state)
+{
+    (void)state;
+    expect_error(MINI "method = GET\n  POST\n", NULL, 4,
+                 "indented line continues 'method' from line 3, which takes one line");
+    expect_error("[run]\nworkers = 2\n\n   3\n" MINI, NULL, 4, "continues 'workers' from line 2");
+}
+
+static void test_error_urls(void **state)
+{
+    (void)state;
+    expect_error("[request a]\nurl = https://127.0.0.1/\n", NULL, 2,
+                 "https is not supported yet (use http:// URLs)");
+    struct config c;
+    assert_int_equal(load("[request a]\nurl = https://127.0.0.1/\n", NULL, &c), -1);
+    char want[700];
+    snprintf(want, sizeof want, "stampede: %s:2: https is not supported yet (use http:// URLs)\n",
+             g_path);
+    assert_string_equal(g_err, want);
+    expect_error("[request a]\nurl = ftp://h/\n", NULL, 2,
+                 "bad url 'ftp://h/': unsupported scheme 'ftp'");
+    expect_error("[request a]\nurl = http://u:p@h/\n", NULL, 2,
+                 "credentials in URLs are not supported; use a header");
+    expect_error("[request a]\nurl = http://h:0/\n", NULL, 2, "bad port");
+    expect_error("[request a]\nurl = 127.0.0.1:8080\n", NULL, 2, "not an absolute URL");
+    expect_error("[request a]\nurl = http://h/a b\n", NULL, 2, "space or control character");
+    expect_error("[request a]\nurl =\n", NULL, 2, "empty URL");
+    expect_error("[defaults]\nurl = https://h/\n" MINI, NULL, 2, "https is not supported yet");
+}
+
+static void test_error_values(void **state)
+{
+    (void)state;
+    expect_error("[run]\nworkers = many\n" MINI, NULL, 2,
+                 "workers: 'many' is not a count (use a whole number");
+    expect_error("[run]\nclients = 1.5k\n" MINI, NULL, 2, "clients: '1.5k' is not a count");
+    expect_error("[run]\nrounds = -1\n" MINI, NULL, 2, "rounds: '-1' is not a count");
+    expect_error("[run]\nseed = 0x10\n" MINI, NULL, 2, "seed: '0x10' is not a count");
+    expect_error("[run]\nramp_start = 2x\n" MINI, NULL, 2, "is not a count");
+    expect_error("[run]\nduration = 10 sec\n" MINI, NULL, 2,
+                 "duration: '10 sec' is not a duration (use a number with a unit");
+    expect_error("[run]\nramp_duration = -1s\n" MINI, NULL, 2, "is not a duration");
+    expect_error("[run]\ngrace = soon\n" MINI, NULL, 2, "grace: 'soon' is not a duration");
+    expect_error("[run]\nkeep_scoreboard = maybe\n" MINI, NULL, 2,
+                 "keep_scoreboard: 'maybe' is not a boolean (use yes or no)");
+    expect_error("[run]\niterator = follow\n" MINI, NULL, 2,
+                 "unknown iterator 'follow' (use default or random_start)");
+    expect_error("[run]\niterator = random-start\n" MINI, NULL, 2,
+                 "did you mean 'random_start'?");
+    expect_error("[run]\nscoreboard =\n" MINI, NULL, 2, "scoreboard needs a path");
+    expect_error(MINI "keepalive = sometimes\n", NULL, 3,
+                 "keepalive: 'sometimes' is not a keep-alive mode (use yes, use, store or no)");
+    expect_error(MINI "timeout = 5 s\n", NULL, 3, "timeout: '5 s' is not a duration");
+    expect_error(MINI "timeout = 0\n", NULL, 3, "timeout must be more than 0");
+    expect_error(MINI "connect_timeout = 0s\n", NULL, 3, "connect_timeout must be more than 0");
+    expect_error(MINI "predelay = -5ms\n", NULL, 3, "predelay: '-5ms' is not a duration");
+    expect_error(MINI "postjitter = 1d\n", NULL, 3, "postjitter: '1d' is not a duration");
+    expect_error(MINI "method = GE T\n", NULL, 3, "method 'GE T' is not a token");
+    expect_error(MINI "method =\n", NULL, 3, "is not a token");
+    expect_error("[defaults]\ntimeout = x\n" MINI, NULL, 2, "timeout: 'x' is not a duration");
+}
+
+static void test_error_run_limits(void **state)
+{
+    (void)state;
+    expect_error("[run]\nworkers = 0\n" MINI, NULL, 2, "workers must be from 1 to 1024");
+    expect_error("[run]\nworkers = 1025\n" MINI, NULL, 2, "workers must be from 1 to 1024");
+    expect_error("[run]\nworkers = 99999999999\n" MINI, NULL, 2, "from 1 to 1024");
+    expect_error("[run]\nclients = 0\n" MINI, NULL, 2, "clients must be at least 1");
+    expect_error("[run]\nclients = 10000001\n" MINI, NULL, 2, "clients must be at most 10M");
+    expect_error("[run]\nclients = 5\nramp_start = 10\n" MINI, NULL, 3,
+                 "ramp_start (10) is more than clients (5)");
+    expect_error("[run]\nramp_start = 0\n" MINI, NULL, 2, "ramp_start is 0 and clients is not set");
+    expect_error("[run]\nrounds = 0\n" MINI, NULL, 2,
+                 "rounds = 0 runs until the duration is over, but there is no duration");
+    expect_error("[run]\nrounds = 0\nduration = 0\n" MINI, NULL, 2, "there is no duration");
+}
+
+static void test_error_requests(void **state)
+{
+    (void)state;
+    expect_error("", NULL, 0, "no [request NAME] section (add one with a url)");
+    expect_error("; nothing\n[run]\nworkers = 2\n", NULL, 0, "no [request NAME] section");
+    expect_error(MINI "\n[request b]\nmethod = GET\n", NULL, 4,
+                 "[request b] has no url (add url = ");
+    expect_error("[request only]\n", NULL, 1, "[request only] has no url");
+}
+
+static void test_error_headers(void **state)
+{
+    (void)state;
+    expect_error(MINI "header = NoColonHere\n", NULL, 3,
+                 "header 'NoColonHere' is not 'Name: value'");
+    expect_error(MINI "header = Bad Name: x\n", NULL, 3, "header name 'Bad Name' is not a token");
+    expect_error(MINI "header = : x\n", NULL, 3, "header name '' is not a token");
+    expect_error(MINI "header = X-Ctl: a\x01z\n", NULL, 3, "contains a control character");
+    expect_error(MINI "header = X-CR: a\rb\n", NULL, 3, "contains a control character");
+    expect_error("[defaults]\nheader = oops\n" MINI, NULL, 2, "is not 'Name: value'");
+    expect_error(MINI "header = X-Ok: 1\n   not a header\n", NULL, 4, "is not 'Name: value'");
+}
+
+static void test_error_dns(void **state)
+{
+    (void)state;
+    expect_error(MINI "[dns]\nexample.com = not-an-ip\n", NULL, 4,
+                 "'not-an-ip' is not a numeric IPv4 or IPv6 address");
+    expect_error(MINI "[dns]\nexample.com = 1.2.3\n", NULL, 4, "not a numeric IPv4 or IPv6");
+    expect_error(MINI "[dns]\nexample.com = 1.2.3.256\n", NULL, 4, "not a numeric");
+    expect_error(MINI "[dns]\nexample.com =\n", NULL, 4, "not a numeric");
+    expect_error(MINI "[dns]\nexample.com = localhost\n", NULL, 4, "names are not resolved");
+    expect_error(MINI "[dns]\nex ample = 1.2.3.4\n", NULL, 4, "bad host name 'ex ample' in [dns]");
+    expect_error(MINI "[dns]\nh = 1.2.3.4\n  5.6.7.8\n", NULL, 5, "takes one line");
+}
+
+static void test_error_body_file(void **state)
+{
+    (void)state;
+    char want[700];
+    snprintf(want, sizeof want, "body_file: cannot read %s/missing.json: No such file or directory",
+             g_dir);
+    expect_error(MINI "body_file = missing.json\n", NULL, 3, want);
+    expect_error(MINI "body_file =\n", NULL, 3, "body_file needs a path");
+    expect_error(MINI "body_file = .\n", NULL, 3, "it is a directory");
+    expect_error("[defaults]\nbody_file = nope\n" MINI, NULL, 2, "nope: No such file");
+}
+
+static void test_error_long_line(void **state)
+{
+    (void)state;
+    char text[800], body[400];
+    memset(body, 'x', 192);
+    body[192] = '\0';
+    snprintf(text, sizeof text, MINI "body = %s\nmethod = GET\n", body);
+    expect_error(text, NULL, 3,
+                 "line too long (at most 198 characters; put long bodies in body_file)");
+    memset(body, 'y', 399);
+    body[399] = '\0';
+    snprintf(text, sizeof text, "; %s\n" MINI, body);
+    expect_error(text, NULL, 1, "line too long");
+}
+
+static void test_error_binary(void **state)
+{
+    (void)state;
+    struct config c;
+    static const char text[] = MINI "method = G\0T\n";
+    assert_int_equal(load_n(text, sizeof text - 1, NULL, &c), -1);
+    char prefix[600];
+    snprintf(prefix, sizeof prefix, "stampede: %s:3: ", g_path);
+    assert_err_has(prefix, "NUL byte");
+}
+
+static void test_error_defines(void **state)
+{
+    (void)state;
+    struct config_overrides o1 = {DEFINES("run.wrkers=4")};
+    expect_error_where(MINI, &o1, "-D run.wrkers=4",
+                       "unknown key 'wrkers' in [run] (did you mean 'workers'?)");
+    struct config c;
+    assert_int_equal(load(MINI, &o1, &c), -1);
+    assert_string_equal(g_err, "stampede: -D run.wrkers=4: unknown key 'wrkers' in [run] (did "
+                               "you mean 'workers'?)\n");
+    struct config_overrides o2 = {DEFINES("run.workers")};
+    expect_error_where(MINI, &o2, "-D run.workers", "expected SECTION.KEY=VALUE");
+    struct config_overrides o3 = {DEFINES("workers=4")};
+    expect_error_where(MINI, &o3, "-D workers=4", "expected SECTION.KEY=VALUE");
+    struct config_overrides o4 = {DEFINES("rn.workers=4")};
+    expect_error_where(MINI, &o4, "-D rn.workers=4", "unknown section 'rn' (did you mean 'run'?)");
+    struct config_overrides o5 = {DEFINES("request.hme.timeout=1s")};
+    expect_error_where("[request home]\nurl = http://h/\n", &o5, "-D request.hme.timeout=1s",
+                       "no request named 'hme' (did you mean 'home'?)");
+    struct config_overrides o5b = {DEFINES("request.zzz.timeout=1s")};
+    expect_error_where(MINI, &o5b, "-D request.zzz.timeout=1s",
+                       "no request named 'zzz' (request names are the NAME of [request NAME])");
+    struct config_overrides o6 = {DEFINES("request.a=1")};
+    expect_error_where(MINI, &o6, "-D request.a=1", "expected request.NAME.KEY=VALUE");
+    struct config_overrides o7 = {DEFINES("run.workers=abc")};
+    expect_error_where(MINI, &o7, "-D run.workers=abc", "workers: 'abc' is not a count");
+    struct config_overrides o8 = {DEFINES("dns.example.com=nowhere")};
+    expect_error_where(MINI, &o8, "-D dns.example.com=nowhere", "not a numeric IPv4 or IPv6");
+    struct config_overrides o9 = {DEFINES("defaults.url=https://h/")};
+    expect_error_where(MINI, &o9, "-D defaults.url=https://h/", "https is not supported yet");
+    struct config_overrides o10 = {DEFINES("request.a.tiemout=1s")};
+    expect_error_where(MINI, &o10, "-D request.a.tiemout=1s", "did you mean 'timeout'?");
+    struct config_overrides o11 = {DEFINES("run.workers=0")};
+    expect_error_where(MINI, &o11, "-D run.workers=0", "workers must be from 1 to 1024");
+    struct config_overrides o12 = {DEFINES("defaults.header=x\ny: z")};
+    expect_error_where(MINI, &o12, "-D defaults.header=x?y: z", "not a token");
+    struct config_overrides o13 = {DEFINES("dns.=1.2.3.4")};
+    expect_error_where(MINI, &o13, "-D dns.=1.2.3.4", "bad host name");
+    struct config_overrides o14 = {DEFINES("defaults.workers=2")};
+    expect_error_where(MINI, &o14, "-D defaults.workers=2", "it belongs in [run]");
+    struct config_overrides o15 = {DEFINES("run.rounds=0")};
+    expect_error_where(MINI, &o15, "-D run.rounds=0", "rounds = 0 runs until");
+    struct config_overrides o16 = {DEFINES("request.a.body_file=/nonexistent/x")};
+    expect_error_where(MINI, &o16, "-D request.a.body_file=/nonexistent/x",
+                       "cannot read /nonexistent/x");
+}
+
+static void test_error_flags(void **state)
+{
+    (void)state;
+    struct config_overrides w = {.workers = "abc"};
+    struct config c;
+    assert_int_equal(load(MINI, &w, &c), -1);
+    assert_string_equal(g_err, "stampede: --workers: 'abc' is not a count (use a whole number "
+                               "like 4, 10k or 2M)\n");
+    struct config_overrides w0 = {.workers = "0"};
+    expect_error_where(MINI, &w0, "--workers", "workers must be from 1 to 1024");
+    struct config_overrides c0 = {.clients = "0"};
+    expect_error_where(MINI, &c0, "--clients", "clients must be at least 1");
+    struct config_overrides d = {.duration = "10 s"};
+    expect_error_where(MINI, &d, "--duration", "'10 s' is not a duration");
+    struct config_overrides r = {.rounds = "0"};
+    expect_error_where(MINI, &r, "--rounds", "rounds = 0 runs until the duration is over");
+    struct config_overrides s = {.seed = "-1"};
+    expect_error_where(MINI, &s, "--seed", "'-1' is not a count");
+    struct config_overrides sb = {.scoreboard = ""};
+    expect_error_where(MINI, &sb, "--scoreboard", "needs a path");
+}
+
+static void test_ramp_start_error_names_its_line(void **state)
+{
+    (void)state;
+    /* clients lowered by a flag: the message points at ramp_start, which is now too big */
+    struct config_overrides cs = {.clients = "5"};
+    struct config c;
+    assert_int_equal(load("[run]\nramp_start = 6\n" MINI, &cs, &c), -1);
+    char prefix[600];
+    snprintf(prefix, sizeof prefix, "stampede: %s:2: ", g_path);
+    assert_err_has(prefix, "ramp_start (6) is more than clients (5)");
+}
+
+/* ---- config_suggest ------------------------------------------------------------------- */
+
+static void test_suggest(void **state)
+{
+    (void)state;
+    static const char *const keys[] = {"workers", "clients", "ramp_start", "ramp_duration",
+                                       "timeout", "url", NULL};
+    assert_string_equal(config_suggest("wrkers", keys), "workers");
+    assert_string_equal(config_suggest("wokrers", keys), "workers");
+    assert_string_equal(config_suggest("Workers", keys), "workers");
+    assert_string_equal(config_suggest("client", keys), "clients");
+    assert_string_equal(config_suggest("work", keys), "workers");
+    assert_string_equal(config_suggest("workersss", keys), "workers");
+    assert_string_equal(config_suggest("ramp_strat", keys), "ramp_start");
+    assert_string_equal(config_suggest("ramp_durations", keys), "ramp_duration");
+    assert_string_equal(config_suggest("ur", keys), "url");
+    assert_string_equal(config_suggest("uri", keys), "url");
+    assert_null(config_suggest("zzzzzz", keys));
+    assert_null(config_suggest("xy", keys));
+    assert_null(config_suggest("", keys));
+    assert_null(config_suggest(NULL, keys));
+    assert_null(config_suggest("url", NULL));
+    char big[200];
+    memset(big, 'w', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    assert_null(config_suggest(big, keys));
+}
+
+/* ---- robustness ----------------------------------------------------------------------- */
+
+/* Mutated versions of a full config: whatever happens, no crash, and an error is one line. */
+static void test_mutations_never_crash(void **state)
+{
+    (void)state;
+    static const char base[] =
+        "[run]\nworkers = 2\nclients = 8\nramp_start = 2\nramp_duration = 1s\nrounds = 0\n"
+        "duration = 5s\niterator = random_start\n[defaults]\nheader = Accept: */*\n"
+        "timeout = 2s\nbody = a\n  b\n[request a]\nurl = http://127.0.0.1:8080/x?y=1\n"
+        "method = POST\nheader = X-A: 1\nkeepalive = use\n[request b]\n"
+        "url = http://[::1]:80/\n[dns]\nh = ::1\n";
+    static const char alphabet[] = "[]=:;# \n\t\r.ab0\\\"/%@\x01\xff\0";
+    uint32_t x = 12345;
+    char text[sizeof base + 16];
+    int ok = 0;
+    for (int iter = 0; iter < 3000; iter++) {
+        memcpy(text, base, sizeof base);
+        size_t len = sizeof base - 1;
+        int edits = 1 + iter % 4;
+        for (int e = 0; e < edits; e++) {
+            x = x * 1664525u + 1013904223u;
+            size_t pos = (x >> 8) % len;
+            x = x * 1664525u + 1013904223u;
+            char ch = alphabet[(x >> 8) % (sizeof alphabet - 1)];
+            if ((x >> 4) % 3 == 0 && len > 1) { /* delete */
+                memmove(text + pos, text + pos + 1, len - pos - 1);
+                len--;
+            } else {
+                text[pos] = ch;
+            }
+        }
+        struct config c;
+        int rc = load_n(text, len, NULL, &c);
+        if (rc == 0) {
+            ok++;
+            assert_string_equal(g_err, "");
+            config_free(&c);
+        } else {
+            assert_int_equal(rc, -1);
+            assert_one_line();
+            assert_zeroed(&c);
+        }
+    }
+    assert_true(ok > 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_minimal_defaults),
+        cmocka_unit_test(test_run_keys),
+        cmocka_unit_test(test_clients_and_ramp_start_defaults),
+        cmocka_unit_test(test_booleans_and_iterators),
+        cmocka_unit_test(test_keepalive_values),
+        cmocka_unit_test(test_request_keys),
+        cmocka_unit_test(test_requests_in_file_order),
+        cmocka_unit_test(test_defaults_inheritance),
+        cmocka_unit_test(test_defaults_after_requests),
+        cmocka_unit_test(test_header_replacement),
+        cmocka_unit_test(test_header_forms),
+        cmocka_unit_test(test_body_forms),
+        cmocka_unit_test(test_body_file),
+        cmocka_unit_test(test_dns),
+        cmocka_unit_test(test_syntax_variants),
+        cmocka_unit_test(test_longest_line),
+        cmocka_unit_test(test_define_overrides),
+        cmocka_unit_test(test_define_fixes_file_value),
+        cmocka_unit_test(test_flag_overrides),
+        cmocka_unit_test(test_from_url_defaults),
+        cmocka_unit_test(test_from_url_flags),
+        cmocka_unit_test(test_from_url_errors),
+        cmocka_unit_test(test_error_missing_file),
+        cmocka_unit_test(test_error_syntax),
+        cmocka_unit_test(test_error_sections),
+        cmocka_unit_test(test_error_unknown_keys),
+        cmocka_unit_test(test_error_duplicates),
+        cmocka_unit_test(test_error_continuation),
+        cmocka_unit_test(test_error_urls),
+        cmocka_unit_test(test_error_values),
+        cmocka_unit_test(test_error_run_limits),
+        cmocka_unit_test(test_error_requests),
+        cmocka_unit_test(test_error_headers),
+        cmocka_unit_test(test_error_dns),
+        cmocka_unit_test(test_error_body_file),
+        cmocka_unit_test(test_error_long_line),
+        cmocka_unit_test(test_error_binary),
+        cmocka_unit_test(test_error_defines),
+        cmocka_unit_test(test_error_flags),
+        cmocka_unit_test(test_ramp_start_error_names_its_line),
+        cmocka_unit_test(test_suggest),
+        cmocka_unit_test(test_mutations_never_crash),
+    };
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}

@@ -1,1 +1,160 @@
-int main(void){return 0;}
+/* Unit tests for url_parse: the accepted forms and every refusal with its reason. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "url.h"
+
+static void check_ok(const char *s, const char *scheme, const char *host, unsigned port,
+                     const char *target, int tls)
+{
+    struct url u;
+    const char *why = NULL;
+    if (url_parse(s, &u, &why) != 0)
+        fail_msg("'%s' should parse, got: %s", s, why);
+    assert_string_equal(u.scheme, scheme);
+    assert_string_equal(u.host, host);
+    assert_int_equal(u.port, port);
+    assert_string_equal(u.target, target);
+    assert_int_equal(u.tls, tls);
+    url_free(&u);
+    assert_null(u.host);
+}
+
+static void check_bad(const char *s, const char *reason)
+{
+    struct url u;
+    const char *why = NULL;
+    if (url_parse(s, &u, &why) == 0) {
+        url_free(&u);
+        fail_msg("'%s' should be refused", s);
+    }
+    assert_non_null(why);
+    if (!strstr(why, reason))
+        fail_msg("'%s': reason '%s' lacks '%s'", s, why, reason);
+    assert_null(u.host); /* nothing to free after an error */
+    url_free(&u);        /* and freeing anyway is harmless */
+}
+
+static void test_basic(void **state)
+{
+    (void)state;
+    check_ok("http://127.0.0.1:8080/", "http", "127.0.0.1", 8080, "/", 0);
+    check_ok("http://127.0.0.1:8080", "http", "127.0.0.1", 8080, "/", 0);
+    check_ok("http://example.com", "http", "example.com", 80, "/", 0);
+    check_ok("http://example.com/a/b.html", "http", "example.com", 80, "/a/b.html", 0);
+    check_ok("https://example.com/", "https", "example.com", 443, "/", 1);
+    check_ok("https://example.com:8443/x", "https", "example.com", 8443, "/x", 1);
+    check_ok("http://h:1/", "http", "h", 1, "/", 0);
+    check_ok("http://h:65535/", "http", "h", 65535, "/", 0);
+    check_ok("http://h:00080/", "http", "h", 80, "/", 0);
+    check_ok("http://my_host-1.local/", "http", "my_host-1.local", 80, "/", 0);
+}
+
+static void test_case(void **state)
+{
+    (void)state;
+    check_ok("HTTP://Example.COM/Path", "http", "example.com", 80, "/Path", 0);
+    check_ok("HtTpS://EXAMPLE.com", "https", "example.com", 443, "/", 1);
+}
+
+static void test_query_fragment(void **state)
+{
+    (void)state;
+    check_ok("http://h/p?a=1&b=2", "http", "h", 80, "/p?a=1&b=2", 0);
+    check_ok("http://h?a=1", "http", "h", 80, "/?a=1", 0);
+    check_ok("http://h:81?a=1", "http", "h", 81, "/?a=1", 0);
+    check_ok("http://h/p#frag", "http", "h", 80, "/p", 0);
+    check_ok("http://h/p?q=1#frag", "http", "h", 80, "/p?q=1", 0);
+    check_ok("http://h#frag", "http", "h", 80, "/", 0);
+    check_ok("http://h/%20x?y=%41", "http", "h", 80, "/%20x?y=%41", 0);
+    check_ok("http://h/a:b@c", "http", "h", 80, "/a:b@c", 0); /* '@' in the path is fine */
+}
+
+static void test_ipv6(void **state)
+{
+    (void)state;
+    check_ok("http://[::1]:8080/", "http", "::1", 8080, "/", 0);
+    check_ok("http://[::1]/x", "http", "::1", 80, "/x", 0);
+    check_ok("http://[::1]", "http", "::1", 80, "/", 0);
+    check_ok("https://[2001:DB8::1]:443/", "https", "2001:db8::1", 443, "/", 1);
+    check_ok("http://[::ffff:127.0.0.1]:80/", "http", "::ffff:127.0.0.1", 80, "/", 0);
+}
+
+static void test_empty_port_is_default(void **state)
+{
+    (void)state;
+    check_ok("http://h:/x", "http", "h", 80, "/x", 0);
+    check_ok("https://h:", "https", "h", 443, "/", 1);
+}
+
+static void test_refusals(void **state)
+{
+    (void)state;
+    check_bad(NULL, "empty URL");
+    check_bad("", "empty URL");
+    check_bad("example.com/", "not an absolute URL");
+    check_bad("//example.com/", "not an absolute URL");
+    check_bad("http:/example.com/", "not an absolute URL");
+    check_bad("http//example.com/", "not an absolute URL");
+    check_bad("ftp://example.com/", "unsupported scheme 'ftp'");
+    check_bad("ws://h/", "unsupported scheme 'ws'");
+    check_bad("1http://h/", "not an absolute URL");
+    check_bad("http://user:pass@h/", "credentials in URLs are not supported; use a header");
+    check_bad("http://user@h/", "credentials");
+    check_bad("http://@h/", "credentials");
+    check_bad("http:///x", "no host");
+    check_bad("http://", "no host");
+    check_bad("http://:80/", "no host");
+    check_bad("http://h:0/", "bad port");
+    check_bad("http://h:65536/", "bad port");
+    check_bad("http://h:99999999999999999999/", "bad port");
+    check_bad("http://h:8o/", "bad port");
+    check_bad("http://h:-1/", "bad port");
+    check_bad("http://h:80:80/", "too many ':'");
+    check_bad("http://h x/", "space or control");
+    check_bad("http://h/a b", "space or control");
+    check_bad("http://h/a\tb", "space or control");
+    check_bad("http://h/a\r\nb", "space or control");
+    check_bad("http://h/\x7f", "space or control");
+    check_bad(" http://h/", "space or control");
+    check_bad("http://h/caf\xc3\xa9", "non-ASCII");
+    check_bad("http://ex!ample.com/", "bad character in host");
+    check_bad("http://h%41/", "bad character in host");
+    check_bad("http://[::1/", "closing ']'");
+    check_bad("http://[]/", "bad IPv6");
+    check_bad("http://[zz::1]/", "bad IPv6");
+    check_bad("http://[127.0.0.1]/", "bad IPv6");
+    check_bad("http://[::1]x/", "after ']'");
+    check_bad("http://[::1]:0/", "bad port");
+    check_bad("http://::1/", "IPv6 addresses go in brackets");
+    check_bad("http://fe80::1%25eth0/", "IPv6 addresses go in brackets");
+}
+
+static void test_long_host(void **state)
+{
+    (void)state;
+    char host[256], s[300];
+    memset(host, 'a', 253);
+    host[253] = '\0';
+    snprintf(s, sizeof s, "http://%s/", host);
+    check_ok(s, "http", host, 80, "/", 0);
+    snprintf(s, sizeof s, "http://%sa/", host);
+    check_bad(s, "longer than 253");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_basic),      cmocka_unit_test(test_case),
+        cmocka_unit_test(test_query_fragment), cmocka_unit_test(test_ipv6),
+        cmocka_unit_test(test_empty_port_is_default), cmocka_unit_test(test_refusals),
+        cmocka_unit_test(test_long_host),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
