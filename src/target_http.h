@@ -1,0 +1,79 @@
+/*
+ * target_http: the request side of HTTP/1.1 for stampede-target, as pure functions over
+ * bytes (no I/O, no allocation), so that they can be unit-tested and fuzzed on their own.
+ */
+#ifndef STAMPEDE_TARGET_HTTP_H
+#define STAMPEDE_TARGET_HTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Largest request head (request line, headers, blank line); more is answered with 431. */
+#define TARGET_HEAD_MAX 65536
+
+/* What the connection needs to know about one request head. Pointers point into the head. */
+struct target_req {
+    const char *uri;          /* request-target as sent */
+    size_t uri_len;
+    int minor;                /* HTTP/1.minor; 1.2+ is treated as 1.1 */
+    bool head;                /* HEAD: headers only */
+    bool keep_alive;          /* after the version default and Connection */
+    bool chunked;             /* Transfer-Encoding: chunked */
+    bool expect_continue;     /* Expect: 100-continue */
+    uint64_t content_length;  /* 0 without Content-Length */
+};
+
+enum target_route {
+    ROUTE_ROOT,
+    ROUTE_BYTES,
+    ROUTE_DELAY,
+    ROUTE_STATUS,
+    ROUTE_REDIRECT,
+    ROUTE_CHUNKED,
+    ROUTE_CLOSE,
+    ROUTE_ECHO,
+    ROUTE_STATS,
+    ROUTE_RESET,
+    ROUTE_NOT_FOUND,
+};
+
+/* The /stats "paths" keys. A fixed set, so that clients cannot grow it with random paths. */
+enum target_bucket {
+    BUCKET_ROOT,
+    BUCKET_BYTES,
+    BUCKET_CHUNKED,
+    BUCKET_CLOSE,
+    BUCKET_DELAY,
+    BUCKET_ECHO,
+    BUCKET_REDIRECT,
+    BUCKET_STATUS,
+    BUCKET_OTHER,   /* 404 for a first segment we do not serve */
+    BUCKET_INVALID, /* rejected before routing: 400, 431, 501, 505 */
+    BUCKET_COUNT,
+};
+
+extern const char *const target_bucket_names[BUCKET_COUNT];
+
+struct target_match {
+    enum target_route route;
+    enum target_bucket bucket; /* by first path segment, also for a 404 like /bytes/x */
+    uint64_t arg;              /* the N of /bytes/N and friends */
+};
+
+/* Looks for the blank line that ends a request head in p[0..len). *scan is where to resume
+ * (0 for a new head) so that a head arriving byte by byte is not rescanned. Returns the head
+ * length including the blank line, or 0 if it is not complete yet. */
+size_t target_http_find_head_end(const char *p, size_t len, size_t *scan);
+
+/* Parses a complete head of len bytes. Returns 0, or the status code to reject it with
+ * (400 malformed, 501 unknown transfer coding, 505 not HTTP/1.x). */
+int target_http_parse_head(const char *p, size_t len, struct target_req *req);
+
+/* Parses a chunk-size line (without its line ending), ignoring extensions. 0 or -1. */
+int target_http_parse_chunk_size(const char *p, size_t len, uint64_t *size);
+
+/* Maps a request-target to a route; the query string and fragment are ignored. */
+void target_http_route(const char *uri, size_t len, struct target_match *m);
+
+#endif
