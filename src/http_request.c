@@ -1,1 +1,60 @@
-/* http_request */
+/* http_request: serialising a request spec into wire bytes. */
+#include "http_request.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* Whether spec has a header named `name` (case-insensitive). */
+static int has_header(const struct request_spec *spec, const char *name)
+{
+    size_t n = strlen(name);
+    for (size_t i = 0; i < spec->nheaders; i++)
+        if (strncasecmp(spec->headers[i], name, n) == 0 && spec->headers[i][n] == ':')
+            return 1;
+    return 0;
+}
+
+int http_request_serialise(const struct request_spec *spec, struct wire *out)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (!f)
+        return -1;
+    const struct url *u = &spec->url;
+    fprintf(f, "%s %s HTTP/1.1\r\n", spec->method, u->target);
+    if (!has_header(spec, "Host")) {
+        int v6 = strchr(u->host, ':') != NULL;
+        unsigned defport = u->tls ? 443 : 80;
+        fprintf(f, "Host: %s%s%s", v6 ? "[" : "", u->host, v6 ? "]" : "");
+        if (u->port != defport)
+            fprintf(f, ":%u", (unsigned)u->port);
+        fputs("\r\n", f);
+    }
+    for (size_t i = 0; i < spec->nheaders; i++)
+        fprintf(f, "%s\r\n", spec->headers[i]);
+    if (spec->has_body && !has_header(spec, "Content-Length") &&
+        !has_header(spec, "Transfer-Encoding"))
+        fprintf(f, "Content-Length: %zu\r\n", spec->body_len);
+    if (!(spec->keepalive & KEEPALIVE_STORE) && !has_header(spec, "Connection"))
+        fputs("Connection: close\r\n", f);
+    fputs("\r\n", f);
+    if (spec->has_body && spec->body_len)
+        fwrite(spec->body, 1, spec->body_len, f);
+    if (fclose(f) != 0) {
+        free(buf);
+        return -1;
+    }
+    out->bytes = buf;
+    out->len = len;
+    return 0;
+}
+
+void http_request_free(struct wire *w)
+{
+    free(w->bytes);
+    w->bytes = NULL;
+    w->len = 0;
+}

@@ -1,1 +1,20 @@
-/* http_request */
+/* http_request: a request spec serialised to the exact bytes sent on the wire, once, at start. */
+#ifndef STAMPEDE_HTTP_REQUEST_H
+#define STAMPEDE_HTTP_REQUEST_H
+
+#include <stddef.h>
+
+#include "config.h"
+
+struct wire {
+    char *bytes;
+    size_t len;
+};
+
+/* Serialises spec: request line, Host (unless given), the headers, Content-Length when there
+ * is a body and no such header, Connection: close when the request does not store its
+ * connection, then the body. Returns 0, or -1 when out of memory. */
+int http_request_serialise(const struct request_spec *spec, struct wire *out);
+void http_request_free(struct wire *w);
+
+#endif

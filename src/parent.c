@@ -1,1 +1,387 @@
-/* parent */
+/* parent: fork, barrier, release, supervise, reap, report. */
+#include "parent.h"
+
+#include <errno.h>
+#include <event2/event.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "endpoint.h"
+#include "report.h"
+#include "scoreboard.h"
+#include "trace.h"
+#include "worker.h"
+
+#define KILL_SLACK_NS (5LL * 1000000000) /* past duration + grace, a worker is stuck */
+
+struct parent {
+    const struct config *cfg;
+    struct scoreboard sb;
+    struct endpoints eps;
+    pid_t *pids;            /* 0 once reaped */
+    unsigned alive;
+    int interrupted;
+    unsigned sigints;
+    int tty;
+    struct event_base *base;
+    uint64_t last_done;
+    int64_t last_t;
+};
+
+static volatile sig_atomic_t barrier_interrupted;
+
+static void on_barrier_signal(int sig)
+{
+    (void)sig;
+    barrier_interrupted = 1;
+}
+
+static void kill_all(struct parent *p, int sig)
+{
+    for (unsigned i = 0; i < p->cfg->workers; i++)
+        if (p->pids[i] > 0)
+            kill(p->pids[i], sig);
+}
+
+/* Records how one worker ended; returns its index or -1. */
+static int record_exit(struct parent *p, pid_t pid, int status)
+{
+    for (unsigned i = 0; i < p->cfg->workers; i++) {
+        if (p->pids[i] != pid)
+            continue;
+        struct sb_slot *s = sb_slot(p->sb.hdr, i);
+        if (WIFEXITED(status)) {
+            atomic_store(&s->exit_code, WEXITSTATUS(status));
+            atomic_store(&s->state, SB_WORKER_EXITED);
+        } else if (WIFSIGNALED(status)) {
+            atomic_store(&s->term_signal, WTERMSIG(status));
+            atomic_store(&s->core_dumped, WCOREDUMP(status) ? 1 : 0);
+            atomic_store(&s->state, SB_WORKER_KILLED);
+            fprintf(stderr, "stampede: worker %u (pid %d) killed by signal %d (%s)%s\n", i,
+                    (int)pid, WTERMSIG(status), strsignal(WTERMSIG(status)),
+                    WCOREDUMP(status) ? ", core dumped" : "");
+        }
+        p->pids[i] = 0;
+        p->alive--;
+        return (int)i;
+    }
+    return -1;
+}
+
+static void reap(struct parent *p, int block)
+{
+    int status;
+    pid_t pid;
+    while (p->alive && (pid = waitpid(-1, &status, block ? 0 : WNOHANG)) != 0) {
+        if (pid < 0) {
+            if (errno == EINTR)
+                continue;
+            break;
+        }
+        record_exit(p, pid, status);
+    }
+}
+
+static int fork_workers(struct parent *p, int ready[2], int go[2])
+{
+    fflush(stdout);
+    fflush(stderr);
+    for (unsigned i = 0; i < p->cfg->workers; i++) {
+        pid_t pid = fork();
+        if (pid < 0) {
+            fprintf(stderr, "stampede: cannot start worker %u: %s (lower workers)\n", i,
+                    strerror(errno));
+            return -1;
+        }
+        if (pid == 0) {
+            close(ready[0]);
+            close(go[1]);
+            _exit(worker_main(p->cfg, &p->eps, p->sb.hdr, i, ready[1], go[0]));
+        }
+        p->pids[i] = pid;
+        p->alive++;
+    }
+    return 0;
+}
+
+/* Waits for one "ready" byte per worker. A worker that dies first, or a signal, ends the run. */
+static int barrier_wait(struct parent *p, int ready_fd)
+{
+    unsigned ready = 0;
+    while (ready < p->cfg->workers) {
+        struct pollfd pfd = {.fd = ready_fd, .events = POLLIN};
+        int n = poll(&pfd, 1, 100);
+        if (barrier_interrupted) {
+            fprintf(stderr, "stampede: interrupted before the start\n");
+            return -1;
+        }
+        if (n > 0) {
+            char buf[256];
+            ssize_t r = read(ready_fd, buf, sizeof(buf));
+            if (r > 0)
+                ready += (unsigned)r;
+        }
+        int status;
+        pid_t pid;
+        while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+            int i = record_exit(p, pid, status);
+            fprintf(stderr, "stampede: worker %d (pid %d) %s before it was ready\n", i, (int)pid,
+                    WIFSIGNALED(status) ? "was killed" : "exited");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static void sum_slots(const struct sb_header *h, uint64_t *done, uint64_t *failed,
+                      uint64_t *started, uint64_t *active)
+{
+    *done = *failed = *started = *active = 0;
+    for (unsigned w = 0; w < h->nworkers; w++) {
+        const struct sb_slot *s = sb_slot(h, w);
+        *done += sb_get(&s->c.requests_ok) + sb_get(&s->c.requests_failed);
+        *failed += sb_get(&s->c.requests_failed);
+        *started += sb_get(&s->c.clients_started);
+        *active += sb_get(&s->c.clients_active);
+    }
+}
+
+static void on_progress(evutil_socket_t fd, short what, void *arg)
+{
+    struct parent *p = arg;
+    const struct sb_header *h = p->sb.hdr;
+    uint64_t done, failed, started, active;
+    (void)fd;
+    (void)what;
+    sum_slots(h, &done, &failed, &started, &active);
+    int64_t t = now_ns();
+    double dt = (double)(t - p->last_t) / 1e9;
+    double rate = dt > 0 ? (double)(done - p->last_done) / dt : 0;
+    p->last_done = done;
+    p->last_t = t;
+    fprintf(stderr,
+            "%s[%7.1fs] clients %" PRIu64 "/%" PRIu64 " started, %" PRIu64 " active   requests %" PRIu64
+            " (%.0f/s)   failed %" PRIu64 "%s",
+            p->tty ? "\r" : "", (double)(t - atomic_load(&p->sb.hdr->t0_ns)) / 1e9, started,
+            h->planned_clients, active, done, rate, failed, p->tty ? "\033[K" : "\n");
+}
+
+static void on_ramp_done(evutil_socket_t fd, short what, void *arg)
+{
+    struct parent *p = arg;
+    (void)fd;
+    (void)what;
+    uint32_t ramping = SB_RUN_RAMPING;
+    atomic_compare_exchange_strong(&p->sb.hdr->run_state, &ramping, SB_RUN_RUNNING);
+}
+
+static void on_duration_over(evutil_socket_t fd, short what, void *arg)
+{
+    struct parent *p = arg;
+    (void)fd;
+    (void)what;
+    atomic_store(&p->sb.hdr->run_state, SB_RUN_STOPPING);
+}
+
+static void on_stuck(evutil_socket_t fd, short what, void *arg)
+{
+    struct parent *p = arg;
+    (void)fd;
+    (void)what;
+    fprintf(stderr, "stampede: %u worker(s) did not stop in time; killing them\n", p->alive);
+    kill_all(p, SIGKILL);
+}
+
+static void on_signal(evutil_socket_t sig, short what, void *arg)
+{
+    struct parent *p = arg;
+    (void)what;
+    if (sig == SIGCHLD) {
+        reap(p, 0);
+        if (!p->alive)
+            event_base_loopexit(p->base, NULL);
+        return;
+    }
+    p->interrupted = 1;
+    atomic_store(&p->sb.hdr->run_state, SB_RUN_STOPPING);
+    if (sig == SIGINT && p->sigints++ > 0) {
+        kill_all(p, SIGKILL);
+        return;
+    }
+    kill_all(p, SIGTERM); /* graceful: in-flight requests get the grace period */
+}
+
+static void timer_at(struct event_base *base, event_callback_fn cb, void *arg, int64_t ns,
+                     struct event **out)
+{
+    struct timeval tv = {.tv_sec = ns / 1000000000, .tv_usec = (ns % 1000000000) / 1000};
+    *out = evtimer_new(base, cb, arg);
+    if (*out)
+        evtimer_add(*out, &tv);
+}
+
+/* From release to the last worker reaped. */
+static void supervise(struct parent *p)
+{
+    const struct config *cfg = p->cfg;
+    struct event *ev[7] = {0};
+    p->base = event_base_new();
+    if (!p->base) {
+        reap(p, 1);
+        return;
+    }
+    ev[0] = evsignal_new(p->base, SIGCHLD, on_signal, p);
+    ev[1] = evsignal_new(p->base, SIGINT, on_signal, p);
+    ev[2] = evsignal_new(p->base, SIGTERM, on_signal, p);
+    for (int i = 0; i < 3; i++)
+        if (ev[i])
+            event_add(ev[i], NULL);
+    if (!cfg->quiet) {
+        ev[3] = event_new(p->base, -1, EV_PERSIST, on_progress, p);
+        struct timeval sec = {1, 0};
+        if (ev[3])
+            event_add(ev[3], &sec);
+    }
+    if (cfg->ramp_duration_ns > 0)
+        timer_at(p->base, on_ramp_done, p, cfg->ramp_duration_ns, &ev[4]);
+    if (cfg->duration_ns > 0) {
+        timer_at(p->base, on_duration_over, p, cfg->duration_ns, &ev[5]);
+        timer_at(p->base, on_stuck, p, cfg->duration_ns + cfg->grace_ns + KILL_SLACK_NS, &ev[6]);
+    }
+    reap(p, 0); /* a worker may have ended before the SIGCHLD event existed */
+    if (p->alive)
+        event_base_dispatch(p->base);
+    reap(p, 1);
+    if (!cfg->quiet && p->tty)
+        fputc('\n', stderr);
+    for (int i = 0; i < 7; i++)
+        if (ev[i])
+            event_free(ev[i]);
+    event_base_free(p->base);
+}
+
+static char *default_scoreboard_path(void)
+{
+    struct stat st;
+    const char *dir = stat("/dev/shm", &st) == 0 && S_ISDIR(st.st_mode) &&
+                              access("/dev/shm", W_OK) == 0
+                          ? "/dev/shm"
+                          : "/tmp";
+    char *path = NULL;
+    if (asprintf(&path, "%s/stampede-%d.sb", dir, (int)getpid()) < 0)
+        return NULL;
+    return path;
+}
+
+static void fill_header(struct parent *p)
+{
+    const struct config *cfg = p->cfg;
+    struct sb_header *h = p->sb.hdr;
+    h->planned_clients = cfg->clients;
+    h->ramp_start = cfg->ramp_start;
+    h->ramp_duration_ns = cfg->ramp_duration_ns;
+    h->duration_ns = cfg->duration_ns;
+    h->rounds = cfg->rounds;
+    const char *name = cfg->path ? cfg->path : cfg->requests[0].url_text;
+    const char *slash = cfg->path ? strrchr(name, '/') : NULL;
+    snprintf(h->config_name, sizeof(h->config_name), "%s", slash ? slash + 1 : name);
+    for (unsigned w = 0; w < cfg->workers; w++)
+        for (unsigned r = 0; r < cfg->nrequests; r++)
+            snprintf(sb_reqstat(h, w, r)->name, SB_NAME_MAX, "%s", cfg->requests[r].name);
+}
+
+static int report(struct parent *p)
+{
+    struct summary s = {0};
+    int rc = 0;
+    if (report_collect(&s, p->sb.hdr) < 0) {
+        fprintf(stderr, "stampede: out of memory while merging results\n");
+        report_free(&s);
+        return 1;
+    }
+    s.seed = p->cfg->seed;
+    s.interrupted = p->interrupted;
+    s.config_name = p->sb.hdr->config_name;
+    report_print(stdout, &s);
+    fflush(stdout);
+    if (p->cfg->json_path && report_write_json(p->cfg->json_path, &s) < 0)
+        rc = 1;
+    for (unsigned w = 0; w < s.nworkers; w++)
+        if (s.workers[w].exit_code != 0 || s.workers[w].signal)
+            rc = 1;
+    report_free(&s);
+    return rc;
+}
+
+int parent_run(const struct config *cfg)
+{
+    struct parent p = {.cfg = cfg, .tty = isatty(2)};
+    int ready[2] = {-1, -1}, go[2] = {-1, -1};
+    int rc = 1;
+    char *sbpath = cfg->scoreboard ? strdup(cfg->scoreboard) : default_scoreboard_path();
+
+    if (!sbpath || endpoints_resolve(&p.eps, cfg) < 0) {
+        fprintf(stderr, "stampede: out of memory\n");
+        free(sbpath);
+        return 1;
+    }
+    for (size_t i = 0; i < p.eps.n; i++)
+        if (p.eps.v[i].error[0])
+            fprintf(stderr, "stampede: warning: %s; its requests will fail as dns_error\n",
+                    p.eps.v[i].error);
+    if (sb_create(&p.sb, sbpath, cfg->workers, (unsigned)cfg->nrequests) < 0) {
+        free(sbpath);
+        endpoints_free(&p.eps);
+        return 1;
+    }
+    free(sbpath);
+    fill_header(&p);
+    p.pids = calloc(cfg->workers, sizeof(*p.pids));
+    if (!p.pids || (cfg->trace_path && trace_create(cfg->trace_path) < 0) || pipe(ready) < 0 ||
+        pipe(go) < 0)
+        goto out;
+
+    struct sigaction sa = {.sa_handler = on_barrier_signal};
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    if (fork_workers(&p, ready, go) < 0 || (close(ready[1]), ready[1] = -1,
+                                            barrier_wait(&p, ready[0]) < 0)) {
+        kill_all(&p, SIGKILL);
+        reap(&p, 1);
+        goto out;
+    }
+    /* Release: T0 first, then the broadcast (EOF on the go pipe). */
+    int64_t t0 = now_ns();
+    atomic_store(&p.sb.hdr->t0_ns, t0);
+    atomic_store(&p.sb.hdr->run_state,
+                 cfg->ramp_duration_ns > 0 ? SB_RUN_RAMPING : SB_RUN_RUNNING);
+    close(go[1]);
+    go[1] = -1;
+    p.last_t = t0;
+    supervise(&p);
+    atomic_store(&p.sb.hdr->end_ns, now_ns());
+    atomic_store(&p.sb.hdr->run_state, SB_RUN_DONE);
+    rc = report(&p);
+    if (p.interrupted)
+        rc = 130;
+out:
+    for (int i = 0; i < 2; i++) {
+        if (ready[i] >= 0)
+            close(ready[i]);
+        if (go[i] >= 0)
+            close(go[i]);
+    }
+    sb_close(&p.sb, cfg->keep_scoreboard);
+    endpoints_free(&p.eps);
+    free(p.pids);
+    return rc;
+}

@@ -1,1 +1,270 @@
-/* report */
+/* report: merging the scoreboard and printing the summary. */
+#include "report.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "errkind.h"
+#include "units.h"
+
+static const double report_percentiles[] = {50, 90, 99, 99.9};
+
+static struct hist *hist_new(void)
+{
+    struct hist *h = malloc(sizeof(*h));
+    if (h)
+        hist_init(h);
+    return h;
+}
+
+int report_collect(struct summary *s, const struct sb_header *h)
+{
+    int64_t t0 = atomic_load(&((struct sb_header *)h)->t0_ns);
+    int64_t end = atomic_load(&((struct sb_header *)h)->end_ns);
+
+    memset(&s->c, 0, sizeof(s->c));
+    s->duration_s = t0 && end > t0 ? (double)(end - t0) / 1e9 : 0;
+    s->latency = hist_new();
+    s->connect = hist_new();
+    s->nrequests = h->nrequests;
+    s->requests = calloc(h->nrequests, sizeof(*s->requests));
+    s->nworkers = h->nworkers;
+    s->workers = calloc(h->nworkers, sizeof(*s->workers));
+    if (!s->latency || !s->connect || !s->requests || !s->workers)
+        return -1;
+    for (unsigned r = 0; r < h->nrequests; r++) {
+        s->requests[r].name = sb_reqstat(h, 0, r)->name;
+        if (!(s->requests[r].latency = hist_new()))
+            return -1;
+    }
+    for (unsigned w = 0; w < h->nworkers; w++) {
+        struct sb_slot *slot = sb_slot(h, w);
+        struct summary_worker *sw = &s->workers[w];
+        sb_counters_add(&s->c, &slot->c);
+        hist_add(s->latency, &slot->latency);
+        hist_add(s->connect, &slot->connect);
+        sw->pid = atomic_load(&slot->pid);
+        sw->clients = sb_get(&slot->clients);
+        sw->requests = sb_get(&slot->c.requests_ok) + sb_get(&slot->c.requests_failed);
+        sw->exit_code = atomic_load(&slot->exit_code);
+        sw->signal = atomic_load(&slot->term_signal);
+        sw->core = atomic_load(&slot->core_dumped);
+        for (unsigned r = 0; r < h->nrequests; r++) {
+            struct sb_reqstat *rs = sb_reqstat(h, w, r);
+            s->requests[r].count += sb_get(&rs->count);
+            s->requests[r].ok += sb_get(&rs->ok);
+            s->requests[r].failed += sb_get(&rs->failed);
+            hist_add(s->requests[r].latency, &rs->latency);
+        }
+    }
+    uint64_t total = sb_get(&s->c.requests_ok) + sb_get(&s->c.requests_failed);
+    s->rps = s->duration_s > 0 ? (double)total / s->duration_s : 0;
+    return 0;
+}
+
+void report_free(struct summary *s)
+{
+    for (size_t r = 0; s->requests && r < s->nrequests; r++)
+        free(s->requests[r].latency);
+    free(s->requests);
+    free(s->workers);
+    free(s->latency);
+    free(s->connect);
+    memset(s, 0, sizeof(*s));
+}
+
+/* "1.23ms" style, from microseconds. */
+static const char *fmt_us(double us, char *buf, unsigned len)
+{
+    return units_format_duration((int64_t)(us * 1000), buf, len);
+}
+
+static const char *fmt_bytes(uint64_t b, char *buf, size_t len)
+{
+    const char *unit[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+    double v = (double)b;
+    int i = 0;
+    while (v >= 1024 && i < 4) {
+        v /= 1024;
+        i++;
+    }
+    snprintf(buf, len, i ? "%.2f %s" : "%.0f %s", v, unit[i]);
+    return buf;
+}
+
+static void print_latency_line(FILE *f, const char *label, const struct hist *h)
+{
+    char a[32], b[32], c[32], d[32], e[32], g[32], m[32];
+    if (!h->count) {
+        fprintf(f, "  %-9s -\n", label);
+        return;
+    }
+    fprintf(f, "  %-9s min %s  mean %s  p50 %s  p90 %s  p99 %s  p99.9 %s  max %s\n", label,
+            fmt_us((double)h->min_ns / 1000, a, sizeof(a)), fmt_us(hist_mean_us(h), b, sizeof(b)),
+            fmt_us((double)hist_percentile_us(h, 50), c, sizeof(c)),
+            fmt_us((double)hist_percentile_us(h, 90), d, sizeof(d)),
+            fmt_us((double)hist_percentile_us(h, 99), e, sizeof(e)),
+            fmt_us((double)hist_percentile_us(h, 99.9), g, sizeof(g)),
+            fmt_us((double)h->max_ns / 1000, m, sizeof(m)));
+}
+
+void report_print(FILE *f, const struct summary *s)
+{
+    const struct sb_counters *c = &s->c;
+    uint64_t ok = sb_get(&c->requests_ok), failed = sb_get(&c->requests_failed);
+    char b1[32], b2[32];
+
+    fprintf(f, "\nstampede summary%s%s%s\n", s->config_name ? " (" : "",
+            s->config_name ? s->config_name : "", s->config_name ? ")" : "");
+    fprintf(f, "  duration  %.3fs%s   seed %" PRIu64 "\n", s->duration_s,
+            s->interrupted ? " (interrupted)" : "", s->seed);
+    fprintf(f, "  requests  %" PRIu64 " total, %" PRIu64 " ok, %" PRIu64 " failed, %.1f/s\n",
+            ok + failed, ok, failed, s->rps);
+    fprintf(f, "  bytes     %s sent, %s received\n", fmt_bytes(sb_get(&c->bytes_sent), b1, 32),
+            fmt_bytes(sb_get(&c->bytes_received), b2, 32));
+    fprintf(f, "  conns     %" PRIu64 " opened, %" PRIu64 " reused\n", sb_get(&c->conn_opened),
+            sb_get(&c->conn_reused));
+    fputs("  status   ", f);
+    int any = 0;
+    for (int code = 0; code < SB_STATUS_MAX; code++)
+        if (sb_get(&c->status[code])) {
+            fprintf(f, " %d: %" PRIu64, code, sb_get(&c->status[code]));
+            any = 1;
+        }
+    fputs(any ? "\n" : " -\n", f);
+    any = 0;
+    for (int k = 1; k < ERR_KIND_COUNT; k++)
+        if (sb_get(&c->errors[k])) {
+            fprintf(f, "%s %s: %" PRIu64, any ? "" : "  errors   ", errkind_names[k],
+                    sb_get(&c->errors[k]));
+            any = 1;
+        }
+    if (any)
+        fputc('\n', f);
+    fputs("latency\n", f);
+    print_latency_line(f, "request", s->latency);
+    print_latency_line(f, "connect", s->connect);
+    fputs("by request\n", f);
+    for (size_t r = 0; r < s->nrequests; r++) {
+        const struct summary_request *q = &s->requests[r];
+        char p50[32], p90[32], p99[32];
+        fprintf(f, "  %-16s %10" PRIu64 " (%" PRIu64 " ok, %" PRIu64 " failed)  p50 %s  p90 %s  p99 %s\n",
+                q->name, q->count, q->ok, q->failed,
+                fmt_us((double)hist_percentile_us(q->latency, 50), p50, 32),
+                fmt_us((double)hist_percentile_us(q->latency, 90), p90, 32),
+                fmt_us((double)hist_percentile_us(q->latency, 99), p99, 32));
+    }
+    fputs("by worker\n", f);
+    for (unsigned w = 0; w < s->nworkers; w++) {
+        const struct summary_worker *q = &s->workers[w];
+        fprintf(f, "  worker %-3u pid %-7d clients %-6" PRIu64 " requests %-10" PRIu64, w, q->pid,
+                q->clients, q->requests);
+        if (q->signal)
+            fprintf(f, " killed by signal %d (%s)%s\n", q->signal, strsignal(q->signal),
+                    q->core ? ", core dumped" : "");
+        else
+            fprintf(f, " exit %d\n", q->exit_code);
+    }
+}
+
+static void json_latency(FILE *f, const struct hist *h)
+{
+    fprintf(f, "{\"min\":%.3f,\"mean\":%.3f", h->count ? (double)h->min_ns / 1000 : 0.0,
+            hist_mean_us(h));
+    const char *keys[] = {"p50", "p90", "p99", "p999"};
+    for (int i = 0; i < 4; i++)
+        fprintf(f, ",\"%s\":%" PRIu64, keys[i], hist_percentile_us(h, report_percentiles[i]));
+    fprintf(f, ",\"max\":%.3f,\"count\":%" PRIu64 "}", (double)h->max_ns / 1000, (uint64_t)h->count);
+}
+
+static void json_string(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch == '"' || ch == '\\')
+            fprintf(f, "\\%c", ch);
+        else if (ch < 0x20)
+            fprintf(f, "\\u%04x", ch);
+        else
+            fputc(ch, f);
+    }
+    fputc('"', f);
+}
+
+int report_write_json(const char *path, const struct summary *s)
+{
+    const struct sb_counters *c = &s->c;
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!f) {
+        fprintf(stderr, "stampede: --json %s: %s\n", path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    uint64_t ok = sb_get(&c->requests_ok), failed = sb_get(&c->requests_failed);
+    fprintf(f, "{\"requests\":{\"total\":%" PRIu64 ",\"ok\":%" PRIu64 ",\"failed\":%" PRIu64
+               ",\"started\":%" PRIu64 "},\n",
+            ok + failed, ok, failed, sb_get(&c->requests_started));
+    fprintf(f, "\"rps\":%.3f,\"duration_s\":%.6f,\"seed\":%" PRIu64 ",\"interrupted\":%s,\n",
+            s->rps, s->duration_s, s->seed, s->interrupted ? "true" : "false");
+    fprintf(f, "\"bytes\":{\"sent\":%" PRIu64 ",\"received\":%" PRIu64 ",\"headers\":%" PRIu64
+               ",\"body\":%" PRIu64 "},\n",
+            sb_get(&c->bytes_sent), sb_get(&c->bytes_received), sb_get(&c->header_bytes),
+            sb_get(&c->body_bytes));
+    fputs("\"status\":{", f);
+    const char *sep = "";
+    for (int code = 0; code < SB_STATUS_MAX; code++)
+        if (sb_get(&c->status[code])) {
+            fprintf(f, "%s\"%d\":%" PRIu64, sep, code, sb_get(&c->status[code]));
+            sep = ",";
+        }
+    fputs("},\n\"errors\":{", f);
+    sep = "";
+    for (int k = 1; k < ERR_KIND_COUNT; k++)
+        if (sb_get(&c->errors[k])) {
+            fprintf(f, "%s\"%s\":%" PRIu64, sep, errkind_names[k], sb_get(&c->errors[k]));
+            sep = ",";
+        }
+    fputs("},\n\"latency_us\":", f);
+    json_latency(f, s->latency);
+    fputs(",\n\"connect_us\":", f);
+    json_latency(f, s->connect);
+    fprintf(f, ",\n\"connections\":{\"opened\":%" PRIu64 ",\"reused\":%" PRIu64 "},\n",
+            sb_get(&c->conn_opened), sb_get(&c->conn_reused));
+    fputs("\"workers\":[", f);
+    for (unsigned w = 0; w < s->nworkers; w++) {
+        const struct summary_worker *q = &s->workers[w];
+        fprintf(f, "%s{\"pid\":%d,\"clients\":%" PRIu64 ",\"requests\":%" PRIu64
+                   ",\"exit_code\":%d,\"signal\":%d,\"core\":%s}",
+                w ? "," : "", q->pid, q->clients, q->requests, q->exit_code, q->signal,
+                q->core ? "true" : "false");
+    }
+    fputs("],\n\"by_request\":[", f);
+    for (size_t r = 0; r < s->nrequests; r++) {
+        const struct summary_request *q = &s->requests[r];
+        fprintf(f, "%s{\"name\":", r ? ",\n" : "");
+        json_string(f, q->name);
+        fprintf(f, ",\"count\":%" PRIu64 ",\"ok\":%" PRIu64 ",\"failed\":%" PRIu64
+                   ",\"latency_us\":",
+                q->count, q->ok, q->failed);
+        json_latency(f, q->latency);
+        fputc('}', f);
+    }
+    fputs("]}\n", f);
+    if (fflush(f) != 0 || ferror(f) || (fsync(fd) < 0 && errno != EINVAL)) {
+        fprintf(stderr, "stampede: --json %s: %s\n", path, strerror(errno));
+        fclose(f);
+        return -1;
+    }
+    if (fclose(f) != 0) {
+        fprintf(stderr, "stampede: --json %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    return 0;
+}

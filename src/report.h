@@ -1,1 +1,44 @@
-/* report */
+/* report: the end-of-run summary, merged from every worker's scoreboard slot, printed for people
+ * on stdout and written as JSON with --json. */
+#ifndef STAMPEDE_REPORT_H
+#define STAMPEDE_REPORT_H
+
+#include <stdio.h>
+
+#include "config.h"
+#include "scoreboard.h"
+
+struct summary_request {
+    const char *name;
+    uint64_t count, ok, failed;
+    struct hist *latency;
+};
+
+struct summary_worker {
+    int pid;
+    uint64_t clients, requests;
+    int exit_code, signal, core;
+};
+
+struct summary {
+    struct sb_counters c;  /* totals over workers */
+    struct hist *latency, *connect;
+    struct summary_request *requests;
+    size_t nrequests;
+    struct summary_worker *workers;
+    unsigned nworkers;
+    double duration_s;     /* T0 to the end of the last worker */
+    double rps;            /* completed requests per second */
+    uint64_t seed;
+    int interrupted;
+    const char *config_name;
+};
+
+/* Merges the scoreboard into s. Returns -1 when out of memory. */
+int report_collect(struct summary *s, const struct sb_header *h);
+void report_free(struct summary *s);
+void report_print(FILE *f, const struct summary *s);
+/* Writes the JSON summary to path; returns -1 after printing a one-line error. */
+int report_write_json(const char *path, const struct summary *s);
+
+#endif

@@ -1,1 +1,95 @@
-/* scoreboard */
+/* scoreboard: creating, sizing and mapping the shared file; see scoreboard.h for the layout. */
+#include "scoreboard.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static size_t align_up(size_t n, size_t a)
+{
+    return (n + a - 1) / a * a;
+}
+
+int sb_create(struct scoreboard *sb, const char *path, unsigned nworkers, unsigned nrequests)
+{
+    size_t slot_size = align_up(sizeof(struct sb_slot), 64);
+    size_t reqstat_size = align_up(sizeof(struct sb_reqstat), 64);
+    size_t slots_off = SB_HEADER_SIZE;
+    size_t reqstats_off = align_up(slots_off + slot_size * nworkers, 4096);
+    size_t size = align_up(reqstats_off + reqstat_size * nworkers * nrequests, 4096);
+
+    memset(sb, 0, sizeof(*sb));
+    /* O_EXCL + O_NOFOLLOW: never write through a link someone planted at the path. */
+    int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        fprintf(stderr, "stampede: scoreboard %s: %s (%s)\n", path, strerror(errno),
+                errno == EEXIST ? "remove the stale file or choose another path with --scoreboard"
+                                : "choose a writable path with --scoreboard");
+        return -1;
+    }
+    if (ftruncate(fd, (off_t)size) < 0) {
+        fprintf(stderr, "stampede: scoreboard %s: cannot size it to %zu bytes: %s\n", path, size,
+                strerror(errno));
+        close(fd);
+        unlink(path);
+        return -1;
+    }
+    void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    close(fd);
+    if (p == MAP_FAILED) {
+        fprintf(stderr, "stampede: scoreboard %s: mmap: %s\n", path, strerror(errno));
+        unlink(path);
+        return -1;
+    }
+    sb->hdr = p;
+    sb->size = size;
+    sb->path = strdup(path);
+
+    struct sb_header *h = sb->hdr;
+    h->version = SB_VERSION;
+    h->header_size = SB_HEADER_SIZE;
+    h->slot_size = (uint32_t)slot_size;
+    h->reqstat_size = (uint32_t)reqstat_size;
+    h->slots_offset = slots_off;
+    h->reqstats_offset = reqstats_off;
+    h->file_size = size;
+    h->nworkers = nworkers;
+    h->nrequests = nrequests;
+    h->parent_pid = (int32_t)getpid();
+    for (unsigned w = 0; w < nworkers; w++) {
+        struct sb_slot *s = sb_slot(h, w);
+        atomic_store(&s->exit_code, -1);
+        hist_init(&s->latency);
+        hist_init(&s->connect);
+        for (unsigned r = 0; r < nrequests; r++)
+            hist_init(&sb_reqstat(h, w, r)->latency);
+    }
+    /* The magic goes last, so a reader never accepts a half-initialised file. */
+    atomic_thread_fence(memory_order_release);
+    memcpy(h->magic, SB_MAGIC, sizeof(h->magic));
+    return 0;
+}
+
+void sb_close(struct scoreboard *sb, int keep)
+{
+    if (sb->hdr)
+        munmap(sb->hdr, sb->size);
+    if (sb->path && !keep)
+        unlink(sb->path);
+    free(sb->path);
+    memset(sb, 0, sizeof(*sb));
+}
+
+void sb_counters_add(struct sb_counters *dst, const struct sb_counters *src)
+{
+    /* The struct is nothing but uint64 counters; walk it as an array. */
+    _Atomic uint64_t *d = (_Atomic uint64_t *)dst;
+    const _Atomic uint64_t *s = (const _Atomic uint64_t *)src;
+    for (size_t i = 0; i < sizeof(*dst) / sizeof(uint64_t); i++)
+        sb_add(&d[i], sb_get(&s[i]));
+}

@@ -1,1 +1,56 @@
-/* worker */
+/* worker: one forked process. It prepares its clients, meets the others at the barrier, then
+ * runs its share of the global ramp timetable on one libevent loop until every client is done,
+ * the duration is over or it is told to stop. Everything it counts goes to its scoreboard slot. */
+#ifndef STAMPEDE_WORKER_H
+#define STAMPEDE_WORKER_H
+
+#include <stdint.h>
+#include <sys/time.h>
+
+#include "config.h"
+#include "endpoint.h"
+#include "http_request.h"
+#include "scoreboard.h"
+#include "trace.h"
+
+struct client;
+
+struct worker {
+    const struct config *cfg;
+    const struct endpoints *endpoints;
+    struct event_base *base;
+    struct sb_header *hdr;
+    struct sb_slot *slot;
+    struct sb_reqstat **reqstats;  /* this worker's, one per request */
+    struct wire *wires;            /* serialised requests, one per request */
+    int *head;                     /* per request: the method is HEAD (no response body) */
+    const struct timeval **timeouts; /* per request: libevent common timeouts, or NULL */
+    const struct timeval **connect_timeouts;
+    unsigned index, nworkers;
+
+    struct client *clients;
+    uint64_t nclients, next_start; /* clients are started in order by the ramp timer */
+    uint64_t active;               /* started and not finished */
+    int64_t t0;                    /* CLOCK_MONOTONIC ns at release */
+    int stopping;                  /* no new requests; finish what is in flight */
+
+    struct event *ramp_timer, *stop_timer, *grace_timer, *sigint_ev, *sigterm_ev;
+    unsigned sigints;
+
+    char *rbuf;                    /* one read buffer for every connection of the worker */
+    size_t rbuf_size;
+    struct trace trace;
+};
+
+/* The worker's whole life after fork. Returns the process exit code. ready_fd gets one byte when
+ * the worker is prepared; go_fd reaches EOF when the parent releases everyone. */
+int worker_main(const struct config *cfg, const struct endpoints *eps, struct sb_header *hdr,
+                unsigned index, int ready_fd, int go_fd);
+
+/* Called by a client when it has finished all its rounds (or was stopped). */
+void worker_client_done(struct worker *w);
+
+/* CLOCK_MONOTONIC in nanoseconds. */
+int64_t now_ns(void);
+
+#endif
