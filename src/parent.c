@@ -336,7 +336,7 @@ int parent_run(const struct config *cfg)
         if (p.eps.v[i].error[0])
             fprintf(stderr, "stampede: warning: %s; its requests will fail as dns_error\n",
                     p.eps.v[i].error);
-    if (sb_create(&p.sb, sbpath, cfg->workers, (unsigned)cfg->nrequests) < 0) {
+    if (sb_create(&p.sb, sbpath, cfg->workers, (unsigned)cfg->nrequests, 0, NULL) < 0) {
         free(sbpath);
         endpoints_free(&p.eps);
         return 1;

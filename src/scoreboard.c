@@ -15,13 +15,16 @@ static size_t align_up(size_t n, size_t a)
     return (n + a - 1) / a * a;
 }
 
-int sb_create(struct scoreboard *sb, const char *path, unsigned nworkers, unsigned nrequests)
+int sb_create(struct scoreboard *sb, const char *path, unsigned nworkers, unsigned nrequests,
+              unsigned nextras, const char *const *extra_names)
 {
     size_t slot_size = align_up(sizeof(struct sb_slot), 64);
     size_t reqstat_size = align_up(sizeof(struct sb_reqstat), 64);
     size_t slots_off = SB_HEADER_SIZE;
     size_t reqstats_off = align_up(slots_off + slot_size * nworkers, 4096);
-    size_t size = align_up(reqstats_off + reqstat_size * nworkers * nrequests, 4096);
+    size_t names_off = align_up(reqstats_off + reqstat_size * nworkers * nrequests, 64);
+    size_t extras_off = align_up(names_off + (size_t)SB_NAME_MAX * nextras, 64);
+    size_t size = align_up(extras_off + sizeof(uint64_t) * nworkers * nextras, 4096);
 
     memset(sb, 0, sizeof(*sb));
     /* O_EXCL + O_NOFOLLOW: never write through a link someone planted at the path. */
@@ -58,8 +61,14 @@ int sb_create(struct scoreboard *sb, const char *path, unsigned nworkers, unsign
     h->slots_offset = slots_off;
     h->reqstats_offset = reqstats_off;
     h->file_size = size;
+    h->extra_names_offset = names_off;
+    h->extras_offset = extras_off;
     h->nworkers = nworkers;
     h->nrequests = nrequests;
+    h->nextras = nextras;
+    for (unsigned i = 0; i < nextras; i++)
+        snprintf((char *)h + names_off + (size_t)i * SB_NAME_MAX, SB_NAME_MAX, "%s",
+                 extra_names[i]);
     h->parent_pid = (int32_t)getpid();
     for (unsigned w = 0; w < nworkers; w++) {
         struct sb_slot *s = sb_slot(h, w);

@@ -4,6 +4,8 @@
  *   struct sb_header                      at 0, padded to SB_HEADER_SIZE
  *   struct sb_slot     [nworkers]         at slots_offset, each slot_size bytes
  *   struct sb_reqstat  [nworkers][nrequests] at reqstats_offset, each reqstat_size bytes
+ *   char [nextras][SB_NAME_MAX]           at extra_names_offset: plugin counter names
+ *   _Atomic uint64_t [nworkers][nextras]  at extras_offset: plugin counter values
  *
  * Every slot and reqstat has exactly one writer, its worker (the parent fills in exit status
  * after reaping it). Counters are C11 atomics updated with relaxed load + store, which costs
@@ -37,7 +39,8 @@ struct sb_header {
     uint32_t version;
     uint32_t header_size, slot_size, reqstat_size;
     uint64_t slots_offset, reqstats_offset, file_size;
-    uint32_t nworkers, nrequests;
+    uint64_t extra_names_offset, extras_offset;
+    uint32_t nworkers, nrequests, nextras;
     int32_t parent_pid;
     _Atomic uint32_t run_state;   /* enum sb_run_state */
     _Atomic int64_t t0_ns;        /* CLOCK_MONOTONIC at release; 0 before */
@@ -85,8 +88,10 @@ struct scoreboard {
 };
 
 /* Creates the file (mode 0600, O_EXCL, never through a symlink), sizes and maps it and fills in
- * the header. Returns 0, or -1 after printing a one-line error. */
-int sb_create(struct scoreboard *sb, const char *path, unsigned nworkers, unsigned nrequests);
+ * the header; extra_names are the plugins' counters (nextras of them, may be NULL when 0).
+ * Returns 0, or -1 after printing a one-line error. */
+int sb_create(struct scoreboard *sb, const char *path, unsigned nworkers, unsigned nrequests,
+              unsigned nextras, const char *const *extra_names);
 /* Unmaps, and removes the file unless keep. */
 void sb_close(struct scoreboard *sb, int keep);
 
@@ -99,6 +104,16 @@ static inline struct sb_reqstat *sb_reqstat(const struct sb_header *h, unsigned 
 {
     return (struct sb_reqstat *)((char *)h + h->reqstats_offset +
                                  ((size_t)w * h->nrequests + r) * h->reqstat_size);
+}
+
+static inline const char *sb_extra_name(const struct sb_header *h, unsigned i)
+{
+    return (const char *)h + h->extra_names_offset + (size_t)i * SB_NAME_MAX;
+}
+
+static inline _Atomic uint64_t *sb_extra(const struct sb_header *h, unsigned w, unsigned i)
+{
+    return (_Atomic uint64_t *)((char *)h + h->extras_offset) + (size_t)w * h->nextras + i;
 }
 
 /* The single-writer increment: a relaxed load and store, no locked instruction. */
