@@ -32,6 +32,7 @@ assert_between() { # value low high what
 # sets TARGET_PORT and TARGET_PID, and waits until it listens.
 start_target() {
     local log=$TMP/target.$RANDOM.log i
+    : >"$log" # exists before the background shell opens it, so the polling below can read it
     "$TARGET" -l 127.0.0.1:0 "$@" >"$log" 2>&1 &
     TARGET_PID=$!
     BG_PIDS+=("$TARGET_PID")
