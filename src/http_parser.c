@@ -234,11 +234,16 @@ static enum http_parse_error length_byte(struct http_parser *p, unsigned char c)
     return HTTP_OK;
 }
 
-/* Appends a piece of a header line that spans reads to hdrbuf. */
+/* Appends a piece of a header line that spans reads to hdrbuf. What does not fit is dropped
+ * and the line is reported truncated: the header block itself is bounded by the limits, and a
+ * long header nobody asked for must not fail the response. */
 static int gather(struct http_parser *p, const char *from, size_t n)
 {
-    if (n > (size_t)(p->hdrbuf_size - p->hdrbuf_len))
-        return -1;
+    size_t room = (size_t)(p->hdrbuf_size - p->hdrbuf_len);
+    if (n > room) {
+        n = room;
+        p->header_truncated = 1;
+    }
     if (n)
         memcpy(p->hdrbuf + p->hdrbuf_len, from, n);
     p->hdrbuf_len += (uint32_t)n;
@@ -250,12 +255,17 @@ static int gather(struct http_parser *p, const char *from, size_t n)
 static void emit_header(struct http_parser *p, const char *line, size_t len)
 {
     const char *colon = memchr(line, ':', len);
+    if (!colon) { /* truncated before the colon: nothing worth reporting */
+        p->header_truncated = 0;
+        return;
+    }
     const char *v = colon + 1, *e = line + len;
     while (v < e && (*v == ' ' || *v == '\t'))
         v++;
     while (e > v && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
         e--;
     p->on_header(p->cb_arg, line, (size_t)(colon - line), v, (size_t)(e - v));
+    p->header_truncated = 0;
 }
 
 /* A header line ended at lf (the LF byte); mark is where its bytes in this read begin. */
@@ -677,6 +687,8 @@ ssize_t http_parser_feed(struct http_parser *p, const char *buf, size_t len)
             size_t n = (size_t)(end - ptr);
             if (n > p->remaining)
                 n = (size_t)p->remaining;
+            if (p->on_body && n)
+                p->on_body(p->cb_arg, ptr, n);
             ptr += n;
             p->remaining -= n;
             p->body_bytes += n;
@@ -689,6 +701,8 @@ ssize_t http_parser_feed(struct http_parser *p, const char *buf, size_t len)
             break;
         }
         case S_BODY_EOF:
+            if (p->on_body)
+                p->on_body(p->cb_arg, ptr, (size_t)(end - ptr));
             p->body_bytes += (uint64_t)(end - ptr);
             ptr = end;
             break;

@@ -26,9 +26,12 @@ struct http_limits {
 };
 
 /* Called for each complete header line of the final response when set; name and value are
- * trimmed and point into the fed buffer, or into hdrbuf when the line spans two reads. */
+ * trimmed and point into the fed buffer, or into hdrbuf when the line spans two reads (then
+ * header_truncated says whether it was cut to hdrbuf_size). */
 typedef void (*http_header_cb)(void *arg, const char *name, size_t nlen, const char *value,
                                size_t vlen);
+/* Called with each span of decoded body bytes of the final response, when set. */
+typedef void (*http_body_cb)(void *arg, const char *data, size_t len);
 
 struct http_parser {
     /* results, valid once headers_done */
@@ -49,7 +52,9 @@ struct http_parser {
     struct http_limits limits;
     int head_request;      /* response to HEAD: no body whatever the headers say */
     http_header_cb on_header; /* optional */
+    http_body_cb on_body;     /* optional */
     void *cb_arg;
+    int header_truncated;  /* the line passed to on_header now was cut to fit hdrbuf */
 
     /* private state */
     int state;
@@ -58,7 +63,7 @@ struct http_parser {
     uint32_t block_bytes;  /* bytes of the current header block */
     uint32_t flags;
     /* set by the caller after init when on_header is used: a header line that spans two
-     * reads is gathered here (a line longer than hdrbuf_size is a HTTP_ERR_HEADERS_SIZE) */
+     * reads is gathered here (a longer one is cut, and header_truncated set) */
     char *hdrbuf;
     uint32_t hdrbuf_size;
     uint32_t hdrbuf_len;

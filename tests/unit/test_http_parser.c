@@ -760,16 +760,23 @@ static void test_error_texts(void **state)
 struct seen_headers {
     int calls;
     char last[128];
+    char first[128];
+    int first_truncated;
+    const struct http_parser *p;
 };
 
 static void remember(void *arg, const char *name, size_t nlen, const char *value, size_t vlen)
 {
     struct seen_headers *s = arg;
-    s->calls++;
+    if (s->calls++ == 0) {
+        snprintf(s->first, sizeof s->first, "%.*s=%.*s", (int)nlen, name, (int)vlen, value);
+        s->first_truncated = s->p ? s->p->header_truncated : -1;
+    }
     snprintf(s->last, sizeof s->last, "%.*s=%.*s", (int)nlen, name, (int)vlen, value);
 }
 
-/* A line that spans two reads must fit hdrbuf; one within a read never needs it. */
+/* A line that spans two reads is gathered in hdrbuf, cut when it does not fit; one within a
+ * read never needs it. */
 static void test_hdrbuf_too_small(void **state)
 {
     (void)state;
@@ -795,10 +802,16 @@ static void test_hdrbuf_too_small(void **state)
     p.cb_arg = &s;
     p.hdrbuf = small;
     p.hdrbuf_size = sizeof small;
+    s.p = &p;
     assert_int_equal(http_parser_feed(&p, in, 20), 20); /* "X-L" is kept */
-    assert_int_equal(http_parser_feed(&p, in + 20, len - 20), -1);
-    assert_int_equal(p.error, HTTP_ERR_HEADERS_SIZE);
-    assert_int_equal(s.calls, 0);
+    /* the rest does not fit: the line is cut to 16 bytes, reported as truncated, and the
+     * response still parses */
+    assert_int_equal(http_parser_feed(&p, in + 20, len - 20), len - 20);
+    assert_int_equal(p.done, 1);
+    assert_int_equal(s.calls, 2);
+    assert_string_equal(s.first, "X-Long=01234567");
+    assert_int_equal(s.first_truncated, 1);
+    assert_int_equal(p.header_truncated, 0);
 
     /* exactly full is fine: "X-Long: 0123456789abcdef\r" is 25 bytes */
     char fit[25];
@@ -813,6 +826,55 @@ static void test_hdrbuf_too_small(void **state)
     assert_int_equal(http_parser_feed(&p, in + 42, len - 42), len - 42);
     assert_int_equal(s.calls, 2);
     assert_int_equal(p.done, 1);
+}
+
+struct body_sink {
+    char data[64];
+    size_t len;
+};
+
+static void sink_body(void *arg, const char *d, size_t n)
+{
+    struct body_sink *b = arg;
+    assert_true(b->len + n <= sizeof b->data);
+    memcpy(b->data + b->len, d, n);
+    b->len += n;
+}
+
+/* on_body sees exactly the decoded payload, whatever the split: chunked, length, until EOF. */
+static void test_on_body_decoded(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in;
+        const char *body;
+        int eof;
+    } cases[] = {
+        {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4;x=y\r\nWiki\r\n5\r\npedia\r\n"
+         "0\r\nT: 1\r\n\r\n", "Wikipedia", 0},
+        {"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello", "hello", 0},
+        {"HTTP/1.0 200 OK\r\n\r\nuntil the end", "until the end", 1},
+        {"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", "ok", 0},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        size_t len = strlen(cases[c].in);
+        for (size_t step = 1; step <= len; step++) {
+            struct body_sink b = {.len = 0};
+            struct http_parser p;
+            http_parser_init(&p, NULL, 0);
+            p.on_body = sink_body;
+            p.cb_arg = &b;
+            for (size_t off = 0; off < len; off += step) {
+                size_t n = len - off < step ? len - off : step;
+                assert_int_equal(http_parser_feed(&p, cases[c].in + off, n), (ssize_t)n);
+            }
+            if (cases[c].eof)
+                assert_int_equal(http_parser_eof(&p), 0);
+            assert_int_equal(p.done, 1);
+            assert_int_equal(b.len, strlen(cases[c].body));
+            assert_memory_equal(b.data, cases[c].body, b.len);
+        }
+    }
 }
 
 /* A gathered line spanning many reads comes out whole, and the next line, lying in one read,
@@ -887,7 +949,7 @@ static void test_mangled_inputs_split_invariant(void **state)
 int main(void)
 {
     enum { N = sizeof cases / sizeof cases[0] };
-    static struct CMUnitTest tests[N + 16];
+    static struct CMUnitTest tests[N + 32];
     size_t n = 0;
     for (size_t i = 0; i < N; i++) {
         struct CMUnitTest t = cmocka_unit_test_prestate(test_case, (void *)&cases[i]);
@@ -909,6 +971,7 @@ int main(void)
         cmocka_unit_test(test_init_defaults),
         cmocka_unit_test(test_error_texts),
         cmocka_unit_test(test_hdrbuf_too_small),
+        cmocka_unit_test(test_on_body_decoded),
         cmocka_unit_test(test_on_header_three_reads),
         cmocka_unit_test(test_mangled_inputs_split_invariant),
     };
