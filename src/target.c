@@ -3,6 +3,7 @@
  * against. This file is the program around the connections: options, the listening socket,
  * the accept loop, signals and a clean exit. Requests are handled in target_conn.c.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <netdb.h>
@@ -16,7 +17,6 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
-#include <arpa/inet.h>
 
 #include <event2/event.h>
 
@@ -24,14 +24,15 @@
 #include "target_resp.h"
 
 #define DEFAULT_LISTEN "127.0.0.1:8080"
-#define LISTEN_BACKLOG 65535   /* the kernel caps it at net.core.somaxconn */
-#define ACCEPT_PAUSE_MS 100    /* after EMFILE: let connections close before retrying */
+#define LISTEN_BACKLOG 65535 /* the kernel caps it at net.core.somaxconn */
+#define ACCEPT_PAUSE_MS 100  /* after EMFILE: let connections close before retrying */
 
 struct listener {
     struct target_server *srv;
     int fd;
     struct event *ev;
     struct event *resume; /* re-enables ev after an accept pause */
+    bool complained;      /* about the current accept failure; once per episode */
 };
 
 static void usage(FILE *f)
@@ -120,8 +121,7 @@ static int listen_open(const char *arg)
     if ((rc = getaddrinfo(host, port, &hints, &res)) != 0)
         die(2, "-l %s: %s", arg, gai_strerror(rc));
     for (ai = res; ai != NULL; ai = ai->ai_next) {
-        fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
-                    ai->ai_protocol);
+        fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol);
         if (fd < 0) {
             err = errno;
             continue;
@@ -176,15 +176,18 @@ static void on_accept(evutil_socket_t fd, short what, void *arg)
                 continue;
             /* Out of descriptors or memory: the socket stays readable, so retrying now
              * would spin. Pause accepting and let the backlog wait. */
-            if (!l->srv->quiet)
+            if (!l->srv->quiet && !l->complained)
                 fprintf(stderr, "stampede-target: accept: %s%s\n", strerror(errno),
                         errno == EMFILE || errno == ENFILE
-                            ? " (raise the limit on open files: ulimit -n)" : "");
+                            ? " (raise the limit on open files: ulimit -n)"
+                            : "");
+            l->complained = true;
             struct timeval tv = {0, ACCEPT_PAUSE_MS * 1000};
             event_del(l->ev);
             evtimer_add(l->resume, &tv);
             return;
         }
+        l->complained = false;
         /* Responses go out in one write each; never hold a tail back for an ACK. */
         setsockopt(cfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
         conn_open(l->srv, cfd);
@@ -257,8 +260,7 @@ int main(int argc, char **argv)
     sigint = evsignal_new(srv.base, SIGINT, on_signal, &srv);
     sigterm = evsignal_new(srv.base, SIGTERM, on_signal, &srv);
     if (l.ev == NULL || l.resume == NULL || sigint == NULL || sigterm == NULL ||
-        event_add(l.ev, NULL) != 0 || event_add(sigint, NULL) != 0 ||
-        event_add(sigterm, NULL) != 0)
+        event_add(l.ev, NULL) != 0 || event_add(sigint, NULL) != 0 || event_add(sigterm, NULL) != 0)
         die(1, "cannot set up the event loop");
     print_listening(l.fd);
 

@@ -10,11 +10,16 @@
 #include <strings.h>
 
 const char *const target_bucket_names[BUCKET_COUNT] = {
-    [BUCKET_ROOT] = "/",           [BUCKET_BYTES] = "/bytes",
-    [BUCKET_CHUNKED] = "/chunked", [BUCKET_CLOSE] = "/close",
-    [BUCKET_DELAY] = "/delay",     [BUCKET_ECHO] = "/echo",
-    [BUCKET_REDIRECT] = "/redirect", [BUCKET_STATUS] = "/status",
-    [BUCKET_OTHER] = "other",      [BUCKET_INVALID] = "invalid",
+    [BUCKET_ROOT] = "/",
+    [BUCKET_BYTES] = "/bytes",
+    [BUCKET_CHUNKED] = "/chunked",
+    [BUCKET_CLOSE] = "/close",
+    [BUCKET_DELAY] = "/delay",
+    [BUCKET_ECHO] = "/echo",
+    [BUCKET_REDIRECT] = "/redirect",
+    [BUCKET_STATUS] = "/status",
+    [BUCKET_OTHER] = "other",
+    [BUCKET_INVALID] = "invalid",
 };
 
 /* RFC 9110 tchar: what a method or header name may contain. */

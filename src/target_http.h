@@ -14,14 +14,14 @@
 
 /* What the connection needs to know about one request head. Pointers point into the head. */
 struct target_req {
-    const char *uri;          /* request-target as sent */
+    const char *uri; /* request-target as sent */
     size_t uri_len;
-    int minor;                /* HTTP/1.minor; 1.2+ is treated as 1.1 */
-    bool head;                /* HEAD: headers only */
-    bool keep_alive;          /* after the version default and Connection */
-    bool chunked;             /* Transfer-Encoding: chunked */
-    bool expect_continue;     /* Expect: 100-continue */
-    uint64_t content_length;  /* 0 without Content-Length */
+    int minor;               /* HTTP/1.minor; 1.2+ is treated as 1.1 */
+    bool head;               /* HEAD: headers only */
+    bool keep_alive;         /* after the version default and Connection */
+    bool chunked;            /* Transfer-Encoding: chunked */
+    bool expect_continue;    /* Expect: 100-continue */
+    uint64_t content_length; /* 0 without Content-Length */
 };
 
 enum target_route {

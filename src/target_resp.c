@@ -94,8 +94,8 @@ const char *resp_reason(int code)
     case 511: return "Network Authentication Required";
     }
     /* Clients must not depend on the phrase; the class name is at least not misleading. */
-    static const char *const classes[] = {"Informational", "Success", "Redirection",
-                                          "Client Error", "Server Error"};
+    static const char *const classes[] = {"Informational", "Success", "Redirection", "Client Error",
+                                          "Server Error"};
     return code >= 100 && code <= 599 ? classes[code / 100 - 1] : "Unknown";
 }
 
@@ -166,8 +166,8 @@ void resp_add_stats(struct evbuffer *out, const struct target_stats *st, bool he
     size_t n;
 
     n = (size_t)snprintf(body, sizeof(body),
-                         "{\"requests\":%" PRIu64 ",\"connections\":%" PRIu64
-                         ",\"open\":%" PRIu64 ",\"bytes_received\":%" PRIu64 ",\"paths\":{",
+                         "{\"requests\":%" PRIu64 ",\"connections\":%" PRIu64 ",\"open\":%" PRIu64
+                         ",\"bytes_received\":%" PRIu64 ",\"paths\":{",
                          st->requests, st->connections, st->open, st->bytes_received);
     for (int b = 0; b < BUCKET_COUNT; b++)
         n += (size_t)snprintf(body + n, sizeof(body) - n, "%s\"%s\":%" PRIu64, b ? "," : "",

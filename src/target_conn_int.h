@@ -1,0 +1,69 @@
+/*
+ * target_conn_int: the connection record shared by target_conn.c (socket, events, life
+ * cycle) and target_exchange.c (requests and responses on it). Nothing else includes this.
+ */
+#ifndef STAMPEDE_TARGET_CONN_INT_H
+#define STAMPEDE_TARGET_CONN_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "target_conn.h"
+#include "target_http.h"
+
+#define IN_CAP (TARGET_HEAD_MAX + 16384) /* unparsed input we accept: a head and more */
+#define OUT_HIGH (256 * 1024)            /* pending output we produce */
+
+struct event;
+struct evbuffer;
+
+enum conn_state {
+    ST_HEAD,       /* waiting for a complete request head */
+    ST_BODY,       /* Content-Length body */
+    ST_CHUNK_SIZE, /* chunked body: size line */
+    ST_CHUNK_DATA, /* chunked body: data */
+    ST_CHUNK_END,  /* chunked body: CRLF after the data */
+    ST_TRAILER,    /* chunked body: trailer lines up to the blank one */
+    ST_DELAY,      /* /delay timer running */
+    ST_STREAM,     /* queuing a /bytes or /chunked body as the client reads */
+    ST_CLOSING,    /* last response queued; input is discarded */
+    ST_LINGER,     /* write side shut down; discard input until EOF or LINGER_MS */
+    ST_DEAD,       /* to be freed on the way out of the current callback */
+};
+
+struct conn {
+    struct target_server *srv;
+    int fd;
+    struct event *rev, *wev;
+    struct event *timer; /* /delay and linger; made on first use */
+    struct evbuffer *in, *out;
+    struct conn *prev, *next;
+    enum conn_state state;
+    bool reading, writing; /* rev, wev added */
+    bool eof;              /* the client shut down its side */
+    uint64_t epoch;        /* stats epoch this connection was last counted in */
+
+    /* The request being answered; reset by exchange_next(). */
+    struct target_match match;
+    bool head_only, keep_alive, http10;
+    bool uncounted;    /* /stats and /reset: invisible in the stats */
+    bool echo;         /* /echo: the body goes to the output as it arrives */
+    bool echo_chunked; /* ... and in chunks, as it came */
+    bool answered;     /* the final response head is queued */
+    uint64_t left;     /* body, chunk or stream bytes still to go */
+    uint64_t off;      /* stream position: selects the pattern phase */
+    size_t scan;       /* head bytes searched for the blank line so far */
+    size_t trailer;    /* trailer bytes seen */
+};
+/* target_conn.c: (re)starts the connection's one timer; false if that failed. */
+bool conn_arm_timer(struct conn *c, long ms);
+
+/* target_exchange.c: reads requests from c->in and queues their answers on c->out until it
+ * has to wait for input, for the client to read, or for a timer. */
+void exchange_process(struct conn *c);
+
+/* target_exchange.c: the /delay timer fired; queues the answer. */
+void exchange_finish_delay(struct conn *c);
+
+#endif
