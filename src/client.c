@@ -1,39 +1,51 @@
 /* client: the state machine of one virtual user.
  *
- *   next_step ─ predelay ─ request_begin ─ (reuse | connect) ─ send ─ receive ─ request_end
- *       ^                                                                        │
- *       └──────────────────────────── postdelay ─────────────────────────────────┘
+ *   next_step ─ predelay ─ request_begin ─ reuse ──────────────────┐
+ *       ^                        └─ resolve ─ connect ─ TLS ───────┴─ send ─ receive ─ request_end
+ *       │                                                                                 │
+ *       ├──────────────── redirect (follow iterators): request_begin of the next hop ─────┤
+ *       └───────────────────────────────── postdelay ─────────────────────────────────────┘
  *
  * One timer serves the delays and the whole-request timeout (they never overlap), a second one
  * the connect timeout. A request that fails on a kept-alive connection before any response byte
- * arrived is retried once on a fresh connection: the server closed it while it was idle. */
+ * arrived is retried once on a fresh connection: the server closed it while it was idle.
+ *
+ * Connections: conns[e] is the kept connection of configured endpoint e; the last slot, the
+ * spare, carries requests that must not reuse (so the kept one survives them) and requests to
+ * endpoints only a redirect led to. */
 #include "client.h"
 
-#include <errno.h>
 #include <event2/event.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <unistd.h>
+#include <strings.h>
 
 #include "errkind.h"
+#include "tls.h"
 #include "units.h"
 #include "worker.h"
+
+#define LOCATION_MAX 8192  /* longer Locations are not followed */
+#define HDRBUF_SIZE 1024   /* a Location split across two reads must fit this to be followed */
 
 enum phase { PH_IDLE = 0, PH_PREDELAY, PH_REQUEST, PH_POSTDELAY, PH_DEFERRED, PH_DONE };
 
 static void next_step(struct client *c);
 static void request_begin(struct client *c);
 static void request_end(struct client *c, int status, enum errkind kind, const char *reason);
-static void conn_open(struct client *c, struct conn *k);
+static void open_connection(struct client *c);
 static void on_readable(evutil_socket_t fd, short what, void *arg);
+static void on_writable(evutil_socket_t fd, short what, void *arg);
 
 static const struct request_spec *spec_of(const struct client *c)
 {
     return &c->w->cfg->requests[c->req];
+}
+
+static struct conn *spare_of(const struct client *c)
+{
+    return &c->conns[c->w->endpoints->nstatic];
 }
 
 static void timer_after(struct client *c, int64_t ns)
@@ -42,15 +54,13 @@ static void timer_after(struct client *c, int64_t ns)
     event_add(&c->timer, &tv);
 }
 
-static void conn_close(struct conn *k)
+static void conns_close_all(struct client *c, int forget_sessions)
 {
-    if (!k || k->fd < 0)
-        return;
-    event_del(&k->rev);
-    event_del(&k->wev);
-    close(k->fd);
-    k->fd = -1;
-    k->connecting = 0;
+    for (size_t i = 0; i <= c->w->endpoints->nstatic; i++) {
+        conn_close(&c->conns[i], 1);
+        if (forget_sessions)
+            conn_forget_session(&c->conns[i]);
+    }
 }
 
 static void client_finish(struct client *c)
@@ -60,23 +70,20 @@ static void client_finish(struct client *c)
         return;
     c->finished = 1;
     c->in_request = 0;
+    c->phase = PH_DONE;
     event_del(&c->timer);
     event_del(&c->ctimer);
-    for (size_t i = 0; i <= w->endpoints->n; i++)
-        conn_close(&c->conns[i]);
+    dns_cancel(w->dns, &c->dns);
+    conns_close_all(c, 0);
     sb_add(&w->slot->c.clients_active, (uint64_t)-1);
     sb_add(&w->slot->c.clients_done, 1);
     worker_client_done(w);
 }
 
-static enum errkind kind_of_errno(int err, enum errkind other)
+/* Ends the request in flight with the last connection error. */
+static void fail_conn(struct client *c)
 {
-    switch (err) {
-    case ECONNREFUSED: return ERR_CONNECT_REFUSED;
-    case ECONNRESET: return ERR_RESET;
-    case ETIMEDOUT: return other == ERR_CONNECT ? ERR_CONNECT_TIMEOUT : ERR_TIMEOUT;
-    default: return other;
-    }
+    request_end(c, 599, conn_error_kind(), conn_error());
 }
 
 /* A kept connection failed before any byte of the response: the server closed it while idle.
@@ -89,100 +96,158 @@ static int retry_fresh(struct client *c)
     c->reused = 0;
     c->sent = 0;
     c->bytes_in = 0;
-    http_parser_init(&c->parser, NULL, c->parser.head_request);
-    conn_close(c->conn);
-    conn_open(c, c->conn);
+    http_parser_init(&c->parser, &c->parser.limits, c->parser.head_request);
+    conn_close(c->conn, 0);
+    open_connection(c);
     return 1;
 }
 
 static void send_request(struct client *c)
 {
     struct worker *w = c->w;
-    const struct wire *wire = &w->wires[c->req];
     struct conn *k = c->conn;
-    for (;;) {
-        ssize_t n = send(k->fd, wire->bytes + c->sent, wire->len - c->sent, MSG_NOSIGNAL);
+    while (c->sent < c->wire->len) {
+        ssize_t n = conn_send(k, c->wire->bytes + c->sent, c->wire->len - c->sent);
         if (n > 0) {
             c->sent += (size_t)n;
             sb_add(&w->slot->c.bytes_sent, (uint64_t)n);
-            if (c->sent == wire->len) {
-                c->t_sent = now_ns();
-                event_del(&k->wev);
-                return;
-            }
             continue;
         }
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-            event_add(&k->wev, NULL);
+        if (n == CONN_AGAIN) {
+            event_add(k->want_write ? &k->wev : &k->rev, NULL);
             return;
         }
-        int err = errno;
-        if (retry_fresh(c))
-            return;
-        request_end(c, 599, kind_of_errno(err, ERR_WRITE), strerror(err));
+        if (!retry_fresh(c))
+            fail_conn(c);
         return;
     }
+    c->t_sent = now_ns();
+    event_del(&k->wev);
+}
+
+static void handshake(struct client *c)
+{
+    struct worker *w = c->w;
+    struct conn *k = c->conn;
+    int r = conn_handshake(k);
+    if (r == CONN_AGAIN) {
+        if (k->want_write)
+            event_add(&k->wev, NULL);
+        return;
+    }
+    if (r == CONN_ERROR) {
+        fail_conn(c);
+        return;
+    }
+    c->t_tls = now_ns();
+    event_del(&k->wev);
+    sb_add(SSL_session_reused(k->ssl) ? &w->slot->c.tls_resumed : &w->slot->c.tls_full, 1);
+    send_request(c);
 }
 
 static void connected(struct client *c)
 {
     struct worker *w = c->w;
     struct conn *k = c->conn;
-    k->connecting = 0;
     event_del(&c->ctimer);
+    event_del(&k->wev);
     c->t_connected = now_ns();
     hist_record(&w->slot->connect, (uint64_t)(c->t_connected - c->t_connect_start));
     sb_add(&w->slot->c.conn_opened, 1);
     event_add(&k->rev, NULL);
-    send_request(c);
+    const struct endpoint *ep = &w->endpoints->v[c->ep];
+    if (!ep->tls) {
+        send_request(c);
+        return;
+    }
+    const char *why = NULL;
+    SSL_CTX *ctx = worker_tls_ctx(w, c->req, &why);
+    if (!ctx) {
+        request_end(c, 599, ERR_TLS, why);
+        return;
+    }
+    if (conn_tls_begin(k, ctx, ep->host, spec_of(c)->tls.verify) < 0) {
+        fail_conn(c);
+        return;
+    }
+    handshake(c);
 }
 
 static void on_writable(evutil_socket_t fd, short what, void *arg)
 {
     struct conn *k = arg;
     struct client *c = k->owner;
+    (void)fd;
     (void)what;
-    if (!k->connecting) {
-        send_request(c);
-        return;
+    switch (k->state) {
+    case CONN_CONNECTING:
+        if (conn_connect_result(k) < 0)
+            fail_conn(c);
+        else
+            connected(c);
+        break;
+    case CONN_HANDSHAKE:
+        handshake(c);
+        break;
+    case CONN_OPEN:
+        if (c->in_request && c->conn == k && c->sent < c->wire->len)
+            send_request(c);
+        else
+            on_readable(k->fd, EV_READ, k); /* a TLS read that wanted to write */
+        break;
+    default:
+        break;
     }
-    int err = 0;
-    socklen_t len = sizeof(err);
-    if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
-        err = errno;
-    if (err) {
-        request_end(c, 599, kind_of_errno(err, ERR_CONNECT), strerror(err));
-        return;
-    }
-    connected(c);
 }
 
 /* Makes the spare connection the kept one of endpoint e. The events are re-assigned because
- * libevent events must not move while they are added. */
+ * libevent events must not move while they are added, and OpenSSL's back pointer follows. */
 static void conn_keep_spare(struct client *c, size_t e)
 {
     struct conn *kept = &c->conns[e], *spare = c->conn;
-    conn_close(kept);
+    struct worker *w = c->w;
+    conn_close(kept, 1);
+    conn_forget_session(kept);
     event_del(&spare->rev);
+    event_del(&spare->wev);
     *kept = *spare;
-    event_assign(&kept->rev, c->w->base, kept->fd, EV_READ | EV_PERSIST, on_readable, kept);
-    event_assign(&kept->wev, c->w->base, kept->fd, EV_WRITE, on_writable, kept);
+    event_assign(&kept->rev, w->base, kept->fd, EV_READ | EV_PERSIST, on_readable, kept);
+    event_assign(&kept->wev, w->base, kept->fd, EV_WRITE, on_writable, kept);
     event_add(&kept->rev, NULL);
+    if (kept->ssl)
+        SSL_set_app_data(kept->ssl, kept);
     spare->fd = -1;
+    spare->ssl = NULL;
+    spare->session = NULL;
+    spare->state = CONN_CLOSED;
     c->conn = kept;
 }
 
 static void request_complete(struct client *c, int reusable)
 {
     const struct request_spec *spec = spec_of(c);
-    const struct endpoints *eps = c->w->endpoints;
+    size_t nstatic = c->w->endpoints->nstatic;
     if (!(reusable && c->parser.keep_alive && (spec->keepalive & KEEPALIVE_STORE)))
-        conn_close(c->conn);
-    else if (c->conn == &c->conns[eps->n])
-        conn_keep_spare(c, eps->of_request[c->req]);
+        conn_close(c->conn, 1);
+    else if (c->conn == spare_of(c) && c->ep < nstatic)
+        conn_keep_spare(c, c->ep);
     request_end(c, c->parser.status, ERR_NONE, c->parser.reason);
+}
+
+/* Bytes arrived on an idle kept connection: a TLS session ticket is fine, anything else (the
+ * server's close, stray bytes) means it cannot be reused. */
+static void idle_readable(struct client *c, struct conn *k)
+{
+    if (k->state == CONN_OPEN && k->ssl) {
+        for (;;) {
+            ssize_t n = conn_recv(k, c->w->rbuf, c->w->rbuf_size);
+            if (n == CONN_AGAIN)
+                return;
+            if (n <= 0)
+                break;
+        }
+    }
+    conn_close(k, 0);
 }
 
 static void on_readable(evutil_socket_t fd, short what, void *arg)
@@ -190,127 +255,168 @@ static void on_readable(evutil_socket_t fd, short what, void *arg)
     struct conn *k = arg;
     struct client *c = k->owner;
     struct worker *w = c->w;
+    (void)fd;
     (void)what;
 
-    if (!c->in_request || c->conn != k || k->connecting) {
-        /* An idle kept connection became readable: the server closed it (or sent bytes nobody
-         * asked for). Either way it cannot be reused. */
-        conn_close(k);
+    if (k->state == CONN_HANDSHAKE) {
+        handshake(c);
         return;
     }
-    ssize_t n = recv(fd, w->rbuf, w->rbuf_size, 0);
-    if (n > 0) {
-        int64_t t = now_ns();
-        if (!c->got_bytes) {
-            c->got_bytes = 1;
-            c->t_first = t;
-        }
-        c->bytes_in += (uint64_t)n;
-        ssize_t used = http_parser_feed(&c->parser, w->rbuf, (size_t)n);
-        if (used < 0) {
-            enum http_parse_error e = c->parser.error;
-            request_end(c, 599,
-                        e == HTTP_ERR_HEADERS_SIZE || e == HTTP_ERR_HEADERS_COUNT
-                            ? ERR_HEADERS_TOO_LARGE
-                            : ERR_PARSE,
-                        http_parser_error_text(e));
+    if (!c->in_request || c->conn != k || k->state != CONN_OPEN) {
+        idle_readable(c, k);
+        return;
+    }
+    for (;;) {
+        ssize_t n = conn_recv(k, w->rbuf, w->rbuf_size);
+        if (n > 0) {
+            int64_t t = now_ns();
+            if (!c->got_bytes) {
+                c->got_bytes = 1;
+                c->t_first = t;
+            }
+            c->bytes_in += (uint64_t)n;
+            ssize_t used = http_parser_feed(&c->parser, w->rbuf, (size_t)n);
+            if (used < 0) {
+                enum http_parse_error e = c->parser.error;
+                request_end(c, 599,
+                            e == HTTP_ERR_HEADERS_SIZE || e == HTTP_ERR_HEADERS_COUNT
+                                ? ERR_HEADERS_TOO_LARGE
+                                : ERR_PARSE,
+                            http_parser_error_text(e));
+                return;
+            }
+            if (c->parser.headers_done && !c->t_headers)
+                c->t_headers = t;
+            if (c->parser.done) {
+                /* extra bytes put the connection out of step: not reusable */
+                request_complete(c, used == n && !conn_pending(k));
+                return;
+            }
+            if (conn_pending(k)) /* TLS has more decrypted bytes; no event will say so */
+                continue;
             return;
         }
-        if (c->parser.headers_done && !c->t_headers)
-            c->t_headers = t;
-        if (c->parser.done)
-            request_complete(c, used == n); /* extra bytes: the connection is out of step */
-        return;
-    }
-    if (n == 0) {
-        if (http_parser_eof(&c->parser) == 0) {
+        if (n == CONN_AGAIN) {
+            if (k->want_write)
+                event_add(&k->wev, NULL);
+            return;
+        }
+        if (n == 0 && http_parser_eof(&c->parser) == 0) {
             request_complete(c, 0);
             return;
         }
         if (retry_fresh(c))
             return;
-        request_end(c, 599, ERR_CLOSED, http_parser_error_text(HTTP_ERR_EOF));
+        if (n == 0)
+            request_end(c, 599, ERR_CLOSED, http_parser_error_text(HTTP_ERR_EOF));
+        else
+            fail_conn(c);
         return;
     }
-    if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
-        return;
-    int err = errno;
-    if (retry_fresh(c))
-        return;
-    request_end(c, 599, kind_of_errno(err, ERR_READ), strerror(err));
 }
 
-static void conn_open(struct client *c, struct conn *k)
+static void connect_to(struct client *c, const struct sockaddr_storage *addr, socklen_t len)
 {
     struct worker *w = c->w;
-    const struct endpoint *ep = &w->endpoints->v[w->endpoints->of_request[c->req]];
-
-    int fd = socket(ep->addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (fd < 0) {
-        int err = errno;
-        request_end(c, 599, ERR_SOCKET,
-                    err == EMFILE || err == ENFILE ? "out of file descriptors (raise ulimit -n)"
-                                                   : strerror(err));
+    struct conn *k = c->conn;
+    c->t_connect_start = now_ns();
+    int r = conn_connect(k, (const struct sockaddr *)addr, len);
+    if (k->fd >= 0) {
+        event_assign(&k->rev, w->base, k->fd, EV_READ | EV_PERSIST, on_readable, k);
+        event_assign(&k->wev, w->base, k->fd, EV_WRITE, on_writable, k);
+    }
+    if (r < 0) {
+        fail_conn(c);
         return;
     }
-    int one = 1;
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-    k->fd = fd;
-    k->owner = c;
-    event_assign(&k->rev, w->base, fd, EV_READ | EV_PERSIST, on_readable, k);
-    event_assign(&k->wev, w->base, fd, EV_WRITE, on_writable, k);
-    c->t_connect_start = now_ns();
-    if (connect(fd, (const struct sockaddr *)&ep->addr, ep->addrlen) == 0) {
+    if (r == 1) {
         connected(c);
         return;
     }
-    if (errno != EINPROGRESS) {
-        int err = errno;
-        request_end(c, 599, kind_of_errno(err, ERR_CONNECT), strerror(err));
-        return;
-    }
-    k->connecting = 1;
     event_add(&k->wev, NULL);
     event_add(&c->ctimer, w->connect_timeouts[c->req]);
 }
+
+static void on_resolved(void *arg, const struct sockaddr_storage *addr, socklen_t len,
+                        const char *error)
+{
+    struct client *c = arg;
+    c->t_dns = now_ns();
+    if (!addr) {
+        request_end(c, 599, ERR_DNS, error);
+        return;
+    }
+    struct sockaddr_storage a = *addr;
+    endpoint_set_port(&a, c->w->endpoints->v[c->ep].port);
+    connect_to(c, &a, len);
+}
+
+/* A new connection for the request in flight on c->conn: resolve, then connect. */
+static void open_connection(struct client *c)
+{
+    struct worker *w = c->w;
+    const struct endpoint *ep = &w->endpoints->v[c->ep];
+    c->conn->owner = c;
+    c->conn->endpoint = c->ep;
+    if (ep->literal) {
+        connect_to(c, &ep->addr, ep->addrlen);
+        return;
+    }
+    struct sockaddr_storage addr;
+    socklen_t len = 0;
+    const char *error = NULL;
+    int r = dns_resolve(w->dns, ep->host, &c->dns, &addr, &len, &error, &c->dns_cached);
+    sb_add(c->dns_cached ? &w->slot->c.dns_hits : &w->slot->c.dns_misses, 1);
+    if (r == 0)
+        return; /* on_resolved goes on */
+    on_resolved(c, r > 0 ? &addr : NULL, len, error);
+}
+
+/* Limits, HEAD and the callbacks a request needs from the parser. */
+static void parser_prepare(struct client *c, const struct request_spec *spec, int head);
 
 static void request_begin(struct client *c)
 {
     struct worker *w = c->w;
     const struct request_spec *spec = spec_of(c);
     const struct endpoints *eps = w->endpoints;
-    size_t e = eps->of_request[c->req];
 
     c->t_start = now_ns();
-    c->t_connected = c->t_sent = c->t_first = c->t_headers = 0;
+    c->t_dns = c->t_connected = c->t_tls = c->t_sent = c->t_first = c->t_headers = 0;
     c->sent = 0;
     c->bytes_in = 0;
-    c->reused = c->retried = c->got_bytes = 0;
+    c->reused = c->retried = c->got_bytes = c->dns_cached = 0;
+    c->location_len = 0;
+    c->location_bad = 0;
+    c->body_len = 0;
     c->in_request = 1;
     c->phase = PH_REQUEST;
-    http_parser_init(&c->parser, NULL, w->head[c->req]);
+    if (c->hop == 0) {
+        c->ep = eps->of_request[c->req];
+        c->wire = &w->wires[c->req];
+        parser_prepare(c, spec, w->head[c->req]);
+    } else {
+        c->wire = &c->hop_wire;
+        parser_prepare(c, spec, strncmp(c->hop_wire.bytes, "HEAD ", 5) == 0);
+    }
     sb_add(&w->slot->c.requests_started, 1);
     event_add(&c->timer, w->timeouts[c->req]);
 
-    if (eps->v[e].error[0]) {
-        request_end(c, 599, ERR_DNS, eps->v[e].error);
-        return;
-    }
-    struct conn *k = &c->conns[e];
-    if (!(spec->keepalive & KEEPALIVE_USE)) {
-        /* A request that must not reuse leaves the kept connection alone for the next one
-         * that may: it goes out on the spare slot. */
-        k = &c->conns[eps->n];
-    } else if (k->fd >= 0 && !k->connecting) {
-        c->conn = k;
+    /* kept connection: the endpoint's own slot, or the spare for one a redirect led to */
+    struct conn *kept = c->ep < eps->nstatic ? &c->conns[c->ep] : spare_of(c);
+    if ((spec->keepalive & KEEPALIVE_USE) && kept->state == CONN_OPEN &&
+        kept->endpoint == c->ep) {
+        c->conn = kept;
         c->reused = 1;
         c->t_connected = c->t_start;
         send_request(c);
         return;
     }
-    c->conn = k;
-    conn_close(k);
-    conn_open(c, k);
+    /* A request that must not reuse goes out on the spare, leaving the kept one for the next
+     * request that may. */
+    c->conn = (spec->keepalive & KEEPALIVE_USE) ? kept : spare_of(c);
+    conn_close(c->conn, 1);
+    open_connection(c);
 }
 
 static void count_result(struct client *c, int status, enum errkind kind, int64_t latency)
@@ -339,6 +445,39 @@ static void count_result(struct client *c, int status, enum errkind kind, int64_
     hist_record(&rs->latency, (uint64_t)latency);
 }
 
+/* With a follow iterator, a 301/302/303/307/308 with a usable Location becomes the next hop.
+ * Returns 1 when c now holds the hop's URL and bytes. */
+static int redirect_prepare(struct client *c, int status)
+{
+    struct worker *w = c->w;
+    const struct request_spec *spec = spec_of(c);
+    if (!(w->cfg->iterator & ITERATOR_FOLLOW) || c->hop >= spec->max_redirects ||
+        !c->location_len || c->location_bad ||
+        !(status == 301 || status == 302 || status == 303 || status == 307 || status == 308))
+        return 0;
+    const struct url *base = c->hop ? &c->hop_url : &spec->url;
+    struct url next;
+    const char *why;
+    if (url_resolve(base, c->location, &next, &why) != 0)
+        return 0;
+    long ep = endpoints_find_or_add(w->endpoints, next.host, next.port, next.tls);
+    /* 303 means "GET the answer elsewhere"; the other codes repeat the request as it was */
+    int get = status == 303 && strcmp(spec->method, "HEAD") != 0;
+    struct wire wire;
+    if (ep < 0 || http_request_serialise_to(spec, get ? "GET" : spec->method, &next,
+                                            spec->has_body && !get, &wire) != 0) {
+        url_free(&next);
+        return 0;
+    }
+    http_request_free(&c->hop_wire);
+    c->hop_wire = wire;
+    url_free(&c->hop_url);
+    c->hop_url = next;
+    c->ep = (size_t)ep;
+    c->hop++;
+    return 1;
+}
+
 static void request_end(struct client *c, int status, enum errkind kind, const char *reason)
 {
     struct worker *w = c->w;
@@ -347,22 +486,34 @@ static void request_end(struct client *c, int status, enum errkind kind, const c
 
     event_del(&c->timer);
     event_del(&c->ctimer);
-    if (kind != ERR_NONE)
-        conn_close(c->conn);
+    dns_cancel(w->dns, &c->dns);
+    if (kind != ERR_NONE && c->conn)
+        conn_close(c->conn, 0);
     c->in_request = 0;
     c->conn = NULL;
     count_result(c, status, kind, latency);
 
-    int64_t post = rng_jitter(&c->rng, spec->postdelay_ns, spec->postjitter_ns);
+    int follow = kind == ERR_NONE && !w->stopping && redirect_prepare(c, status);
+    /* the postdelay of a redirect chain comes after its last hop only */
+    int64_t post = follow ? 0 : rng_jitter(&c->rng, spec->postdelay_ns, spec->postjitter_ns);
     if (w->trace.fd >= 0) {
         struct trace_record r = {
             .worker = w->index, .client = c->number, .round = c->round, .request = spec->name,
             .start_ns = c->t_start - w->t0, .predelay_ns = c->predelay_ns,
             .postdelay_ns = post, .status = status, .latency_ns = latency,
-            .bytes_in = c->bytes_in, .reused = c->reused, .reason = kind ? reason : "",
+            .bytes_in = c->bytes_in, .reused = c->reused,
+            .hop = follow ? c->hop - 1 : c->hop, .reason = kind ? reason : "",
         };
         trace_write(&w->trace, &r);
     }
+    if (follow) {
+        c->predelay_ns = 0;
+        c->depth++;
+        request_begin(c);
+        c->depth--;
+        return;
+    }
+    c->hop = 0;
     if (w->stopping) {
         client_finish(c);
         return;
@@ -380,10 +531,56 @@ static void request_end(struct client *c, int status, enum errkind kind, const c
     }
 }
 
+static void on_header(void *arg, const char *name, size_t nlen, const char *value, size_t vlen)
+{
+    struct client *c = arg;
+    if (nlen != 8 || strncasecmp(name, "location", 8) != 0 || c->parser.status < 300 ||
+        c->parser.status > 399)
+        return;
+    if (vlen >= LOCATION_MAX || c->parser.header_truncated) {
+        c->location_bad = 1;
+        return;
+    }
+    if (!c->location && !(c->location = malloc(LOCATION_MAX))) {
+        c->location_bad = 1;
+        return;
+    }
+    memcpy(c->location, value, vlen);
+    c->location[vlen] = '\0';
+    c->location_len = vlen;
+}
+
+static void on_body(void *arg, const char *data, size_t len)
+{
+    struct client *c = arg;
+    size_t max = (size_t)spec_of(c)->max_body;
+    if (c->body_len >= max)
+        return;
+    if (!c->body && !(c->body = malloc(max)))
+        return;
+    size_t n = len < max - c->body_len ? len : max - c->body_len;
+    memcpy(c->body + c->body_len, data, n);
+    c->body_len += n;
+}
+
+static void parser_prepare(struct client *c, const struct request_spec *spec, int head)
+{
+    struct http_limits limits = {spec->max_header_bytes, spec->max_headers};
+    http_parser_init(&c->parser, &limits, head);
+    c->parser.cb_arg = c;
+    if (c->hdrbuf) {
+        c->parser.on_header = on_header;
+        c->parser.hdrbuf = c->hdrbuf;
+        c->parser.hdrbuf_size = HDRBUF_SIZE;
+    }
+    if (spec->max_body)
+        c->parser.on_body = on_body;
+}
+
 static size_t round_first(struct client *c)
 {
     size_t n = c->w->cfg->nrequests;
-    return c->w->cfg->iterator == ITERATOR_RANDOM_START ? rng_bounded(&c->rng, (uint32_t)n) : 0;
+    return (c->w->cfg->iterator & ITERATOR_RANDOM_START) ? rng_bounded(&c->rng, (uint32_t)n) : 0;
 }
 
 static void next_step(struct client *c)
@@ -405,6 +602,7 @@ static void next_step(struct client *c)
     }
     c->req = (c->first + c->step) % cfg->nrequests;
     c->step++;
+    c->hop = 0;
     const struct request_spec *spec = spec_of(c);
     c->predelay_ns = rng_jitter(&c->rng, spec->predelay_ns, spec->prejitter_ns);
     if (c->predelay_ns > 0) {
@@ -433,12 +631,11 @@ static void on_timer(evutil_socket_t fd, short what, void *arg)
         next_step(c);
         break;
     case PH_REQUEST: {
-        char why[64];
-        char d[32];
+        char why[64], d[32];
         snprintf(why, sizeof(why), "timeout after %s",
                  units_format_duration(now_ns() - c->t_start, d, sizeof(d)));
-        request_end(c, 599, c->conn && c->conn->connecting ? ERR_CONNECT_TIMEOUT : ERR_TIMEOUT,
-                    why);
+        int connecting = c->conn && c->conn->state == CONN_CONNECTING;
+        request_end(c, 599, connecting ? ERR_CONNECT_TIMEOUT : ERR_TIMEOUT, why);
         break;
     }
     default:
@@ -449,8 +646,7 @@ static void on_timer(evutil_socket_t fd, short what, void *arg)
 static void on_connect_timeout(evutil_socket_t fd, short what, void *arg)
 {
     struct client *c = arg;
-    char why[64];
-    char d[32];
+    char why[64], d[32];
     (void)fd;
     (void)what;
     snprintf(why, sizeof(why), "connect timeout after %s",
@@ -463,13 +659,21 @@ int client_init(struct client *c, struct worker *w, uint64_t number)
     memset(c, 0, sizeof(*c));
     c->w = w;
     c->number = number;
+    c->dns.entry = -1;
+    c->dns.cb = on_resolved;
+    c->dns.arg = c;
     rng_seed(&c->rng, w->cfg->seed, number);
-    /* one kept connection per endpoint, plus a spare for requests that do not reuse */
-    c->conns = calloc(w->endpoints->n + 1, sizeof(*c->conns));
+    size_t n = w->endpoints->nstatic + 1;
+    c->conns = calloc(n, sizeof(*c->conns));
     if (!c->conns)
         return -1;
-    for (size_t i = 0; i <= w->endpoints->n; i++)
+    for (size_t i = 0; i < n; i++) {
         c->conns[i].fd = -1;
+        c->conns[i].endpoint = i;
+        c->conns[i].owner = c;
+    }
+    if ((w->cfg->iterator & ITERATOR_FOLLOW) && !(c->hdrbuf = malloc(HDRBUF_SIZE)))
+        return -1;
     event_assign(&c->timer, w->base, -1, 0, on_timer, c);
     event_assign(&c->ctimer, w->base, -1, 0, on_connect_timeout, c);
     return 0;
@@ -503,8 +707,12 @@ void client_abort(struct client *c)
 void client_free(struct client *c)
 {
     if (c->conns && c->w)
-        for (size_t i = 0; i <= c->w->endpoints->n; i++)
-            conn_close(&c->conns[i]);
+        conns_close_all(c, 1);
     free(c->conns);
     c->conns = NULL;
+    url_free(&c->hop_url);
+    http_request_free(&c->hop_wire);
+    free(c->location);
+    free(c->hdrbuf);
+    free(c->body);
 }

@@ -1,24 +1,20 @@
 /* client: one virtual user, an event-driven state machine on the worker's loop. It walks the
- * request list `rounds` times: predelay, connect or reuse, send, receive, count, postdelay. */
+ * request list `rounds` times: predelay, resolve, connect or reuse, TLS, send, receive, count,
+ * follow a redirect (with the follow iterators), postdelay. */
 #ifndef STAMPEDE_CLIENT_H
 #define STAMPEDE_CLIENT_H
 
 #include <event2/event_struct.h>
 #include <stdint.h>
 
+#include "conn.h"
+#include "dns.h"
 #include "http_parser.h"
+#include "http_request.h"
 #include "rng.h"
+#include "url.h"
 
 struct worker;
-
-/* A connection to one endpoint; a client keeps at most one per endpoint for keep-alive. */
-struct conn {
-    int fd;                 /* -1 when closed */
-    int connecting;
-    struct event rev;       /* persistent read event while open (notices idle closes too) */
-    struct event wev;       /* added only while connecting or when a send would block */
-    struct client *owner;
-};
 
 struct client {
     struct worker *w;
@@ -33,20 +29,34 @@ struct client {
 
     struct event timer;     /* predelay, postdelay and the request timeout */
     struct event ctimer;    /* connect timeout */
-    struct conn *conns;     /* one per endpoint */
+    struct conn *conns;     /* one per configured endpoint, then a spare (see client.c) */
+    struct dns_wait dns;
 
     /* the request in flight */
-    size_t req;             /* index into the request list */
+    size_t req;             /* index into the request list; for a redirect, the origin */
+    unsigned hop;           /* 0, or which redirect of the origin this is */
+    size_t ep;              /* its endpoint */
+    const struct wire *wire;/* its bytes: the request's own, or hop_wire */
     struct conn *conn;
     struct http_parser parser;
     size_t sent;            /* wire bytes written so far */
-    int reused, retried, got_bytes;
+    int reused, retried, got_bytes, dns_cached;
     uint64_t bytes_in;
     int64_t predelay_ns;
-    int64_t t_start, t_connect_start, t_connected, t_sent, t_first, t_headers;
+    int64_t t_start, t_dns, t_connect_start, t_connected, t_tls, t_sent, t_first, t_headers;
+
+    /* allocated on first use and kept for the client's life */
+    struct url hop_url;     /* the URL of the redirect in flight */
+    struct wire hop_wire;
+    char *location;         /* the Location of the response in flight */
+    size_t location_len;
+    int location_bad;       /* too long or cut: not followed */
+    char *hdrbuf;           /* the parser's gather buffer, with the follow iterators */
+    char *body;             /* up to max_body bytes of the response */
+    size_t body_len;
 };
 
-/* Sets up client number `number` of worker w (no allocation happens after this). */
+/* Sets up client number `number` of worker w (no allocation per request after this). */
 int client_init(struct client *c, struct worker *w, uint64_t number);
 /* Starts the first round. */
 void client_start(struct client *c);

@@ -31,21 +31,34 @@
 #define DEFAULT_GRACE_NS (INT64_C(2) * 1000000000)
 #define DEFAULT_URL_DURATION_NS (INT64_C(10) * 1000000000)
 #define DEFAULT_URL_CLIENTS 10
+#define DEFAULT_MAX_REDIRECTS 10
+#define DEFAULT_MAX_HEADER_BYTES (64 * 1024)
+#define DEFAULT_MAX_HEADERS 100
 
-enum section { SEC_NONE, SEC_RUN, SEC_DEFAULTS, SEC_REQUEST, SEC_DNS };
+enum section { SEC_NONE, SEC_RUN, SEC_DEFAULTS, SEC_REQUEST, SEC_DNS, SEC_TLS };
 enum line_kind { LINE_SKIP, LINE_KEY, LINE_CONT };
 
 /* Header precedence: a header replaces same-named headers of lower levels only. */
 enum level { LVL_DEFAULTS_FILE, LVL_DEFAULTS_D, LVL_REQUEST_FILE, LVL_REQUEST_D };
 
-static const char *const section_words[] = {"run", "defaults", "request", "dns", NULL};
+static const char *const section_words[] = {"run", "defaults", "request", "dns", "tls", NULL};
 static const char *const run_keys[] = {
     "workers", "clients", "ramp_start", "ramp_duration", "rounds", "duration",
-    "iterator", "seed", "scoreboard", "keep_scoreboard", "grace", NULL};
+    "iterator", "seed", "scoreboard", "keep_scoreboard", "grace", "dns_ttl", "dns_server",
+    NULL};
 static const char *const request_keys[] = {
     "url", "method", "header", "body", "body_file", "keepalive", "predelay", "prejitter",
-    "postdelay", "postjitter", "connect_timeout", "timeout", NULL};
-static const char *const iterator_names[] = {"default", "random_start", NULL};
+    "postdelay", "postjitter", "connect_timeout", "timeout", "max_redirects", "max_body",
+    "max_header_bytes", "max_headers",
+    /* the TLS keys, also allowed in [tls] */
+    "verify", "ca_file", "ca_path", "client_cert", "client_key", "ciphers", "min_version",
+    "max_version", "session_cache", NULL};
+static const char *const tls_keys[] = {
+    "verify", "ca_file", "ca_path", "client_cert", "client_key", "ciphers", "min_version",
+    "max_version", "session_cache", NULL};
+static const char *const iterator_names[] = {"default", "random_start", "follow",
+                                             "random_start_follow", NULL};
+static const char *const tls_version_names[] = {"1.0", "1.1", "1.2", "1.3", NULL};
 
 struct entry {
     int sec;      /* enum section */
@@ -119,6 +132,8 @@ static const char *section_label(const struct load *L, int sec, size_t req, char
         return "[defaults]";
     case SEC_DNS:
         return "[dns]";
+    case SEC_TLS:
+        return "[tls]";
     case SEC_REQUEST:
         snprintf(buf, len, "[request %.60s]", L->reqs[req].name);
         return buf;
@@ -336,6 +351,13 @@ static int check_key(const struct load *L, const char *where, int sec, size_t re
         errorf(where, "missing key before '=' in %s (write key = value)", label);
         return -1;
     }
+    if (sec == SEC_TLS) {
+        if (in_list(key, tls_keys))
+            return 0;
+        errorf(where, "unknown key '%.60s' in [tls]%s", key,
+               hint(key, tls_keys, "see stampede.ini(5) for the [tls] keys", h, sizeof h));
+        return -1;
+    }
     if (sec == SEC_RUN) {
         if (in_list(key, run_keys))
             return 0;
@@ -498,6 +520,14 @@ static const char *find_sep(const char *s, const char *chars)
 }
 
 /* "[run]", "[request NAME]" ... : sets the current section. */
+static int section_of_word(const char *word)
+{
+    for (int i = 0; section_words[i]; i++)
+        if (strcasecmp(word, section_words[i]) == 0)
+            return i + 1; /* section_words follows enum section from SEC_RUN */
+    return SEC_NONE;
+}
+
 static int on_section(struct load *L, const char *start, const char *where)
 {
     const char *close = find_sep(start + 1, "]");
@@ -529,19 +559,11 @@ static int on_section(struct load *L, const char *start, const char *where)
         oom(where);
         return -1;
     }
-    int sec = SEC_NONE;
-    if (strcasecmp(word, "run") == 0)
-        sec = SEC_RUN;
-    else if (strcasecmp(word, "defaults") == 0)
-        sec = SEC_DEFAULTS;
-    else if (strcasecmp(word, "dns") == 0)
-        sec = SEC_DNS;
-    else if (strcasecmp(word, "request") == 0)
-        sec = SEC_REQUEST;
+    int sec = section_of_word(word);
     if (sec == SEC_NONE) {
         char h[128];
         errorf(where, "unknown section '[%s]'%s", word,
-               hint(word, section_words, "use [run], [defaults], [request NAME] or [dns]", h,
+               hint(word, section_words, "use [run], [defaults], [request NAME], [dns] or [tls]", h,
                     sizeof h));
         free(name);
         return -1;
@@ -709,19 +731,11 @@ static int add_define(struct load *L, const char *d)
     }
     *ldot = '\0';
     const char *secw = lhs, *rest = ldot + 1;
-    int sec = SEC_NONE;
-    if (strcasecmp(secw, "run") == 0)
-        sec = SEC_RUN;
-    else if (strcasecmp(secw, "defaults") == 0)
-        sec = SEC_DEFAULTS;
-    else if (strcasecmp(secw, "request") == 0)
-        sec = SEC_REQUEST;
-    else if (strcasecmp(secw, "dns") == 0)
-        sec = SEC_DNS;
+    int sec = section_of_word(secw);
     if (sec == SEC_NONE) {
         char h[128];
         errorf(where, "unknown section '%.40s'%s", secw,
-               hint(secw, section_words, "use run., defaults., request.NAME. or dns.", h,
+               hint(secw, section_words, "use run., defaults., request.NAME., dns. or tls.", h,
                     sizeof h));
         goto out;
     }
@@ -950,22 +964,26 @@ static int read_whole(const char *path, char **out, size_t *len, const char **wh
     return 0;
 }
 
+/* A path from the file is relative to the file's directory; from -D, to the current one. */
+static char *resolve_path(const struct load *L, const struct entry *e)
+{
+    if (e->from_file && e->value[0] != '/' && L->dir && strcmp(L->dir, ".") != 0) {
+        size_t n = strlen(L->dir) + strlen(e->value) + 2;
+        char *path = malloc(n);
+        if (path)
+            snprintf(path, n, "%s/%s", L->dir, e->value);
+        return path;
+    }
+    return strdup(e->value);
+}
+
 static int set_body_file(const struct load *L, struct build *b, const struct entry *e)
 {
     if (!*e->value) {
         errorf(e->where, "body_file needs a path (or use body = ...)");
         return -1;
     }
-    /* from the file: relative to the file's directory; from -D: to the current one */
-    char *path;
-    if (e->from_file && e->value[0] != '/' && L->dir && strcmp(L->dir, ".") != 0) {
-        size_t n = strlen(L->dir) + strlen(e->value) + 2;
-        path = malloc(n);
-        if (path)
-            snprintf(path, n, "%s/%s", L->dir, e->value);
-    } else {
-        path = strdup(e->value);
-    }
+    char *path = resolve_path(L, e);
     if (!path) {
         oom(e->where);
         return -1;
@@ -986,20 +1004,93 @@ static int set_body_file(const struct load *L, struct build *b, const struct ent
     return 0;
 }
 
+static int set_path(const struct load *L, char **dst, const struct entry *e)
+{
+    if (!*e->value) {
+        errorf(e->where, "%s needs a path", e->key);
+        return -1;
+    }
+    char *path = resolve_path(L, e);
+    if (!path) {
+        oom(e->where);
+        return -1;
+    }
+    free(*dst);
+    *dst = path;
+    return 0;
+}
+
+static int get_tls_version(const char *where, const char *k, const char *v, int *out)
+{
+    static const int versions[] = {0x0301, 0x0302, 0x0303, 0x0304}; /* TLS1_x_VERSION */
+    const char *w = v;
+    if (strncasecmp(w, "tls", 3) == 0)
+        w += 3 + (w[3] == 'v' || w[3] == 'V' || w[3] == '_');
+    for (int i = 0; tls_version_names[i]; i++)
+        if (strcmp(w, tls_version_names[i]) == 0 ||
+            (strlen(w) == 2 && w[0] == tls_version_names[i][0] && w[1] == tls_version_names[i][2])) {
+            *out = versions[i];
+            return 0;
+        }
+    errorf(where, "%s: '%.40s' is not a TLS version (use 1.0, 1.1, 1.2 or 1.3)", k, v);
+    return -1;
+}
+
+/* The TLS keys; returns 1 when k is not one of them. */
+static int apply_tls_key(const struct load *L, struct tls_options *t, const struct entry *e)
+{
+    const char *k = e->key, *v = e->value;
+    if (strcmp(k, "verify") == 0)
+        return get_bool(e->where, k, v, &t->verify);
+    if (strcmp(k, "session_cache") == 0)
+        return get_bool(e->where, k, v, &t->session_cache);
+    if (strcmp(k, "ca_file") == 0)
+        return set_path(L, &t->ca_file, e);
+    if (strcmp(k, "ca_path") == 0)
+        return set_path(L, &t->ca_path, e);
+    if (strcmp(k, "client_cert") == 0)
+        return set_path(L, &t->client_cert, e);
+    if (strcmp(k, "client_key") == 0)
+        return set_path(L, &t->client_key, e);
+    if (strcmp(k, "ciphers") == 0)
+        return set_str(&t->ciphers, v, e->where);
+    if (strcmp(k, "min_version") == 0)
+        return get_tls_version(e->where, k, v, &t->min_version);
+    if (strcmp(k, "max_version") == 0)
+        return get_tls_version(e->where, k, v, &t->max_version);
+    return 1;
+}
+
 static int apply_request_key(const struct load *L, struct build *b, const struct entry *e)
 {
     struct request_spec *s = b->s;
     const char *k = e->key, *v = e->value;
+    int rc = apply_tls_key(L, &s->tls, e);
+    if (rc != 1)
+        return rc;
+    if (strcmp(k, "max_redirects") == 0)
+        return get_count(e->where, k, v, &s->max_redirects);
+    if (strcmp(k, "max_body") == 0)
+        return get_count(e->where, k, v, &s->max_body);
+    if (strcmp(k, "max_header_bytes") == 0 || strcmp(k, "max_headers") == 0) {
+        uint64_t n;
+        if (get_count(e->where, k, v, &n) != 0)
+            return -1;
+        if (n == 0 || n > UINT32_MAX) {
+            errorf(e->where, "%s must be between 1 and %u", k, UINT32_MAX);
+            return -1;
+        }
+        if (strcmp(k, "max_header_bytes") == 0)
+            s->max_header_bytes = (uint32_t)n;
+        else
+            s->max_headers = (uint32_t)n;
+        return 0;
+    }
     if (strcmp(k, "url") == 0) {
         struct url u;
         const char *why;
         if (url_parse(v, &u, &why) != 0) {
             errorf(e->where, "bad url '%.100s': %s", v, why);
-            return -1;
-        }
-        if (u.tls) {
-            url_free(&u);
-            errorf(e->where, "https is not supported yet (use http:// URLs)");
             return -1;
         }
         if (set_str(&s->url_text, v, e->where) != 0) {
@@ -1075,6 +1166,11 @@ static int apply_request_key(const struct load *L, struct build *b, const struct
 
 static void free_request(struct request_spec *s)
 {
+    free(s->tls.ca_file);
+    free(s->tls.ca_path);
+    free(s->tls.client_cert);
+    free(s->tls.client_key);
+    free(s->tls.ciphers);
     free(s->name);
     free(s->method);
     free(s->url_text);
@@ -1108,7 +1204,15 @@ static int build_requests(struct load *L)
         s->keepalive = KEEPALIVE_YES;
         s->connect_timeout_ns = DEFAULT_CONNECT_TIMEOUT_NS;
         s->timeout_ns = DEFAULT_TIMEOUT_NS;
+        s->max_redirects = DEFAULT_MAX_REDIRECTS;
+        s->max_header_bytes = DEFAULT_MAX_HEADER_BYTES;
+        s->max_headers = DEFAULT_MAX_HEADERS;
+        s->tls.session_cache = 1;
         int rc = s->name ? 0 : (oom(L->path), -1);
+        /* [tls] < [defaults] < the request's own section */
+        for (size_t i = 0; rc == 0 && i < L->nents; i++)
+            if (L->ents[i].sec == SEC_TLS)
+                rc = apply_request_key(L, &b, &L->ents[i]);
         for (size_t i = 0; rc == 0 && i < L->nents; i++)
             if (L->ents[i].sec == SEC_DEFAULTS)
                 rc = apply_request_key(L, &b, &L->ents[i]);
@@ -1221,16 +1325,26 @@ static int apply_run_key(struct config *c, struct run_where *w, const char *wher
             return -1;
         w->duration = where;
     } else if (strcmp(k, "iterator") == 0) {
-        if (strcasecmp(v, "default") == 0)
-            c->iterator = ITERATOR_DEFAULT;
-        else if (strcasecmp(v, "random_start") == 0)
-            c->iterator = ITERATOR_RANDOM_START;
-        else {
+        int i;
+        for (i = 0; iterator_names[i] && strcasecmp(v, iterator_names[i]) != 0; i++)
+            ;
+        if (!iterator_names[i]) {
             char h[128];
             errorf(where, "unknown iterator '%.60s'%s", v,
-                   hint(v, iterator_names, "use default or random_start", h, sizeof h));
+                   hint(v, iterator_names,
+                        "use default, random_start, follow or random_start_follow", h,
+                        sizeof h));
             return -1;
         }
+        c->iterator = i; /* iterator_names follows enum iterator_kind */
+    } else if (strcmp(k, "dns_ttl") == 0) {
+        return get_duration(where, k, v, &c->dns_ttl_ns);
+    } else if (strcmp(k, "dns_server") == 0) {
+        if (!*v) {
+            errorf(where, "dns_server needs an address (for example 127.0.0.1:5353)");
+            return -1;
+        }
+        return set_str(&c->dns_server, v, where);
     } else if (strcmp(k, "seed") == 0) {
         if (get_count(where, k, v, &c->seed) != 0)
             return -1;
@@ -1497,6 +1611,7 @@ void config_free(struct config *c)
     free(c->dns);
     free(c->path);
     free(c->scoreboard);
+    free(c->dns_server);
     free(c->json_path);
     free(c->trace_path);
     memset(c, 0, sizeof *c);

@@ -9,7 +9,23 @@
 #include "url.h"
 
 enum keepalive { KEEPALIVE_NO = 0, KEEPALIVE_USE = 1, KEEPALIVE_STORE = 2, KEEPALIVE_YES = 3 };
-enum iterator_kind { ITERATOR_DEFAULT = 0, ITERATOR_RANDOM_START = 1 };
+/* Bit flags: random_start starts each round at a random request; follow follows redirects. */
+enum iterator_kind {
+    ITERATOR_DEFAULT = 0,
+    ITERATOR_RANDOM_START = 1,
+    ITERATOR_FOLLOW = 2,
+    ITERATOR_RANDOM_START_FOLLOW = 3,
+};
+
+/* TLS settings of a request ([tls], [defaults] or its own section). */
+struct tls_options {
+    int verify;            /* check the chain and the host name; default off */
+    char *ca_file, *ca_path; /* trust anchors when verifying; default the system store */
+    char *client_cert, *client_key;
+    char *ciphers;         /* OpenSSL cipher list for TLS <= 1.2 */
+    int min_version, max_version; /* TLS1_x_VERSION values; 0 = library default */
+    int session_cache;     /* resume sessions on a client's new connections; default on */
+};
 
 struct request_spec {
     char *name;             /* from [request NAME] */
@@ -28,6 +44,11 @@ struct request_spec {
     int64_t predelay_ns, prejitter_ns, postdelay_ns, postjitter_ns; /* default 0 */
     int64_t connect_timeout_ns; /* default 10s */
     int64_t timeout_ns;         /* whole request, start to last body byte; default 60s */
+    uint64_t max_redirects;     /* hops followed by the follow iterators; default 10 */
+    uint64_t max_body;          /* response body bytes kept for hooks; default 0 */
+    uint32_t max_header_bytes;  /* response header block limit; default 64 KiB */
+    uint32_t max_headers;       /* response header line limit; default 100 */
+    struct tls_options tls;
 };
 
 struct dns_entry {
@@ -51,6 +72,8 @@ struct config {
     char *scoreboard;      /* path; default /dev/shm/stampede-PID.sb */
     int keep_scoreboard;   /* [run] keep_scoreboard = yes|no, --keep-scoreboard */
     int64_t grace_ns;      /* how long in-flight requests may finish at a stop; default 2s */
+    int64_t dns_ttl_ns;    /* how long a resolved name is cached; 0 = for the whole run */
+    char *dns_server;      /* "ADDR[:PORT],..." for c-ares; NULL = the system's resolv.conf */
 
     struct request_spec *requests; /* in file order */
     size_t nrequests;

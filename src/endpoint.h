@@ -1,6 +1,6 @@
-/* endpoint: the distinct (scheme, host, port) targets of a run, resolved once before the
- * workers start. [dns] entries are used as given and never resolved. A name that does not
- * resolve is not fatal: every request to it ends as a 599 dns_error with the resolver's reason. */
+/* endpoint: the distinct (scheme, host, port) targets a worker talks to: first those of the
+ * configured requests, then any a redirect leads to. Keep-alive connections and TLS sessions
+ * are kept per endpoint. Literal addresses are parsed here once; names go through dns. */
 #ifndef STAMPEDE_ENDPOINT_H
 #define STAMPEDE_ENDPOINT_H
 
@@ -11,23 +11,27 @@
 #include "config.h"
 
 struct endpoint {
-    const char *host; /* borrowed from the first request that names it */
+    char *host;           /* lower case, no brackets; also the TLS server name */
     unsigned port;
     int tls;
+    int literal;          /* host is an IP address: addr is filled, no lookup */
     struct sockaddr_storage addr;
     socklen_t addrlen;
-    int from_dns_map;    /* the address came from [dns] */
-    char error[128];     /* non-empty when resolution failed */
 };
 
 struct endpoints {
     struct endpoint *v;
-    size_t n;
-    size_t *of_request; /* endpoint index of each request, config order */
+    size_t n, cap;
+    size_t nstatic;       /* endpoints of the configured requests come first */
+    size_t *of_request;   /* endpoint of each configured request */
 };
 
-/* Builds and resolves the endpoint table. Returns -1 only when out of memory. */
-int endpoints_resolve(struct endpoints *e, const struct config *c);
+/* The endpoints of the configured requests. Returns -1 when out of memory. */
+int endpoints_init(struct endpoints *e, const struct config *c);
+/* The index of (host, port, tls), added when new; -1 when out of memory. */
+long endpoints_find_or_add(struct endpoints *e, const char *host, unsigned port, int tls);
+/* Sets the port into a resolved address. */
+void endpoint_set_port(struct sockaddr_storage *addr, unsigned port);
 void endpoints_free(struct endpoints *e);
 
 #endif

@@ -18,14 +18,20 @@ static int has_header(const struct request_spec *spec, const char *name)
 
 int http_request_serialise(const struct request_spec *spec, struct wire *out)
 {
+    return http_request_serialise_to(spec, spec->method, &spec->url, spec->has_body, out);
+}
+
+int http_request_serialise_to(const struct request_spec *spec, const char *method,
+                              const struct url *u, int with_body, struct wire *out)
+{
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
     if (!f)
         return -1;
-    const struct url *u = &spec->url;
-    fprintf(f, "%s %s HTTP/1.1\r\n", spec->method, u->target);
-    if (!has_header(spec, "Host")) {
+    int hop = u != &spec->url; /* a redirect: the Host is the new one, whatever was set */
+    fprintf(f, "%s %s HTTP/1.1\r\n", method, u->target);
+    if (hop || !has_header(spec, "Host")) {
         int v6 = strchr(u->host, ':') != NULL;
         unsigned defport = u->tls ? 443 : 80;
         fprintf(f, "Host: %s%s%s", v6 ? "[" : "", u->host, v6 ? "]" : "");
@@ -33,15 +39,22 @@ int http_request_serialise(const struct request_spec *spec, struct wire *out)
             fprintf(f, ":%u", (unsigned)u->port);
         fputs("\r\n", f);
     }
-    for (size_t i = 0; i < spec->nheaders; i++)
-        fprintf(f, "%s\r\n", spec->headers[i]);
-    if (spec->has_body && !has_header(spec, "Content-Length") &&
+    for (size_t i = 0; i < spec->nheaders; i++) {
+        const char *h = spec->headers[i];
+        if (hop && (strncasecmp(h, "Host:", 5) == 0 ||
+                    (!with_body && (strncasecmp(h, "Content-Length:", 15) == 0 ||
+                                    strncasecmp(h, "Transfer-Encoding:", 18) == 0 ||
+                                    strncasecmp(h, "Content-Type:", 13) == 0))))
+            continue;
+        fprintf(f, "%s\r\n", h);
+    }
+    if (with_body && !has_header(spec, "Content-Length") &&
         !has_header(spec, "Transfer-Encoding"))
         fprintf(f, "Content-Length: %zu\r\n", spec->body_len);
     if (!(spec->keepalive & KEEPALIVE_STORE) && !has_header(spec, "Connection"))
         fputs("Connection: close\r\n", f);
     fputs("\r\n", f);
-    if (spec->has_body && spec->body_len)
+    if (with_body && spec->body_len)
         fwrite(spec->body, 1, spec->body_len, f);
     if (fclose(f) != 0) {
         free(buf);

@@ -327,15 +327,11 @@ int parent_run(const struct config *cfg)
     int rc = 1;
     char *sbpath = cfg->scoreboard ? strdup(cfg->scoreboard) : default_scoreboard_path();
 
-    if (!sbpath || endpoints_resolve(&p.eps, cfg) < 0) {
+    if (!sbpath || endpoints_init(&p.eps, cfg) < 0) {
         fprintf(stderr, "stampede: out of memory\n");
         free(sbpath);
         return 1;
     }
-    for (size_t i = 0; i < p.eps.n; i++)
-        if (p.eps.v[i].error[0])
-            fprintf(stderr, "stampede: warning: %s; its requests will fail as dns_error\n",
-                    p.eps.v[i].error);
     if (sb_create(&p.sb, sbpath, cfg->workers, (unsigned)cfg->nrequests, 0, NULL) < 0) {
         free(sbpath);
         endpoints_free(&p.eps);

@@ -128,6 +128,12 @@ void report_print(FILE *f, const struct summary *s)
             fmt_bytes(sb_get(&c->bytes_received), b2, 32));
     fprintf(f, "  conns     %" PRIu64 " opened, %" PRIu64 " reused\n", sb_get(&c->conn_opened),
             sb_get(&c->conn_reused));
+    if (sb_get(&c->tls_full) || sb_get(&c->tls_resumed))
+        fprintf(f, "  tls       %" PRIu64 " full handshakes, %" PRIu64 " resumed\n",
+                sb_get(&c->tls_full), sb_get(&c->tls_resumed));
+    if (sb_get(&c->dns_hits) || sb_get(&c->dns_misses))
+        fprintf(f, "  dns       %" PRIu64 " lookups, %" PRIu64 " from the cache\n",
+                sb_get(&c->dns_misses), sb_get(&c->dns_hits));
     fputs("  status   ", f);
     int any = 0;
     for (int code = 0; code < SB_STATUS_MAX; code++)
@@ -237,6 +243,10 @@ int report_write_json(const char *path, const struct summary *s)
     json_latency(f, s->connect);
     fprintf(f, ",\n\"connections\":{\"opened\":%" PRIu64 ",\"reused\":%" PRIu64 "},\n",
             sb_get(&c->conn_opened), sb_get(&c->conn_reused));
+    fprintf(f, "\"tls\":{\"full\":%" PRIu64 ",\"resumed\":%" PRIu64 "},\n", sb_get(&c->tls_full),
+            sb_get(&c->tls_resumed));
+    fprintf(f, "\"dns\":{\"hits\":%" PRIu64 ",\"misses\":%" PRIu64 "},\n", sb_get(&c->dns_hits),
+            sb_get(&c->dns_misses));
     fputs("\"workers\":[", f);
     for (unsigned w = 0; w < s->nworkers; w++) {
         const struct summary_worker *q = &s->workers[w];

@@ -57,6 +57,7 @@ struct sb_counters {
     _Atomic uint64_t header_count, header_bytes, body_bytes;
     _Atomic uint64_t conn_opened, conn_reused;
     _Atomic uint64_t dns_hits, dns_misses;
+    _Atomic uint64_t tls_full, tls_resumed; /* TLS handshakes: full, and resumed sessions */
     _Atomic uint64_t status_class[6]; /* [0] other, [1] 1xx .. [5] 5xx; 599 counts as errors */
     _Atomic uint64_t errors[ERR_KIND_COUNT];
     _Atomic uint64_t status[SB_STATUS_MAX];

@@ -3,6 +3,7 @@
 #include "url.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,7 +83,7 @@ int url_parse(const char *s, struct url *u, const char **why)
     else if (slen == 5 && strncasecmp(s, "https", 5) == 0)
         tls = 1;
     else {
-        snprintf(scheme_why, sizeof scheme_why, "unsupported scheme '%.*s' (use http://)",
+        snprintf(scheme_why, sizeof scheme_why, "unsupported scheme '%.*s' (use http:// or https://)",
                  slen > 20 ? 20 : (int)slen, s);
         *why = scheme_why;
         return -1;
@@ -201,4 +202,84 @@ void url_free(struct url *u)
     free(u->host);
     free(u->target);
     memset(u, 0, sizeof *u);
+}
+
+/* RFC 3986 5.2.4, in place on the path part (up to '?'): drops "." and ".." segments. */
+static void remove_dot_segments(char *path)
+{
+    char *q = strchr(path, '?');
+    size_t plen = q ? (size_t)(q - path) : strlen(path);
+    char *out = path, *in = path, *end = path + plen;
+    while (in < end) {
+        char *seg_end = memchr(in + 1, '/', (size_t)(end - in - 1));
+        if (!seg_end)
+            seg_end = end;
+        size_t n = (size_t)(seg_end - in); /* "/seg" */
+        if (n == 2 && in[1] == '.') {
+            if (seg_end == end)
+                *out++ = '/';
+        } else if (n == 3 && in[1] == '.' && in[2] == '.') {
+            while (out > path && *--out != '/')
+                ;
+            if (seg_end == end)
+                *out++ = '/';
+        } else {
+            memmove(out, in, n);
+            out += n;
+        }
+        in = seg_end;
+    }
+    if (out == path)
+        *out++ = '/';
+    memmove(out, end, strlen(end) + 1);
+}
+
+int url_resolve(const struct url *base, const char *ref, struct url *out, const char **why)
+{
+    while (*ref == ' ' || *ref == '\t')
+        ref++;
+    const char *p = ref;
+    while (isalpha((unsigned char)*p) || (p > ref && (isdigit((unsigned char)*p) || *p == '+' ||
+                                                      *p == '-' || *p == '.')))
+        p++;
+    if (p > ref && strncmp(p, "://", 3) == 0)
+        return url_parse(ref, out, why);
+
+    int v6 = strchr(base->host, ':') != NULL;
+    char authority[300];
+    snprintf(authority, sizeof authority, "%s://%s%s%s:%u", base->scheme, v6 ? "[" : "",
+             base->host, v6 ? "]" : "", (unsigned)base->port);
+    size_t blen = strcspn(base->target, "?");
+    size_t rlen = strlen(ref);
+    size_t cap = strlen(authority) + blen + rlen + 4;
+    char *s = malloc(cap);
+    if (!s) {
+        *why = "out of memory";
+        return -1;
+    }
+    if (ref[0] == '/' && ref[1] == '/') {
+        snprintf(s, cap, "%s:%s", base->scheme, ref);
+    } else {
+        size_t alen = (size_t)snprintf(s, cap, "%s", authority);
+        char *path = s + alen;
+        if (ref[0] == '/') {
+            snprintf(path, cap - alen, "%s", ref);
+        } else if (ref[0] == '?' || ref[0] == '\0' || ref[0] == '#') {
+            snprintf(path, cap - alen, "%.*s%s", (int)blen, base->target, ref);
+        } else {
+            const char *slash = base->target;
+            for (size_t i = 0; i < blen; i++)
+                if (base->target[i] == '/')
+                    slash = base->target + i;
+            snprintf(path, cap - alen, "%.*s%s", (int)(slash - base->target + 1), base->target,
+                     ref);
+        }
+        char *frag = strchr(path, '#');
+        if (frag)
+            *frag = '\0';
+        remove_dot_segments(path);
+    }
+    int rc = url_parse(s, out, why);
+    free(s);
+    return rc;
 }

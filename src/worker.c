@@ -11,7 +11,9 @@
 #include <unistd.h>
 
 #include "client.h"
+#include "conn.h"
 #include "ramp.h"
+#include "tls.h"
 
 #define READ_BUFFER_SIZE (64 * 1024) /* a third less CPU than 8 KiB on 16 KiB bodies */
 
@@ -31,6 +33,20 @@ static struct timeval tv_of(int64_t ns)
 }
 
 static void stop_run(struct worker *w);
+
+SSL_CTX *worker_tls_ctx(struct worker *w, size_t r, const char **why)
+{
+    static char err[300];
+    if (w->tls_ctx[r])
+        return w->tls_ctx[r];
+    const struct request_spec *spec = &w->cfg->requests[r];
+    for (size_t i = 0; i < w->cfg->nrequests; i++) /* share one context per option set */
+        if (w->tls_ctx[i] && tls_options_equal(&w->cfg->requests[i].tls, &spec->tls))
+            return w->tls_ctx[r] = w->tls_ctx[i];
+    w->tls_ctx[r] = tls_ctx_new(&spec->tls, conn_on_new_session, err, sizeof(err));
+    *why = err;
+    return w->tls_ctx[r];
+}
 
 void worker_client_done(struct worker *w)
 {
@@ -134,9 +150,15 @@ static int worker_prepare(struct worker *w)
     w->reqstats = calloc(nreq, sizeof(*w->reqstats));
     w->timeouts = calloc(nreq, sizeof(*w->timeouts));
     w->connect_timeouts = calloc(nreq, sizeof(*w->connect_timeouts));
+    w->tls_ctx = calloc(nreq, sizeof(*w->tls_ctx));
     if (!w->rbuf || !w->wires || !w->head || !w->reqstats || !w->timeouts ||
-        !w->connect_timeouts)
+        !w->connect_timeouts || !w->tls_ctx)
         return -1;
+    char why[256];
+    if (!(w->dns = dns_new(w->base, cfg, why, sizeof(why)))) {
+        fprintf(stderr, "stampede: worker %u: %s\n", w->index, why);
+        return -1;
+    }
     for (size_t r = 0; r < nreq; r++) {
         const struct request_spec *spec = &cfg->requests[r];
         if (http_request_serialise(spec, &w->wires[r]) < 0)
@@ -187,6 +209,15 @@ static void worker_release(struct worker *w)
     free(w->reqstats);
     free(w->timeouts);
     free(w->connect_timeouts);
+    for (size_t r = 0; w->tls_ctx && r < w->cfg->nrequests; r++) {
+        size_t i; /* contexts are shared: free each once */
+        for (i = 0; i < r && w->tls_ctx[i] != w->tls_ctx[r]; i++)
+            ;
+        if (i == r && w->tls_ctx[r])
+            SSL_CTX_free(w->tls_ctx[r]);
+    }
+    free(w->tls_ctx);
+    dns_free(w->dns);
     free(w->rbuf);
     if (w->ramp_timer)
         event_free(w->ramp_timer);
@@ -215,7 +246,7 @@ static int wait_for_release(int go_fd)
     }
 }
 
-int worker_main(const struct config *cfg, const struct endpoints *eps, struct sb_header *hdr,
+int worker_main(const struct config *cfg, struct endpoints *eps, struct sb_header *hdr,
                 unsigned index, int ready_fd, int go_fd)
 {
     struct worker w = {

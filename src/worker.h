@@ -7,7 +7,10 @@
 #include <stdint.h>
 #include <sys/time.h>
 
+#include <openssl/ssl.h>
+
 #include "config.h"
+#include "dns.h"
 #include "endpoint.h"
 #include "http_request.h"
 #include "scoreboard.h"
@@ -17,7 +20,10 @@ struct client;
 
 struct worker {
     const struct config *cfg;
-    const struct endpoints *endpoints;
+    struct endpoints *endpoints;   /* grows when a redirect leads somewhere new */
+    struct dns *dns;
+    SSL_CTX **tls_ctx;             /* per request, made on first use; shared between
+                                      requests with the same TLS options */
     struct event_base *base;
     struct sb_header *hdr;
     struct sb_slot *slot;
@@ -44,8 +50,12 @@ struct worker {
 
 /* The worker's whole life after fork. Returns the process exit code. ready_fd gets one byte when
  * the worker is prepared; go_fd reaches EOF when the parent releases everyone. */
-int worker_main(const struct config *cfg, const struct endpoints *eps, struct sb_header *hdr,
+int worker_main(const struct config *cfg, struct endpoints *eps, struct sb_header *hdr,
                 unsigned index, int ready_fd, int go_fd);
+
+/* The TLS context for request r, made on first use. NULL with *why when OpenSSL refuses the
+ * request's TLS settings. */
+SSL_CTX *worker_tls_ctx(struct worker *w, size_t r, const char **why);
 
 /* Called by a client when it has finished all its rounds (or was stopped). */
 void worker_client_done(struct worker *w);

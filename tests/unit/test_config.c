@@ -787,8 +787,7 @@ static void test_from_url_errors(void **state)
 {
     (void)state;
     struct config c;
-    assert_int_equal(from_url("https://h/", NULL, &c), -1);
-    assert_err_has("stampede: URL 'https://h/': ", "https is not supported yet (use http:// URLs)");
+    assert_int_equal(from_url("ftp://h/", NULL, &c), -1);
     assert_zeroed(&c);
     assert_int_equal(from_url("ftp://h/", NULL, &c), -1);
     assert_err_has("stampede: URL 'ftp://h/': ", "unsupported scheme 'ftp'");
@@ -852,7 +851,7 @@ static void test_error_sections(void **state)
     expect_error("[rnu]\n" MINI, NULL, 1, "unknown section '[rnu]' (did you mean 'run'?)");
     expect_error("[default]\n" MINI, NULL, 1, "did you mean 'defaults'?");
     expect_error("[requests x]\n" MINI, NULL, 1, "did you mean 'request'?");
-    expect_error("[zzzzzz]\n" MINI, NULL, 1, "use [run], [defaults], [request NAME] or [dns]");
+    expect_error("[zzzzzz]\n" MINI, NULL, 1, "use [run], [defaults], [request NAME], [dns] or [tls]");
     expect_error("[run now]\n" MINI, NULL, 1, "[run] takes no name");
     expect_error("[dns x]\n" MINI, NULL, 1, "[dns] takes no name");
     expect_error("[request]\nurl = http://h/\n", NULL, 1, "[request] needs a name");
@@ -911,12 +910,10 @@ static void test_error_continuation(void **state)
 static void test_error_urls(void **state)
 {
     (void)state;
-    expect_error("[request a]\nurl = https://127.0.0.1/\n", NULL, 2,
-                 "https is not supported yet (use http:// URLs)");
     struct config c;
-    assert_int_equal(load("[request a]\nurl = https://127.0.0.1/\n", NULL, &c), -1);
+    assert_int_equal(load("[request a]\nurl = ftp://127.0.0.1/\n", NULL, &c), -1);
     char want[700];
-    snprintf(want, sizeof want, "stampede: %s:2: https is not supported yet (use http:// URLs)\n",
+    snprintf(want, sizeof want, "stampede: %s:2: bad url 'ftp://127.0.0.1/': unsupported scheme 'ftp' (use http:// or https://)\n",
              g_path);
     assert_string_equal(g_err, want);
     expect_error("[request a]\nurl = ftp://h/\n", NULL, 2,
@@ -927,7 +924,7 @@ static void test_error_urls(void **state)
     expect_error("[request a]\nurl = 127.0.0.1:8080\n", NULL, 2, "not an absolute URL");
     expect_error("[request a]\nurl = http://h/a b\n", NULL, 2, "space or control character");
     expect_error("[request a]\nurl =\n", NULL, 2, "empty URL");
-    expect_error("[defaults]\nurl = https://h/\n" MINI, NULL, 2, "https is not supported yet");
+    expect_error("[defaults]\nurl = gopher://h/\n" MINI, NULL, 2, "unsupported scheme 'gopher'");
 }
 
 static void test_error_values(void **state)
@@ -945,8 +942,8 @@ static void test_error_values(void **state)
     expect_error("[run]\ngrace = soon\n" MINI, NULL, 2, "grace: 'soon' is not a duration");
     expect_error("[run]\nkeep_scoreboard = maybe\n" MINI, NULL, 2,
                  "keep_scoreboard: 'maybe' is not a boolean (use yes or no)");
-    expect_error("[run]\niterator = follow\n" MINI, NULL, 2,
-                 "unknown iterator 'follow' (use default or random_start)");
+    expect_error("[run]\niterator = zigzag\n" MINI, NULL, 2,
+                 "unknown iterator 'zigzag' (use default, random_start, follow or random_start_follow)");
     expect_error("[run]\niterator = random-start\n" MINI, NULL, 2,
                  "did you mean 'random_start'?");
     expect_error("[run]\nscoreboard =\n" MINI, NULL, 2, "scoreboard needs a path");
@@ -1080,8 +1077,8 @@ static void test_error_defines(void **state)
     expect_error_where(MINI, &o7, "-D run.workers=abc", "workers: 'abc' is not a count");
     struct config_overrides o8 = {DEFINES("dns.example.com=nowhere")};
     expect_error_where(MINI, &o8, "-D dns.example.com=nowhere", "not a numeric IPv4 or IPv6");
-    struct config_overrides o9 = {DEFINES("defaults.url=https://h/")};
-    expect_error_where(MINI, &o9, "-D defaults.url=https://h/", "https is not supported yet");
+    struct config_overrides o9 = {DEFINES("defaults.url=ftp://h/")};
+    expect_error_where(MINI, &o9, "-D defaults.url=ftp://h/", "unsupported scheme 'ftp'");
     struct config_overrides o10 = {DEFINES("request.a.tiemout=1s")};
     expect_error_where(MINI, &o10, "-D request.a.tiemout=1s", "did you mean 'timeout'?");
     struct config_overrides o11 = {DEFINES("run.workers=0")};

@@ -148,13 +148,64 @@ static void test_long_host(void **state)
     check_bad(s, "longer than 253");
 }
 
+/* Location references resolved against a base, as RFC 3986 section 5.4 lists them. */
+static void check_resolve(const char *base, const char *ref, const char *want_host, unsigned port,
+                          const char *want_target, int tls)
+{
+    struct url b, u;
+    const char *why = NULL;
+    assert_int_equal(url_parse(base, &b, &why), 0);
+    if (url_resolve(&b, ref, &u, &why) != 0)
+        fail_msg("resolving '%s' against '%s': %s", ref, base, why);
+    assert_string_equal(u.host, want_host);
+    assert_int_equal(u.port, port);
+    assert_string_equal(u.target, want_target);
+    assert_int_equal(u.tls, tls);
+    url_free(&u);
+    url_free(&b);
+}
+
+static void test_resolve(void **state)
+{
+    (void)state;
+    const char *base = "http://a:8080/b/c/d;p?q";
+    check_resolve(base, "g", "a", 8080, "/b/c/g", 0);
+    check_resolve(base, "./g", "a", 8080, "/b/c/g", 0);
+    check_resolve(base, "g/", "a", 8080, "/b/c/g/", 0);
+    check_resolve(base, "/g", "a", 8080, "/g", 0);
+    check_resolve(base, "//g", "g", 80, "/", 0);
+    check_resolve(base, "?y", "a", 8080, "/b/c/d;p?y", 0);
+    check_resolve(base, "g?y", "a", 8080, "/b/c/g?y", 0);
+    check_resolve(base, "#s", "a", 8080, "/b/c/d;p", 0);
+    check_resolve(base, "g#s", "a", 8080, "/b/c/g", 0);
+    check_resolve(base, "", "a", 8080, "/b/c/d;p", 0);
+    check_resolve(base, ".", "a", 8080, "/b/c/", 0);
+    check_resolve(base, "..", "a", 8080, "/b/", 0);
+    check_resolve(base, "../g", "a", 8080, "/b/g", 0);
+    check_resolve(base, "../..", "a", 8080, "/", 0);
+    check_resolve(base, "../../../g", "a", 8080, "/g", 0);
+    check_resolve(base, "/./g", "a", 8080, "/g", 0);
+    check_resolve(base, "g/../h?x/../y", "a", 8080, "/b/c/h?x/../y", 0);
+    check_resolve(base, "https://other.example/x?1", "other.example", 443, "/x?1", 1);
+    check_resolve(base, " /spaced", "a", 8080, "/spaced", 0);
+    check_resolve("https://[::1]:8443/a/b", "c", "::1", 8443, "/a/c", 1);
+    check_resolve("https://h/a", "//k:99/z", "k", 99, "/z", 1);
+
+    struct url b, u;
+    const char *why = NULL;
+    assert_int_equal(url_parse(base, &b, &why), 0);
+    assert_int_equal(url_resolve(&b, "ftp://x/", &u, &why), -1);
+    assert_int_equal(url_resolve(&b, "http://u:p@x/", &u, &why), -1);
+    url_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_basic),      cmocka_unit_test(test_case),
         cmocka_unit_test(test_query_fragment), cmocka_unit_test(test_ipv6),
         cmocka_unit_test(test_empty_port_is_default), cmocka_unit_test(test_refusals),
-        cmocka_unit_test(test_long_host),
+        cmocka_unit_test(test_long_host),   cmocka_unit_test(test_resolve),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
