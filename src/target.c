@@ -1,10 +1,12 @@
 /*
  * stampede-target: the HTTP/1.1 test server that stampede's demo, examples and tests run
  * against. This file is the program around the connections: options, the listening socket,
- * the accept loop, signals and a clean exit. Requests are handled in target_conn.c.
+ * the accept loop, signals and a clean exit. Requests are handled in target_conn.c, TLS in
+ * target_tls.c.
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <getopt.h>
 #include <inttypes.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -22,6 +24,7 @@
 
 #include "target_conn.h"
 #include "target_resp.h"
+#include "target_tls.h"
 
 #define DEFAULT_LISTEN "127.0.0.1:8080"
 #define LISTEN_BACKLOG 65535 /* the kernel caps it at net.core.somaxconn */
@@ -37,11 +40,14 @@ struct listener {
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: stampede-target [-l ADDR:PORT] [-q] [-h]\n"
-               "  -l ADDR:PORT  listen there (default " DEFAULT_LISTEN "; [::1]:8080 for IPv6;\n"
-               "                port 0 lets the kernel pick, see the 'listening on' line)\n"
-               "  -q            no log output\n"
-               "  -h            this help\n"
+    fprintf(f, "usage: stampede-target [-l ADDR:PORT] [--tls CERT KEY [--client-ca FILE]]"
+               " [-q] [-h]\n"
+               "  -l ADDR:PORT      listen there (default " DEFAULT_LISTEN "; [::1]:8080 for\n"
+               "                    IPv6; port 0 lets the kernel pick, see 'listening on')\n"
+               "  --tls CERT KEY    HTTPS only: certificate chain and key, PEM files\n"
+               "  --client-ca FILE  require a client certificate signed by a CA in FILE\n"
+               "  -q                no log output\n"
+               "  -h                this help\n"
                "Routes: / /bytes/N /delay/MS /status/CODE /redirect/N /chunked/N /close /echo\n"
                "        /stats /reset (see stampede-target(1))\n");
 }
@@ -224,32 +230,71 @@ static void raise_nofile(void)
     }
 }
 
+enum { OPT_TLS = 256, OPT_CLIENT_CA };
+
+static bool file_arg(const char *arg)
+{
+    return arg[0] != '\0' && arg[0] != '-';
+}
+
 int main(int argc, char **argv)
 {
+    static const struct option longopts[] = {
+        {"tls", required_argument, NULL, OPT_TLS},
+        {"client-ca", required_argument, NULL, OPT_CLIENT_CA},
+        {NULL, 0, NULL, 0},
+    };
     const char *listen_arg = DEFAULT_LISTEN;
+    const char *tls_cert = NULL, *tls_key = NULL, *client_ca = NULL;
     struct target_server srv = {0};
     struct listener l = {0};
     struct event *sigint, *sigterm;
+    char err[512];
     int opt;
 
     opterr = 0; /* our own one-line messages instead of getopt's */
-    while ((opt = getopt(argc, argv, ":l:qh")) != -1) {
+    /* "+": no permuting, so that taking --tls's second argument by hand below is safe. */
+    while ((opt = getopt_long(argc, argv, "+:l:qh", longopts, NULL)) != -1) {
         switch (opt) {
         case 'l': listen_arg = optarg; break;
         case 'q': srv.quiet = true; break;
         case 'h': usage(stdout); return 0;
-        case ':': die(2, "-%c needs an argument (see -h)", optopt);
-        default: die(2, "unknown option -%c (see -h)", optopt);
+        case OPT_TLS: /* an option where a file should be is a forgotten argument */
+            if (!file_arg(optarg) || optind >= argc || !file_arg(argv[optind]))
+                die(2, "--tls needs two arguments, CERT and KEY (see -h)");
+            tls_cert = optarg;
+            tls_key = argv[optind++];
+            break;
+        case OPT_CLIENT_CA:
+            if (!file_arg(optarg))
+                die(2, "--client-ca needs an argument (see -h)");
+            client_ca = optarg;
+            break;
+        case ':':
+            if (optopt == OPT_TLS)
+                die(2, "--tls needs two arguments, CERT and KEY (see -h)");
+            if (optopt == OPT_CLIENT_CA)
+                die(2, "--client-ca needs an argument (see -h)");
+            die(2, "-%c needs an argument (see -h)", optopt);
+        default:
+            if (optopt == 0) /* an unknown long option: getopt leaves its text behind */
+                die(2, "unknown option %s (see -h)", argv[optind - 1]);
+            die(2, "unknown option -%c (see -h)", optopt);
         }
     }
     if (optind < argc)
         die(2, "unexpected argument '%s' (see -h)", argv[optind]);
+    if (client_ca != NULL && tls_cert == NULL)
+        die(2, "--client-ca needs --tls (see -h)");
 
     /* A client that goes away mid-response must cost an EPIPE, not the process. */
     signal(SIGPIPE, SIG_IGN);
     raise_nofile();
     resp_init();
     srv.stats.epoch = 1; /* new connections are at epoch 0: not yet counted */
+    if (tls_cert != NULL && (srv.tls = tls_ctx_new(tls_cert, tls_key, client_ca, err,
+                                                   sizeof(err))) == NULL)
+        die(1, "%s", err);
 
     l.fd = listen_open(listen_arg);
     if ((srv.base = event_base_new()) == NULL)
@@ -273,6 +318,8 @@ int main(int argc, char **argv)
     event_free(l.resume);
     event_free(l.ev);
     close(l.fd);
+    if (srv.tls != NULL)
+        tls_ctx_free(srv.tls);
     event_base_free(srv.base);
     libevent_global_shutdown();
     return 0;

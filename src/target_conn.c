@@ -5,6 +5,8 @@
  * It writes right after the exchange has produced output and waits for EV_WRITE only when
  * the socket is full, so a keep-alive request costs one read() and one writev() and no
  * epoll_ctl(). Input stops being read at IN_CAP; the exchange stops producing at OUT_HIGH.
+ * A TLS connection goes through target_tls.c for its reads, writes and close; the plain
+ * path only tests c->ssl.
  */
 #include "target_conn_int.h"
 
@@ -17,6 +19,8 @@
 
 #include <event2/buffer.h>
 #include <event2/event.h>
+
+#include "target_tls.h"
 
 #define READ_CHUNK 65536 /* asked of one read() */
 #define LINGER_MS 2000   /* discard input this long after a close */
@@ -42,6 +46,8 @@ static void conn_free(struct conn *c)
         evbuffer_free(c->in);
     if (c->out != NULL)
         evbuffer_free(c->out);
+    if (c->ssl != NULL)
+        tls_conn_free(c);
     close(c->fd);
     srv->stats.open--;
     free(c);
@@ -58,6 +64,16 @@ static void conn_update_events(struct conn *c)
     bool want_read = !c->eof && (c->state >= ST_CLOSING || evbuffer_get_length(c->in) < IN_CAP);
     bool want_write = evbuffer_get_length(c->out) > 0;
 
+    if (c->ssl != NULL) {
+        want_read = want_read || (c->tls_want_read && !c->eof);
+        want_write = want_write || c->tls_want_write;
+        /* Input OpenSSL has already taken off the socket wakes nobody: go on reading it
+         * in the next turn of the loop, now that there is room. */
+        if (c->tls_stalled && c->state < ST_CLOSING && want_read) {
+            c->tls_stalled = false;
+            event_active(c->rev, EV_READ, 0);
+        }
+    }
     if (want_read != c->reading) {
         if (want_read)
             event_add(c->rev, NULL);
@@ -85,7 +101,13 @@ static void conn_run(struct conn *c)
          * waits for EV_WRITE, i.e. for the next turn of the loop. */
         if (round == WRITE_ROUNDS)
             break;
-        if (evbuffer_write(c->out, c->fd) < 0) {
+        if (c->ssl != NULL) {
+            int w = tls_conn_write(c);
+            if (w < 0)
+                c->state = ST_DEAD;
+            if (w <= 0)
+                break;
+        } else if (evbuffer_write(c->out, c->fd) < 0) {
             if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
                 c->state = ST_DEAD; /* EPIPE, ECONNRESET: the client is gone */
             break;
@@ -100,6 +122,8 @@ static void conn_run(struct conn *c)
         } else {
             /* Closing with unread input makes the kernel send RST, which can destroy the
              * response before the client reads it: half-close and drain for a while. */
+            if (c->ssl != NULL)
+                tls_conn_close_notify(c);
             shutdown(c->fd, SHUT_WR);
             c->state = ST_LINGER;
             if (!conn_arm_timer(c, LINGER_MS))
@@ -141,7 +165,12 @@ static void conn_on_read(evutil_socket_t fd, short what, void *arg)
 
     (void)what;
     if (c->state >= ST_CLOSING) {
-        conn_discard(c);
+        conn_discard(c); /* TLS too: the records are dropped unread */
+        conn_run(c);
+        return;
+    }
+    if (c->ssl != NULL) {
+        tls_conn_read(c);
         conn_run(c);
         return;
     }
@@ -169,9 +198,16 @@ static void conn_on_read(evutil_socket_t fd, short what, void *arg)
 
 static void conn_on_write(evutil_socket_t fd, short what, void *arg)
 {
+    struct conn *c = arg;
+
     (void)fd;
     (void)what;
-    conn_run(arg);
+    if (c->ssl != NULL && c->tls_want_write) {
+        c->tls_want_write = false;
+        if (c->state < ST_CLOSING)
+            tls_conn_read(c); /* the handshake or a read that waited for this */
+    }
+    conn_run(c);
 }
 
 static void conn_on_timer(evutil_socket_t fd, short what, void *arg)
@@ -217,7 +253,8 @@ void conn_open(struct target_server *srv, int fd)
         c->next->prev = c;
     srv->conns = c;
     srv->stats.open++;
-    if (c->in == NULL || c->out == NULL || c->rev == NULL || c->wev == NULL) {
+    if (c->in == NULL || c->out == NULL || c->rev == NULL || c->wev == NULL ||
+        (srv->tls != NULL && !tls_conn_start(c))) {
         conn_free(c);
         return;
     }

@@ -11,12 +11,14 @@
 
 struct event_base;
 struct conn;
+struct ssl_ctx_st;
 
 struct target_server {
     struct event_base *base;
     struct target_stats stats;
     struct conn *conns; /* every open connection, so that exit can free them */
     bool quiet;         /* -q */
+    struct ssl_ctx_st *tls; /* --tls: every connection is TLS; NULL for plain HTTP */
 };
 
 /* Takes over a connected, non-blocking socket; closes it if that fails. */

@@ -17,6 +17,7 @@
 
 struct event;
 struct evbuffer;
+struct ssl_st;
 
 enum conn_state {
     ST_HEAD,       /* waiting for a complete request head */
@@ -43,6 +44,13 @@ struct conn {
     bool reading, writing; /* rev, wev added */
     bool eof;              /* the client shut down its side */
     uint64_t epoch;        /* stats epoch this connection was last counted in */
+
+    /* TLS (target_tls.c); ssl is NULL on a plain connection and the rest stays false. */
+    struct ssl_st *ssl;
+    bool handshaking;    /* the handshake has not completed */
+    bool tls_want_write; /* the handshake or a read waits for the socket to be writable */
+    bool tls_want_read;  /* a write waits for the socket to be readable */
+    bool tls_stalled;    /* reading stopped at IN_CAP: OpenSSL may hold more input */
 
     /* The request being answered; reset by exchange_next(). */
     struct target_match match;

@@ -167,8 +167,10 @@ void resp_add_stats(struct evbuffer *out, const struct target_stats *st, bool he
 
     n = (size_t)snprintf(body, sizeof(body),
                          "{\"requests\":%" PRIu64 ",\"connections\":%" PRIu64 ",\"open\":%" PRIu64
-                         ",\"bytes_received\":%" PRIu64 ",\"paths\":{",
-                         st->requests, st->connections, st->open, st->bytes_received);
+                         ",\"bytes_received\":%" PRIu64 ",\"tls_handshakes\":%" PRIu64
+                         ",\"tls_resumed\":%" PRIu64 ",\"tls_failed\":%" PRIu64 ",\"paths\":{",
+                         st->requests, st->connections, st->open, st->bytes_received,
+                         st->tls_handshakes, st->tls_resumed, st->tls_failed);
     for (int b = 0; b < BUCKET_COUNT; b++)
         n += (size_t)snprintf(body + n, sizeof(body) - n, "%s\"%s\":%" PRIu64, b ? "," : "",
                               target_bucket_names[b], st->paths[b]);

@@ -33,6 +33,9 @@ struct target_stats {
     uint64_t open;           /* currently open; not zeroed by /reset */
     uint64_t bytes_received; /* request heads and bodies, except /stats and /reset */
     uint64_t epoch;          /* bumped by /reset, so that connections are counted again */
+    uint64_t tls_handshakes; /* completed, resumed ones included */
+    uint64_t tls_resumed;    /* completed by resuming a session */
+    uint64_t tls_failed;     /* connections closed before their handshake completed */
     uint64_t paths[BUCKET_COUNT];
 };
 

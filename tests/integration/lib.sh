@@ -59,3 +59,162 @@ curl_get() {
     exec 9<&-
     printf '%s\n' "${body#*$'\r\n\r\n'}"
 }
+
+# make_certs DIR: a throwaway PKI for the TLS tests, made with the openssl command (EC P-256
+# keys, valid for one day), in DIR:
+#   ca.pem ca.key               a test CA
+#   server.pem server.key       CN=localhost; DNS:localhost, DNS:stampede.test, IP:127.0.0.1,
+#                               IP:::1; signed by the CA
+#   client.pem client.key       a client certificate signed by the CA
+#   other-ca.pem other-ca.key   an unrelated CA
+#   wrongname.pem wrongname.key signed by the CA, for DNS:wrong.example only
+make_certs() {
+    local dir=$1 log name
+    command -v openssl >/dev/null || fail "make_certs: the openssl command is missing (Debian package openssl)"
+    mkdir -p "$dir"
+    log=$dir/openssl.log
+    : >"$log"
+    # Our own config, so that neither the system's openssl.cnf nor its defaults matter.
+    cat >"$dir/openssl.cnf" <<'CNF'
+[req]
+distinguished_name = dn
+prompt = no
+[dn]
+CN = stampede
+[ca]
+basicConstraints = critical, CA:TRUE
+keyUsage = critical, keyCertSign, cRLSign
+subjectKeyIdentifier = hash
+[server]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature
+extendedKeyUsage = serverAuth
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+subjectAltName = DNS:localhost, DNS:stampede.test, IP:127.0.0.1, IP:::1
+[client]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature
+extendedKeyUsage = clientAuth
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+[wrongname]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature
+extendedKeyUsage = serverAuth
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+subjectAltName = DNS:wrong.example
+CNF
+    for name in ca other-ca server client wrongname; do
+        openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$dir/$name.key" \
+            >>"$log" 2>&1 || fail "make_certs: key $name: $(cat "$log")"
+    done
+    _make_ca() { # name CN
+        openssl req -config "$dir/openssl.cnf" -x509 -new -key "$dir/$1.key" -subj "/CN=$2" \
+            -days 1 -extensions ca -out "$dir/$1.pem" >>"$log" 2>&1 ||
+            fail "make_certs: CA $1: $(cat "$log")"
+    }
+    _make_leaf() { # name CN section serial
+        openssl req -config "$dir/openssl.cnf" -new -key "$dir/$1.key" -subj "/CN=$2" \
+            -out "$dir/$1.csr" >>"$log" 2>&1 &&
+            openssl x509 -req -in "$dir/$1.csr" -CA "$dir/ca.pem" -CAkey "$dir/ca.key" \
+                -set_serial "$4" -days 1 -extfile "$dir/openssl.cnf" -extensions "$3" \
+                -out "$dir/$1.pem" >>"$log" 2>&1 ||
+            fail "make_certs: certificate $1: $(cat "$log")"
+        rm -f "$dir/$1.csr"
+    }
+    _make_ca ca "stampede test CA"
+    _make_ca other-ca "stampede unrelated CA"
+    _make_leaf server localhost server 2
+    _make_leaf client "stampede test client" client 3
+    _make_leaf wrongname wrong.example wrongname 4
+    unset -f _make_ca _make_leaf
+}
+
+# start_target_tls [extra args...]: start_target with --tls and the certificates of make_certs,
+# made once per test in $CERTS. Sets TARGET_PORT and TARGET_PID like start_target.
+CERTS=$TMP/certs
+start_target_tls() {
+    [ -f "$CERTS/server.pem" ] || make_certs "$CERTS"
+    start_target --tls "$CERTS/server.pem" "$CERTS/server.key" "$@"
+}
+
+# free_port: a TCP port on 127.0.0.1 that nobody listened on a moment ago.
+free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# NGINX_SMALL: the 100-byte body of nginx's /small (99 pattern bytes and a newline).
+NGINX_SMALL=$(printf '%s' 0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz- \
+    0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz- | cut -c 1-99)
+
+# start_nginx_tls: a private nginx (Debian's nginx package) serving HTTPS on 127.0.0.1 with
+# the server certificate of make_certs, as a reference server to compare stampede-target with:
+# one process, keep-alive up to 100000 requests, a shared session cache and session tickets.
+# GET /small answers 200 with NGINX_SMALL (100 bytes), GET /status is nginx's stub_status.
+# Config, logs, pid and temp files are in $TMP/nginx. Sets NGINX_PORT and NGINX_PID.
+start_nginx_tls() {
+    local nginx dir=$TMP/nginx try i
+    nginx=$(command -v nginx || true)
+    [ -n "$nginx" ] || [ ! -x /usr/sbin/nginx ] || nginx=/usr/sbin/nginx
+    [ -n "$nginx" ] || fail "nginx not found: install Debian's nginx package (scripts/deps.sh does)"
+    [ -f "$CERTS/server.pem" ] || make_certs "$CERTS"
+    mkdir -p "$dir"
+    for try in 1 2 3 4 5; do # the port may be taken between free_port and nginx's bind
+        NGINX_PORT=$(free_port)
+        cat >"$dir/nginx.conf" <<CONF
+daemon off;
+master_process off;
+worker_processes 1;
+pid $dir/nginx.pid;
+error_log $dir/error.log warn;
+events {
+    worker_connections 16384;
+}
+http {
+    access_log $dir/access.log combined buffer=64k flush=1s;
+    client_body_temp_path $dir/client_body;
+    proxy_temp_path $dir/proxy;
+    fastcgi_temp_path $dir/fastcgi;
+    uwsgi_temp_path $dir/uwsgi;
+    scgi_temp_path $dir/scgi;
+    keepalive_requests 100000;
+    keepalive_timeout 75s;
+    server {
+        listen 127.0.0.1:$NGINX_PORT ssl;
+        server_name localhost;
+        ssl_certificate $CERTS/server.pem;
+        ssl_certificate_key $CERTS/server.key;
+        ssl_protocols TLSv1.2 TLSv1.3;
+        ssl_session_cache shared:SSL:1m;
+        ssl_session_tickets on;
+        location = /small {
+            default_type text/plain;
+            return 200 "$NGINX_SMALL\n";
+        }
+        location = /status {
+            stub_status;
+        }
+        location / {
+            return 404;
+        }
+    }
+}
+CONF
+        : >"$dir/stderr.log"
+        "$nginx" -p "$dir" -e "$dir/error.log" -c "$dir/nginx.conf" >"$dir/stderr.log" 2>&1 &
+        NGINX_PID=$!
+        BG_PIDS+=("$NGINX_PID")
+        for i in $(seq 1 100); do
+            if ! kill -0 "$NGINX_PID" 2>/dev/null; then
+                grep -q 'Address already in use' "$dir/error.log" "$dir/stderr.log" && continue 2
+                fail "nginx exited: $(cat "$dir/stderr.log" "$dir/error.log" 2>/dev/null)"
+            fi
+            (exec 3<>"/dev/tcp/127.0.0.1/$NGINX_PORT") 2>/dev/null && return 0
+            sleep 0.05
+        done
+        fail "nginx did not start: $(cat "$dir/stderr.log" "$dir/error.log" 2>/dev/null)"
+    done
+    fail "nginx found no free port in $try tries: $(cat "$dir/error.log" 2>/dev/null)"
+}
