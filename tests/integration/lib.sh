@@ -116,12 +116,13 @@ CNF
             fail "make_certs: CA $1: $(cat "$log")"
     }
     _make_leaf() { # name CN section serial
-        openssl req -config "$dir/openssl.cnf" -new -key "$dir/$1.key" -subj "/CN=$2" \
-            -out "$dir/$1.csr" >>"$log" 2>&1 &&
-            openssl x509 -req -in "$dir/$1.csr" -CA "$dir/ca.pem" -CAkey "$dir/ca.key" \
+        if ! openssl req -config "$dir/openssl.cnf" -new -key "$dir/$1.key" -subj "/CN=$2" \
+            -out "$dir/$1.csr" >>"$log" 2>&1 ||
+            ! openssl x509 -req -in "$dir/$1.csr" -CA "$dir/ca.pem" -CAkey "$dir/ca.key" \
                 -set_serial "$4" -days 1 -extfile "$dir/openssl.cnf" -extensions "$3" \
-                -out "$dir/$1.pem" >>"$log" 2>&1 ||
+                -out "$dir/$1.pem" >>"$log" 2>&1; then
             fail "make_certs: certificate $1: $(cat "$log")"
+        fi
         rm -f "$dir/$1.csr"
     }
     _make_ca ca "stampede test CA"
@@ -155,7 +156,7 @@ NGINX_SMALL=$(printf '%s' 0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqr
 # GET /small answers 200 with NGINX_SMALL (100 bytes), GET /status is nginx's stub_status.
 # Config, logs, pid and temp files are in $TMP/nginx. Sets NGINX_PORT and NGINX_PID.
 start_nginx_tls() {
-    local nginx dir=$TMP/nginx try i
+    local nginx dir=$TMP/nginx try
     nginx=$(command -v nginx || true)
     [ -n "$nginx" ] || [ ! -x /usr/sbin/nginx ] || nginx=/usr/sbin/nginx
     [ -n "$nginx" ] || fail "nginx not found: install Debian's nginx package (scripts/deps.sh does)"
@@ -206,7 +207,7 @@ CONF
         "$nginx" -p "$dir" -e "$dir/error.log" -c "$dir/nginx.conf" >"$dir/stderr.log" 2>&1 &
         NGINX_PID=$!
         BG_PIDS+=("$NGINX_PID")
-        for i in $(seq 1 100); do
+        for _ in $(seq 1 100); do
             if ! kill -0 "$NGINX_PID" 2>/dev/null; then
                 grep -q 'Address already in use' "$dir/error.log" "$dir/stderr.log" && continue 2
                 fail "nginx exited: $(cat "$dir/stderr.log" "$dir/error.log" 2>/dev/null)"
