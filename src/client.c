@@ -22,12 +22,15 @@
 #include <strings.h>
 
 #include "errkind.h"
+#include "plugin.h"
 #include "tls.h"
 #include "units.h"
 #include "worker.h"
 
 #define LOCATION_MAX 8192  /* longer Locations are not followed */
-#define HDRBUF_SIZE 1024   /* a Location split across two reads must fit this to be followed */
+#define HDRBUF_FOLLOW 1024  /* a Location split across two reads must fit this to be followed */
+#define HDRBUF_CAPTURE 8192 /* the same for any header, when plugins see the headers */
+#define CAPTURE_HOOKS (HOOK_REQ_DONE | HOOK_NEXT)
 
 enum phase { PH_IDLE = 0, PH_PREDELAY, PH_REQUEST, PH_POSTDELAY, PH_DEFERRED, PH_DONE };
 
@@ -37,10 +40,31 @@ static void request_end(struct client *c, int status, enum errkind kind, const c
 static void open_connection(struct client *c);
 static void on_readable(evutil_socket_t fd, short what, void *arg);
 static void on_writable(evutil_socket_t fd, short what, void *arg);
+static void result_fill(struct client *c, int status, enum errkind kind, const char *reason);
 
 static const struct request_spec *spec_of(const struct client *c)
 {
     return &c->w->cfg->requests[c->req];
+}
+
+static unsigned hooks_of(const struct client *c)
+{
+    return c->w->plugins->hooks;
+}
+
+const char *client_method(const struct client *c)
+{
+    return c->dyn ? c->dyn_method : c->hop ? c->hop_method : spec_of(c)->method;
+}
+
+const struct url *client_url(const struct client *c)
+{
+    return c->hop ? &c->hop_url : &spec_of(c)->url;
+}
+
+const char *client_url_text(const struct client *c)
+{
+    return c->dyn ? c->dyn_url : c->hop ? c->hop_url_text : spec_of(c)->url_text;
 }
 
 static struct conn *spare_of(const struct client *c)
@@ -75,6 +99,8 @@ static void client_finish(struct client *c)
     event_del(&c->ctimer);
     dns_cancel(w->dns, &c->dns);
     conns_close_all(c, 0);
+    if (hooks_of(c) & HOOK_THREAD_EXIT)
+        plugins_thread_exit(c);
     sb_add(&w->slot->c.clients_active, (uint64_t)-1);
     sb_add(&w->slot->c.clients_done, 1);
     worker_client_done(w);
@@ -389,6 +415,8 @@ static void request_begin(struct client *c)
     c->location_len = 0;
     c->location_bad = 0;
     c->body_len = 0;
+    c->nhdrs = c->harena_len = 0;
+    c->dyn = 0;
     c->in_request = 1;
     c->phase = PH_REQUEST;
     if (c->hop == 0) {
@@ -401,6 +429,14 @@ static void request_begin(struct client *c)
     }
     sb_add(&w->slot->c.requests_started, 1);
     event_add(&c->timer, w->timeouts[c->req]);
+    if (hooks_of(c) & HOOK_REQ_START) {
+        const char *why = NULL;
+        if (plugins_req_start(c, &why) != 0) {
+            request_end(c, 599, ERR_PLUGIN, why);
+            return;
+        }
+        c->dyn = c->wire == &c->dyn_wire;
+    }
 
     /* kept connection: the endpoint's own slot, or the spare for one a redirect led to */
     struct conn *kept = c->ep < eps->nstatic ? &c->conns[c->ep] : spare_of(c);
@@ -469,10 +505,19 @@ static int redirect_prepare(struct client *c, int status)
         url_free(&next);
         return 0;
     }
+    char *text = url_format(&next);
+    if (!text) {
+        http_request_free(&wire);
+        url_free(&next);
+        return 0;
+    }
     http_request_free(&c->hop_wire);
     c->hop_wire = wire;
     url_free(&c->hop_url);
     c->hop_url = next;
+    free(c->hop_url_text);
+    c->hop_url_text = text;
+    c->hop_method = get ? "GET" : spec->method;
     c->ep = (size_t)ep;
     c->hop++;
     return 1;
@@ -492,10 +537,18 @@ static void request_end(struct client *c, int status, enum errkind kind, const c
     c->in_request = 0;
     c->conn = NULL;
     count_result(c, status, kind, latency);
+    if (hooks_of(c) & CAPTURE_HOOKS)
+        result_fill(c, status, kind, reason);
+    if (hooks_of(c) & HOOK_REQ_DONE)
+        plugins_req_done(c, &c->result);
 
     int follow = kind == ERR_NONE && !w->stopping && redirect_prepare(c, status);
     /* the postdelay of a redirect chain comes after its last hop only */
     int64_t post = follow ? 0 : rng_jitter(&c->rng, spec->postdelay_ns, spec->postjitter_ns);
+    if (!follow) {
+        post += c->extra_delay_ns;
+        c->extra_delay_ns = 0;
+    }
     if (w->trace.fd >= 0) {
         struct trace_record r = {
             .worker = w->index, .client = c->number, .round = c->round, .request = spec->name,
@@ -531,9 +584,71 @@ static void request_end(struct client *c, int status, enum errkind kind, const c
     }
 }
 
+/* Keeps a response header for the plugins: "name\0value\0" in the arena, pointers fixed up
+ * in result_fill (the arena may move while it grows). Headers past the limit are dropped. */
+static void capture_header(struct client *c, const char *name, size_t nlen, const char *value,
+                           size_t vlen)
+{
+    size_t need = nlen + vlen + 2;
+    if (c->harena_len + need > c->harena_cap) {
+        size_t cap = c->harena_cap ? c->harena_cap * 2 : 2048;
+        while (cap < c->harena_len + need)
+            cap *= 2;
+        if (cap > spec_of(c)->max_header_bytes + 2u * spec_of(c)->max_headers)
+            return;
+        char *a = realloc(c->harena, cap);
+        if (!a)
+            return;
+        c->harena = a;
+        c->harena_cap = cap;
+    }
+    if (c->nhdrs == c->cap_hdrs) {
+        size_t cap = c->cap_hdrs ? c->cap_hdrs * 2 : 16;
+        struct stampede_header *h = realloc(c->hdrs, cap * sizeof(*h));
+        if (!h)
+            return;
+        c->hdrs = h;
+        c->cap_hdrs = cap;
+    }
+    char *p = c->harena + c->harena_len;
+    for (size_t i = 0; i < nlen; i++)
+        p[i] = (char)(name[i] >= 'A' && name[i] <= 'Z' ? name[i] - 'A' + 'a' : name[i]);
+    p[nlen] = '\0';
+    memcpy(p + nlen + 1, value, vlen);
+    p[nlen + 1 + vlen] = '\0';
+    /* offsets for now, pointers in result_fill */
+    c->hdrs[c->nhdrs].name = (const char *)(uintptr_t)c->harena_len;
+    c->hdrs[c->nhdrs].value = (const char *)(uintptr_t)(c->harena_len + nlen + 1);
+    c->nhdrs++;
+    c->harena_len += need;
+}
+
+static void result_fill(struct client *c, int status, enum errkind kind, const char *reason)
+{
+    struct stampede_result *r = &c->result;
+    const struct request_spec *spec = spec_of(c);
+    for (size_t i = 0; i < c->nhdrs; i++) {
+        c->hdrs[i].name = c->harena + (uintptr_t)c->hdrs[i].name;
+        c->hdrs[i].value = c->harena + (uintptr_t)c->hdrs[i].value;
+    }
+    *r = (struct stampede_result){
+        .status = status, .reason = reason ? reason : "",
+        .error = kind ? errkind_names[kind] : NULL, .http_minor = c->parser.version_minor,
+        .t = {c->t_start, c->t_dns, c->t_connected, c->t_tls, c->t_sent, c->t_first,
+              c->t_headers, now_ns()},
+        .headers = c->hdrs, .nheaders = kind ? 0 : c->nhdrs, .body = c->body,
+        .body_len = c->body_len, .body_bytes = c->parser.body_bytes, .bytes_sent = c->sent,
+        .bytes_received = c->bytes_in, .dns_cached = c->dns_cached, .reused = c->reused,
+        .hop = c->hop, .request = (int)c->req, .request_name = spec->name,
+        .method = client_method(c), .url = client_url_text(c),
+    };
+}
+
 static void on_header(void *arg, const char *name, size_t nlen, const char *value, size_t vlen)
 {
     struct client *c = arg;
+    if (hooks_of(c) & CAPTURE_HOOKS)
+        capture_header(c, name, nlen, value, vlen);
     if (nlen != 8 || strncasecmp(name, "location", 8) != 0 || c->parser.status < 300 ||
         c->parser.status > 399)
         return;
@@ -571,7 +686,7 @@ static void parser_prepare(struct client *c, const struct request_spec *spec, in
     if (c->hdrbuf) {
         c->parser.on_header = on_header;
         c->parser.hdrbuf = c->hdrbuf;
-        c->parser.hdrbuf_size = HDRBUF_SIZE;
+        c->parser.hdrbuf_size = (hooks_of(c) & CAPTURE_HOOKS) ? HDRBUF_CAPTURE : HDRBUF_FOLLOW;
     }
     if (spec->max_body)
         c->parser.on_body = on_body;
@@ -583,6 +698,7 @@ static size_t round_first(struct client *c)
     return (c->w->cfg->iterator & ITERATOR_RANDOM_START) ? rng_bounded(&c->rng, (uint32_t)n) : 0;
 }
 
+/* The iterator: a plugin's, else the built-in walk of the list from c->first. */
 static void next_step(struct client *c)
 {
     struct worker *w = c->w;
@@ -591,17 +707,31 @@ static void next_step(struct client *c)
         client_finish(c);
         return;
     }
-    if (c->step == cfg->nrequests) {
+    int r, walked;
+    for (;;) {
+        r = STAMPEDE_NEXT_DEFAULT;
+        if (hooks_of(c) & HOOK_NEXT)
+            r = plugins_next_request(c, c->round_count ? &c->result : NULL);
+        walked = r == STAMPEDE_NEXT_DEFAULT;
+        if (walked)
+            r = c->step < cfg->nrequests ? (int)((c->first + c->step) % cfg->nrequests)
+                                         : STAMPEDE_NEXT_END;
+        if (r != STAMPEDE_NEXT_END)
+            break;
+        /* the round is over; an empty one ends the client, or it would spin */
+        int empty = c->round_count == 0;
         c->round++;
         c->step = 0;
-        if (cfg->rounds && c->round >= cfg->rounds) {
+        c->round_count = 0;
+        c->first = round_first(c);
+        if ((cfg->rounds && c->round >= cfg->rounds) || empty) {
             client_finish(c);
             return;
         }
-        c->first = round_first(c);
     }
-    c->req = (c->first + c->step) % cfg->nrequests;
-    c->step++;
+    c->req = (size_t)r;
+    c->step += walked; /* a plugin's choice does not move the walk of the list */
+    c->round_count++;
     c->hop = 0;
     const struct request_spec *spec = spec_of(c);
     c->predelay_ns = rng_jitter(&c->rng, spec->predelay_ns, spec->prejitter_ns);
@@ -672,7 +802,12 @@ int client_init(struct client *c, struct worker *w, uint64_t number)
         c->conns[i].endpoint = i;
         c->conns[i].owner = c;
     }
-    if ((w->cfg->iterator & ITERATOR_FOLLOW) && !(c->hdrbuf = malloc(HDRBUF_SIZE)))
+    unsigned hooks = w->plugins->hooks;
+    if ((w->cfg->iterator & ITERATOR_FOLLOW) || (hooks & CAPTURE_HOOKS)) {
+        if (!(c->hdrbuf = malloc((hooks & CAPTURE_HOOKS) ? HDRBUF_CAPTURE : HDRBUF_FOLLOW)))
+            return -1;
+    }
+    if (w->plugins->n && !(c->userdata = calloc(w->plugins->n, sizeof(*c->userdata))))
         return -1;
     event_assign(&c->timer, w->base, -1, 0, on_timer, c);
     event_assign(&c->ctimer, w->base, -1, 0, on_connect_timeout, c);
@@ -688,6 +823,8 @@ void client_start(struct client *c)
     c->round = 0;
     c->step = 0;
     c->first = round_first(c);
+    if (hooks_of(c) & HOOK_THREAD_INIT)
+        plugins_thread_init(c);
     next_step(c);
 }
 
@@ -711,8 +848,15 @@ void client_free(struct client *c)
     free(c->conns);
     c->conns = NULL;
     url_free(&c->hop_url);
+    free(c->hop_url_text);
     http_request_free(&c->hop_wire);
+    http_request_free(&c->dyn_wire);
+    free(c->dyn_method);
+    free(c->dyn_url);
     free(c->location);
     free(c->hdrbuf);
     free(c->body);
+    free(c->userdata);
+    free(c->hdrs);
+    free(c->harena);
 }

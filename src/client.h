@@ -12,6 +12,7 @@
 #include "http_parser.h"
 #include "http_request.h"
 #include "rng.h"
+#include "stampede/plugin.h"
 #include "url.h"
 
 struct worker;
@@ -47,6 +48,8 @@ struct client {
 
     /* allocated on first use and kept for the client's life */
     struct url hop_url;     /* the URL of the redirect in flight */
+    char *hop_url_text;
+    const char *hop_method;
     struct wire hop_wire;
     char *location;         /* the Location of the response in flight */
     size_t location_len;
@@ -54,7 +57,25 @@ struct client {
     char *hdrbuf;           /* the parser's gather buffer, with the follow iterators */
     char *body;             /* up to max_body bytes of the response */
     size_t body_len;
+
+    /* plugins (all NULL / 0 without them) */
+    void **userdata;        /* one per plugin */
+    int64_t extra_delay_ns; /* added by stampede_delay() to the next wait */
+    struct wire dyn_wire;   /* a request a req_start hook changed, serialised again */
+    char *dyn_method, *dyn_url;
+    int dyn;                /* the request in flight is the changed one */
+    struct stampede_result result; /* the last request's, for req_done and next_request */
+    struct stampede_header *hdrs; /* the response headers, captured for plugins */
+    size_t nhdrs, cap_hdrs;
+    char *harena;           /* their names and values */
+    size_t harena_len, harena_cap;
+    size_t round_count;     /* requests chosen this round (plugins may choose off the walk) */
 };
+
+/* The method, URL and URL text of the request in flight (a redirect's, or as configured). */
+const char *client_method(const struct client *c);
+const struct url *client_url(const struct client *c);
+const char *client_url_text(const struct client *c);
 
 /* Sets up client number `number` of worker w (no allocation per request after this). */
 int client_init(struct client *c, struct worker *w, uint64_t number);

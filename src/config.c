@@ -35,17 +35,18 @@
 #define DEFAULT_MAX_HEADER_BYTES (64 * 1024)
 #define DEFAULT_MAX_HEADERS 100
 
-enum section { SEC_NONE, SEC_RUN, SEC_DEFAULTS, SEC_REQUEST, SEC_DNS, SEC_TLS };
+enum section { SEC_NONE, SEC_RUN, SEC_DEFAULTS, SEC_REQUEST, SEC_DNS, SEC_TLS, SEC_PLUGIN };
 enum line_kind { LINE_SKIP, LINE_KEY, LINE_CONT };
 
 /* Header precedence: a header replaces same-named headers of lower levels only. */
 enum level { LVL_DEFAULTS_FILE, LVL_DEFAULTS_D, LVL_REQUEST_FILE, LVL_REQUEST_D };
 
-static const char *const section_words[] = {"run", "defaults", "request", "dns", "tls", NULL};
+static const char *const section_words[] = {"run",  "defaults", "request", "dns",
+                                            "tls",  "plugin",   NULL};
 static const char *const run_keys[] = {
     "workers", "clients", "ramp_start", "ramp_duration", "rounds", "duration",
     "iterator", "seed", "scoreboard", "keep_scoreboard", "grace", "dns_ttl", "dns_server",
-    NULL};
+    "plugins", NULL};
 static const char *const request_keys[] = {
     "url", "method", "header", "body", "body_file", "keepalive", "predelay", "prejitter",
     "postdelay", "postjitter", "connect_timeout", "timeout", "max_redirects", "max_body",
@@ -62,7 +63,7 @@ static const char *const tls_version_names[] = {"1.0", "1.1", "1.2", "1.3", NULL
 
 struct entry {
     int sec;      /* enum section */
-    size_t req;   /* index into load.reqs for SEC_REQUEST */
+    size_t req;   /* index into load.reqs for SEC_REQUEST, load.plugs for SEC_PLUGIN */
     char *key;    /* lower case; for [dns] the host name */
     char *value;
     char *where;  /* "FILE:LINE" or "-D ..." */
@@ -85,6 +86,8 @@ struct load {
     size_t nents, cap_ents;
     struct reqsec *reqs;
     size_t nreqs, cap_reqs;
+    struct reqsec *plugs; /* [plugin NAME] sections, in file order */
+    size_t nplugs, cap_plugs;
 
     /* reader state: inih gives the handler no line number, so the reader keeps it */
     FILE *fp;
@@ -136,6 +139,9 @@ static const char *section_label(const struct load *L, int sec, size_t req, char
         return "[tls]";
     case SEC_REQUEST:
         snprintf(buf, len, "[request %.60s]", L->reqs[req].name);
+        return buf;
+    case SEC_PLUGIN:
+        snprintf(buf, len, "[plugin %.60s]", L->plugs[req].name);
         return buf;
     default:
         return "the file";
@@ -351,6 +357,8 @@ static int check_key(const struct load *L, const char *where, int sec, size_t re
         errorf(where, "missing key before '=' in %s (write key = value)", label);
         return -1;
     }
+    if (sec == SEC_PLUGIN) /* the plugin's own options: any key */
+        return 0;
     if (sec == SEC_TLS) {
         if (in_list(key, tls_keys))
             return 0;
@@ -528,6 +536,29 @@ static int section_of_word(const char *word)
     return SEC_NONE;
 }
 
+/* The index of plugin section `name`, added when new (a repeated section merges); takes name. */
+static int add_plugin_section(struct load *L, char *name, int line)
+{
+    for (size_t i = 0; i < L->nplugs; i++)
+        if (strcmp(L->plugs[i].name, name) == 0) {
+            free(name);
+            return (int)i;
+        }
+    if (L->nplugs == L->cap_plugs) {
+        size_t cap = L->cap_plugs ? L->cap_plugs * 2 : 4;
+        struct reqsec *r = realloc(L->plugs, cap * sizeof *r);
+        if (!r) {
+            free(name);
+            return -1;
+        }
+        L->plugs = r;
+        L->cap_plugs = cap;
+    }
+    L->plugs[L->nplugs].name = name;
+    L->plugs[L->nplugs].line = line;
+    return (int)L->nplugs++;
+}
+
 static int on_section(struct load *L, const char *start, const char *where)
 {
     const char *close = find_sep(start + 1, "]");
@@ -563,12 +594,12 @@ static int on_section(struct load *L, const char *start, const char *where)
     if (sec == SEC_NONE) {
         char h[128];
         errorf(where, "unknown section '[%s]'%s", word,
-               hint(word, section_words, "use [run], [defaults], [request NAME], [dns] or [tls]", h,
+               hint(word, section_words, "use [run], [defaults], [request NAME], [plugin NAME], [dns] or [tls]", h,
                     sizeof h));
         free(name);
         return -1;
     }
-    if (sec != SEC_REQUEST) {
+    if (sec != SEC_REQUEST && sec != SEC_PLUGIN) {
         if (*name) {
             errorf(where, "[%s] takes no name (write it as [%s])", section_words[sec - 1],
                    section_words[sec - 1]);
@@ -579,18 +610,29 @@ static int on_section(struct load *L, const char *start, const char *where)
         L->sec = sec;
         return 0;
     }
+    const char *what = section_words[sec - 1];
     if (!*name) {
-        errorf(where, "[request] needs a name (write it as [request NAME])");
+        errorf(where, "[%s] needs a name (write it as [%s NAME])", what, what);
         free(name);
         return -1;
     }
     for (const char *q = name; *q; q++)
         if (isspace((unsigned char)*q) || *q == '=' || (unsigned char)*q < 0x20 || *q == 0x7f) {
-            errorf(where, "request name '%.60s' may not contain spaces, '=' or control "
-                          "characters (use - or _)", name);
+            errorf(where, "%s name '%.60s' may not contain spaces, '=' or control "
+                          "characters (use - or _)", what, name);
             free(name);
             return -1;
         }
+    if (sec == SEC_PLUGIN) {
+        int i = add_plugin_section(L, name, L->lineno);
+        if (i < 0) {
+            oom(where);
+            return -1;
+        }
+        L->req = (size_t)i;
+        L->sec = SEC_PLUGIN;
+        return 0;
+    }
     for (size_t i = 0; i < L->nreqs; i++)
         if (strcmp(L->reqs[i].name, name) == 0) {
             errorf(where, "duplicate request name '%.60s' (first at line %d; names must be "
@@ -735,7 +777,8 @@ static int add_define(struct load *L, const char *d)
     if (sec == SEC_NONE) {
         char h[128];
         errorf(where, "unknown section '%.40s'%s", secw,
-               hint(secw, section_words, "use run., defaults., request.NAME., dns. or tls.", h,
+               hint(secw, section_words,
+                    "use run., defaults., request.NAME., plugin.NAME., dns. or tls.", h,
                     sizeof h));
         goto out;
     }
@@ -772,6 +815,21 @@ static int add_define(struct load *L, const char *d)
         }
         req = i;
         level = LVL_REQUEST_D;
+    } else if (sec == SEC_PLUGIN) {
+        char *kdot = strrchr(rest, '.');
+        char *name = kdot ? dup_range(rest, (size_t)(kdot - rest)) : NULL;
+        if (!kdot || kdot == rest) {
+            errorf(where, "expected plugin.NAME.KEY=VALUE (for example -D "
+                          "plugin.logger.file=out.log)");
+            goto out;
+        }
+        int i = name ? add_plugin_section(L, name, 0) : -1;
+        if (i < 0) {
+            oom(where);
+            goto out;
+        }
+        req = (size_t)i;
+        rest = kdot + 1;
     }
     key = dup_lower(rest);
     if (!key) {
@@ -1337,6 +1395,8 @@ static int apply_run_key(struct config *c, struct run_where *w, const char *wher
             return -1;
         }
         c->iterator = i; /* iterator_names follows enum iterator_kind */
+    } else if (strcmp(k, "plugins") == 0) {
+        return 0; /* read by build_plugins */
     } else if (strcmp(k, "dns_ttl") == 0) {
         return get_duration(where, k, v, &c->dns_ttl_ns);
     } else if (strcmp(k, "dns_server") == 0) {
@@ -1480,7 +1540,105 @@ static void free_load(struct load *L)
     for (size_t i = 0; i < L->nreqs; i++)
         free(L->reqs[i].name);
     free(L->reqs);
+    for (size_t i = 0; i < L->nplugs; i++)
+        free(L->plugs[i].name);
+    free(L->plugs);
     free(L->dir);
+}
+
+/* ---- building [plugin NAME] and the [run] keys plugins can read ------------------------ */
+
+static int copy_entries(const struct load *L, int sec, size_t req, char ***keys, char ***values,
+                        size_t *n)
+{
+    size_t count = 0;
+    for (size_t i = 0; i < L->nents; i++)
+        count += L->ents[i].sec == sec && L->ents[i].req == req;
+    *keys = calloc(count + 1, sizeof **keys);
+    *values = calloc(count + 1, sizeof **values);
+    if (!*keys || !*values)
+        return -1;
+    for (size_t i = 0; i < L->nents; i++) {
+        const struct entry *e = &L->ents[i];
+        if (e->sec != sec || e->req != req)
+            continue;
+        if (!((*keys)[*n] = strdup(e->key)) || !((*values)[*n] = strdup(e->value)))
+            return -1;
+        (*n)++;
+    }
+    return 0;
+}
+
+static int add_plugin(struct load *L, const char *name, long sec_index, const char *where)
+{
+    struct config *c = L->c;
+    for (size_t i = 0; i < c->nplugins; i++)
+        if (strcmp(c->plugins[i].name, name) == 0) {
+            errorf(where, "plugin '%.60s' is named twice in plugins (load it once)", name);
+            return -1;
+        }
+    struct plugin_conf *v = realloc(c->plugins, (c->nplugins + 1) * sizeof *v);
+    if (!v)
+        return -1;
+    c->plugins = v;
+    struct plugin_conf *p = &v[c->nplugins++];
+    memset(p, 0, sizeof *p);
+    if (!(p->name = strdup(name)) || !(p->where = strdup(where)))
+        return -1;
+    if (sec_index >= 0 && copy_entries(L, SEC_PLUGIN, (size_t)sec_index, &p->keys, &p->values,
+                                       &p->nkeys) != 0)
+        return -1;
+    for (size_t i = 0; i < L->nents; i++) {
+        const struct entry *e = &L->ents[i];
+        if (e->sec == SEC_PLUGIN && sec_index >= 0 && e->req == (size_t)sec_index &&
+            strcmp(e->key, "path") == 0 && set_path(L, &p->path, e) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int build_plugins(struct load *L)
+{
+    struct config *c = L->c;
+    if (copy_entries(L, SEC_RUN, 0, &c->run_keys, &c->run_values, &c->nrun) != 0) {
+        oom(L->path);
+        return -1;
+    }
+    const struct entry *list = NULL;
+    for (size_t i = 0; i < L->nents; i++)
+        if (L->ents[i].sec == SEC_RUN && strcmp(L->ents[i].key, "plugins") == 0)
+            list = &L->ents[i];
+    if (!list) { /* no list: every [plugin NAME] section, in file order */
+        for (size_t i = 0; i < L->nplugs; i++) {
+            char where[64 + 4096];
+            snprintf(where, sizeof where, "%s:%d", L->path, L->plugs[i].line);
+            if (add_plugin(L, L->plugs[i].name, (long)i, where) != 0)
+                return -1;
+        }
+        return 0;
+    }
+    const char *p = list->value;
+    while (*p) {
+        size_t n = strcspn(p, " \t,");
+        if (n) {
+            char *name = dup_range(p, n);
+            if (!name) {
+                oom(list->where);
+                return -1;
+            }
+            long sec = -1;
+            for (size_t i = 0; i < L->nplugs; i++)
+                if (strcmp(L->plugs[i].name, name) == 0)
+                    sec = (long)i;
+            int rc = add_plugin(L, name, sec, list->where);
+            free(name);
+            if (rc != 0)
+                return -1;
+        }
+        p += n;
+        p += strspn(p, " \t,");
+    }
+    return 0;
 }
 
 static int finish(struct load *L, const struct config_overrides *o)
@@ -1489,8 +1647,13 @@ static int finish(struct load *L, const struct config_overrides *o)
         for (size_t i = 0; i < o->ndefines; i++)
             if (o->defines && o->defines[i] && add_define(L, o->defines[i]) != 0)
                 return -1;
-    if (build_run(L, o) != 0 || build_requests(L) != 0 || build_dns(L) != 0)
+    if (build_run(L, o) != 0 || build_requests(L) != 0 || build_dns(L) != 0 ||
+        build_plugins(L) != 0)
         return -1;
+    if (L->dir && !(L->c->dir = strdup(L->dir))) {
+        oom(L->path);
+        return -1;
+    }
     return 0;
 }
 
@@ -1612,6 +1775,26 @@ void config_free(struct config *c)
     free(c->path);
     free(c->scoreboard);
     free(c->dns_server);
+    for (size_t i = 0; i < c->nplugins; i++) {
+        struct plugin_conf *p = &c->plugins[i];
+        for (size_t k = 0; k < p->nkeys; k++) {
+            free(p->keys[k]);
+            free(p->values[k]);
+        }
+        free(p->keys);
+        free(p->values);
+        free(p->name);
+        free(p->path);
+        free(p->where);
+    }
+    free(c->plugins);
+    for (size_t k = 0; k < c->nrun; k++) {
+        free(c->run_keys[k]);
+        free(c->run_values[k]);
+    }
+    free(c->run_keys);
+    free(c->run_values);
+    free(c->dir);
     free(c->json_path);
     free(c->trace_path);
     memset(c, 0, sizeof *c);

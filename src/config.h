@@ -56,8 +56,19 @@ struct dns_entry {
     char *address; /* numeric IPv4 or IPv6 */
 };
 
+/* A plugin to load, in load order ([run] plugins, else the [plugin NAME] sections). */
+struct plugin_conf {
+    char *name;
+    char *path;            /* from its section's path key, resolved against the file's
+                              directory; NULL: the installed plugin NAME.so */
+    char **keys, **values; /* its section's keys (path too), for stampede_option() */
+    size_t nkeys;
+    char *where;           /* "FILE:LINE" of the section or of [run] plugins, for messages */
+};
+
 struct config {
     char *path;            /* the INI file, or NULL for a URL-only run */
+    char *dir;             /* its directory */
 
     /* [run] */
     unsigned workers;      /* default 1 */
@@ -79,6 +90,10 @@ struct config {
     size_t nrequests;
     struct dns_entry *dns;
     size_t ndns;
+    struct plugin_conf *plugins;
+    size_t nplugins;
+    char **run_keys, **run_values; /* [run] as written, for plugins; later ones win */
+    size_t nrun;
 
     /* command line only */
     char *json_path;

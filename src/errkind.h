@@ -19,6 +19,7 @@ enum errkind {
     ERR_DNS,              /* the host name could not be resolved */
     ERR_TLS,              /* TLS handshake or record failure */
     ERR_ABORTED,          /* cut off by the end of the run after the grace period */
+    ERR_PLUGIN,           /* a plugin's req_start failed the request */
     ERR_KIND_COUNT
 };
 
@@ -26,7 +27,7 @@ enum errkind {
 static const char *const errkind_names[ERR_KIND_COUNT] = {
     "none", "connect_refused", "connect_timeout", "connect_error", "socket_error",
     "timeout", "reset", "closed", "write_error", "read_error", "parse_error",
-    "headers_too_large", "dns_error", "tls_error", "aborted",
+    "headers_too_large", "dns_error", "tls_error", "aborted", "plugin_error",
 };
 
 #endif

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "endpoint.h"
+#include "plugin.h"
 #include "report.h"
 #include "scoreboard.h"
 #include "trace.h"
@@ -25,6 +26,7 @@ struct parent {
     const struct config *cfg;
     struct scoreboard sb;
     struct endpoints eps;
+    struct plugins plugins;
     pid_t *pids;            /* 0 once reaped */
     unsigned alive;
     int interrupted;
@@ -103,7 +105,7 @@ static int fork_workers(struct parent *p, int ready[2], int go[2])
         if (pid == 0) {
             close(ready[0]);
             close(go[1]);
-            _exit(worker_main(p->cfg, &p->eps, p->sb.hdr, i, ready[1], go[0]));
+            _exit(worker_main(p->cfg, &p->eps, &p->plugins, p->sb.hdr, i, ready[1], go[0]));
         }
         p->pids[i] = pid;
         p->alive++;
@@ -332,9 +334,18 @@ int parent_run(const struct config *cfg)
         free(sbpath);
         return 1;
     }
-    if (sb_create(&p.sb, sbpath, cfg->workers, (unsigned)cfg->nrequests, 0, NULL) < 0) {
+    if (plugins_load(&p.plugins, cfg) < 0) {
         free(sbpath);
         endpoints_free(&p.eps);
+        return 2;
+    }
+    if (sb_create(&p.sb, sbpath, cfg->workers, (unsigned)cfg->nrequests, p.plugins.ncounters,
+                  (const char *const *)p.plugins.counter_names) < 0 ||
+        plugins_parent_init(&p.plugins, cfg) < 0) {
+        free(sbpath);
+        sb_close(&p.sb, 0);
+        endpoints_free(&p.eps);
+        plugins_unload(&p.plugins);
         return 1;
     }
     free(sbpath);
@@ -366,6 +377,7 @@ int parent_run(const struct config *cfg)
     supervise(&p);
     atomic_store(&p.sb.hdr->end_ns, now_ns());
     atomic_store(&p.sb.hdr->run_state, SB_RUN_DONE);
+    plugins_parent_exit(&p.plugins, cfg);
     rc = report(&p);
     if (p.interrupted)
         rc = 130;
@@ -378,6 +390,7 @@ out:
     }
     sb_close(&p.sb, cfg->keep_scoreboard);
     endpoints_free(&p.eps);
+    plugins_unload(&p.plugins);
     free(p.pids);
     return rc;
 }

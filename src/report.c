@@ -34,8 +34,17 @@ int report_collect(struct summary *s, const struct sb_header *h)
     s->requests = calloc(h->nrequests, sizeof(*s->requests));
     s->nworkers = h->nworkers;
     s->workers = calloc(h->nworkers, sizeof(*s->workers));
-    if (!s->latency || !s->connect || !s->requests || !s->workers)
+    s->nextras = h->nextras;
+    s->extras = calloc(h->nextras + 1, sizeof(*s->extras));
+    s->extra_names = calloc(h->nextras + 1, sizeof(*s->extra_names));
+    if (!s->latency || !s->connect || !s->requests || !s->workers || !s->extras ||
+        !s->extra_names)
         return -1;
+    for (unsigned i = 0; i < h->nextras; i++) {
+        s->extra_names[i] = sb_extra_name(h, i);
+        for (unsigned w = 0; w < h->nworkers; w++)
+            s->extras[i] += sb_get(sb_extra(h, w, i));
+    }
     for (unsigned r = 0; r < h->nrequests; r++) {
         s->requests[r].name = sb_reqstat(h, 0, r)->name;
         if (!(s->requests[r].latency = hist_new()))
@@ -72,6 +81,8 @@ void report_free(struct summary *s)
         free(s->requests[r].latency);
     free(s->requests);
     free(s->workers);
+    free(s->extras);
+    free(s->extra_names);
     free(s->latency);
     free(s->connect);
     memset(s, 0, sizeof(*s));
@@ -151,6 +162,9 @@ void report_print(FILE *f, const struct summary *s)
         }
     if (any)
         fputc('\n', f);
+    for (unsigned i = 0; i < s->nextras; i++)
+        fprintf(f, "%s %s: %" PRIu64 "%s", i ? "" : "  counters ", s->extra_names[i],
+                s->extras[i], i + 1 == s->nextras ? "\n" : "");
     fputs("latency\n", f);
     print_latency_line(f, "request", s->latency);
     print_latency_line(f, "connect", s->connect);
@@ -237,6 +251,12 @@ int report_write_json(const char *path, const struct summary *s)
             fprintf(f, "%s\"%s\":%" PRIu64, sep, errkind_names[k], sb_get(&c->errors[k]));
             sep = ",";
         }
+    fputs("},\n\"counters\":{", f);
+    for (unsigned i = 0; i < s->nextras; i++) {
+        fputs(i ? "," : "", f);
+        json_string(f, s->extra_names[i]);
+        fprintf(f, ":%" PRIu64, s->extras[i]);
+    }
     fputs("},\n\"latency_us\":", f);
     json_latency(f, s->latency);
     fputs(",\n\"connect_us\":", f);

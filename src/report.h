@@ -27,6 +27,9 @@ struct summary {
     size_t nrequests;
     struct summary_worker *workers;
     unsigned nworkers;
+    const char **extra_names; /* the plugins' counters ("plugin.counter") and totals */
+    uint64_t *extras;
+    unsigned nextras;
     double duration_s;     /* T0 to the end of the last worker */
     double rps;            /* completed requests per second */
     uint64_t seed;

@@ -283,3 +283,17 @@ int url_resolve(const struct url *base, const char *ref, struct url *out, const 
     free(s);
     return rc;
 }
+
+char *url_format(const struct url *u)
+{
+    int v6 = strchr(u->host, ':') != NULL;
+    unsigned defport = u->tls ? 443 : 80;
+    char port[8] = "";
+    if (u->port != defport)
+        snprintf(port, sizeof port, ":%u", (unsigned)u->port);
+    char *s = NULL;
+    if (asprintf(&s, "%s://%s%s%s%s%s", u->scheme, v6 ? "[" : "", u->host, v6 ? "]" : "", port,
+                 u->target) < 0)
+        return NULL;
+    return s;
+}

@@ -17,6 +17,8 @@ struct url {
  * brackets, a default port per scheme, and drops a #fragment. Userinfo is refused. */
 int url_parse(const char *s, struct url *u, const char **why);
 void url_free(struct url *u);
+/* The URL as text (malloc'ed; NULL when out of memory), without the default port. */
+char *url_format(const struct url *u);
 /* Resolves a reference (a Location header: absolute, "//host/x", "/x", "x", "?q") against base,
  * as RFC 3986 section 5 says. Same error contract as url_parse. */
 int url_resolve(const struct url *base, const char *ref, struct url *out, const char **why);

@@ -12,6 +12,7 @@
 
 #include "client.h"
 #include "conn.h"
+#include "plugin.h"
 #include "ramp.h"
 #include "tls.h"
 
@@ -104,6 +105,11 @@ static void stop_run(struct worker *w)
     }
     struct timeval tv = tv_of(w->cfg->grace_ns);
     event_add(w->grace_timer, &tv);
+}
+
+void worker_stop(struct worker *w)
+{
+    stop_run(w);
 }
 
 static void on_duration_over(evutil_socket_t fd, short what, void *arg)
@@ -246,18 +252,22 @@ static int wait_for_release(int go_fd)
     }
 }
 
-int worker_main(const struct config *cfg, struct endpoints *eps, struct sb_header *hdr,
-                unsigned index, int ready_fd, int go_fd)
+int worker_main(const struct config *cfg, struct endpoints *eps, const struct plugins *plugins,
+                struct sb_header *hdr, unsigned index, int ready_fd, int go_fd)
 {
     struct worker w = {
-        .cfg = cfg, .endpoints = eps, .hdr = hdr, .slot = sb_slot(hdr, index),
-        .index = index, .nworkers = hdr->nworkers,
+        .cfg = cfg, .endpoints = eps, .plugins = plugins, .hdr = hdr,
+        .slot = sb_slot(hdr, index), .index = index, .nworkers = hdr->nworkers,
     };
     atomic_store(&w.slot->pid, (int32_t)getpid());
 
     if (worker_prepare(&w) < 0) {
         fprintf(stderr, "stampede: worker %u: cannot prepare its clients: %s\n", index,
                 strerror(errno ? errno : ENOMEM));
+        worker_release(&w);
+        return 1;
+    }
+    if ((plugins->hooks & HOOK_PROC_INIT) && plugins_proc_init(&w) < 0) {
         worker_release(&w);
         return 1;
     }
@@ -280,6 +290,11 @@ int worker_main(const struct config *cfg, struct endpoints *eps, struct sb_heade
         event_base_dispatch(w.base);
 
     int rc = trace_close(&w.trace) < 0 ? 1 : 0;
+    if (plugins->hooks & HOOK_PROC_EXIT) {
+        int prc = plugins_proc_exit(&w);
+        if (prc)
+            rc = prc;
+    }
     worker_release(&w);
     atomic_store(&w.slot->state, SB_WORKER_EXITED);
     return rc;

@@ -17,11 +17,13 @@
 #include "trace.h"
 
 struct client;
+struct plugins;
 
 struct worker {
     const struct config *cfg;
     struct endpoints *endpoints;   /* grows when a redirect leads somewhere new */
     struct dns *dns;
+    const struct plugins *plugins;
     SSL_CTX **tls_ctx;             /* per request, made on first use; shared between
                                       requests with the same TLS options */
     struct event_base *base;
@@ -50,8 +52,11 @@ struct worker {
 
 /* The worker's whole life after fork. Returns the process exit code. ready_fd gets one byte when
  * the worker is prepared; go_fd reaches EOF when the parent releases everyone. */
-int worker_main(const struct config *cfg, struct endpoints *eps, struct sb_header *hdr,
-                unsigned index, int ready_fd, int go_fd);
+int worker_main(const struct config *cfg, struct endpoints *eps, const struct plugins *plugins,
+                struct sb_header *hdr, unsigned index, int ready_fd, int go_fd);
+
+/* Stops the run of this worker gracefully, as SIGTERM does. */
+void worker_stop(struct worker *w);
 
 /* The TLS context for request r, made on first use. NULL with *why when OpenSSL refuses the
  * request's TLS settings. */

@@ -1,0 +1,157 @@
+/* logger: one line per request, in a format of the user's choice, like HTTP::LoadGen's
+ * example logger. Each worker buffers its lines and writes whole lines only; with merge = yes
+ * (the default) all workers append to one file without interleaving, with merge = no each
+ * worker writes FILE.wN.
+ *
+ *   [plugin logger]
+ *   path = /usr/local/lib/stampede/plugins/logger.so
+ *   file = requests.log
+ *   format = %w %c %D %K %t %C %F %H %B %s %l %m %u
+ *
+ * Fields: %w worker, %c client, %r round, %n request name, %h redirect hop, %D 1 when DNS came
+ * from the cache, %K 1 when the connection was kept alive, %N the client's request number,
+ * %t start (us after T0), %C connected, %F first byte, %H headers done, %B body done (us after
+ * the start; 0 when it did not happen), %s status, %l body length, %m method, %u URL,
+ * %e error kind (or -), %R reason, %% a percent sign. */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <stampede/plugin.h>
+
+#define BUF_SIZE (64 * 1024)
+#define LINE_MAX_LEN 2048
+#define DEFAULT_FORMAT "%w %c %r %n %D %K %t %C %F %H %B %s %l %m %u"
+
+static int fd = -1;
+static char *buf;
+static size_t len;
+static int failed;
+static const char *format = DEFAULT_FORMAT;
+
+static int64_t since(int64_t t, int64_t start)
+{
+    return t ? (t - start) / 1000 : 0;
+}
+
+static void flush(const struct stampede_ctx *ctx)
+{
+    size_t off = 0;
+    while (off < len && !failed) {
+        ssize_t n = write(fd, buf + off, len - off);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            stampede_log(ctx, "cannot write the log: %s (lines lost from here on)",
+                         strerror(errno));
+            failed = 1;
+            break;
+        }
+        off += (size_t)n;
+    }
+    len = 0;
+}
+
+static int proc_init(struct stampede_ctx *ctx)
+{
+    const char *file = stampede_option(ctx, "file");
+    const char *merge = stampede_option(ctx, "merge");
+    if (stampede_option(ctx, "format"))
+        format = stampede_option(ctx, "format");
+    if (!file) {
+        stampede_log(ctx, "needs a file (add file = requests.log to [plugin logger])");
+        return -1;
+    }
+    char path[4096];
+    if (merge && (strcmp(merge, "no") == 0 || strcmp(merge, "false") == 0))
+        snprintf(path, sizeof path, "%s.w%d", file, stampede_worker(ctx));
+    else
+        snprintf(path, sizeof path, "%s", file);
+    fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0600);
+    buf = malloc(BUF_SIZE);
+    if (fd < 0 || !buf) {
+        stampede_log(ctx, "cannot open %s: %s", path, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+static int proc_exit(struct stampede_ctx *ctx)
+{
+    if (fd >= 0) {
+        flush(ctx);
+        close(fd);
+    }
+    free(buf);
+    return failed ? 1 : 0;
+}
+
+static void *thread_init(struct stampede_ctx *ctx)
+{
+    (void)ctx;
+    return calloc(1, sizeof(uint64_t)); /* the client's request count */
+}
+
+static void thread_exit(struct stampede_ctx *ctx)
+{
+    free(stampede_userdata(ctx));
+}
+
+static void req_done(struct stampede_ctx *ctx, const struct stampede_result *r)
+{
+    uint64_t *n = stampede_userdata(ctx);
+    if (n)
+        (*n)++;
+    if (BUF_SIZE - len < LINE_MAX_LEN)
+        flush(ctx);
+    char *out = buf + len, *end = buf + len + LINE_MAX_LEN - 1;
+    int64_t s = r->t.start;
+    for (const char *f = format; *f && out < end; f++) {
+        if (*f != '%' || !f[1]) {
+            *out++ = *f;
+            continue;
+        }
+        size_t room = (size_t)(end - out);
+        int w = 0;
+        switch (*++f) {
+        case 'w': w = snprintf(out, room, "%d", stampede_worker(ctx)); break;
+        case 'c': w = snprintf(out, room, "%" PRId64, stampede_client(ctx)); break;
+        case 'r': w = snprintf(out, room, "%" PRIu64, stampede_round(ctx)); break;
+        case 'n': w = snprintf(out, room, "%s", r->request_name); break;
+        case 'h': w = snprintf(out, room, "%u", r->hop); break;
+        case 'D': w = snprintf(out, room, "%d", r->dns_cached); break;
+        case 'K': w = snprintf(out, room, "%d", r->reused); break;
+        case 'N': w = snprintf(out, room, "%" PRIu64, n ? *n : 0); break;
+        case 't': w = snprintf(out, room, "%" PRId64, since(s, stampede_t0(ctx))); break;
+        case 'C': w = snprintf(out, room, "%" PRId64, since(r->t.connected, s)); break;
+        case 'F': w = snprintf(out, room, "%" PRId64, since(r->t.first_byte, s)); break;
+        case 'H': w = snprintf(out, room, "%" PRId64, since(r->t.headers, s)); break;
+        case 'B': w = snprintf(out, room, "%" PRId64, since(r->t.done, s)); break;
+        case 's': w = snprintf(out, room, "%d", r->status); break;
+        case 'l': w = snprintf(out, room, "%" PRIu64, r->body_bytes); break;
+        case 'm': w = snprintf(out, room, "%s", r->method); break;
+        case 'u': w = snprintf(out, room, "%s", r->url); break;
+        case 'e': w = snprintf(out, room, "%s", r->error ? r->error : "-"); break;
+        case 'R': w = snprintf(out, room, "%s", r->reason); break;
+        case '%': w = snprintf(out, room, "%%"); break;
+        default: w = snprintf(out, room, "%%%c", *f); break;
+        }
+        out += w < 0 ? 0 : ((size_t)w < room ? (size_t)w : room);
+    }
+    *out++ = '\n';
+    len = (size_t)(out - buf);
+}
+
+const struct stampede_plugin stampede_plugin = {
+    .abi = STAMPEDE_PLUGIN_ABI,
+    .name = "logger",
+    .proc_init = proc_init,
+    .proc_exit = proc_exit,
+    .thread_init = thread_init,
+    .thread_exit = thread_exit,
+    .req_done = req_done,
+};
