@@ -171,6 +171,22 @@ static void handshake(struct client *c)
     send_request(c);
 }
 
+/* The client's newest TLS session with the endpoint in flight, whichever of its connections
+ * got it: servers may take a TLS 1.3 ticket only once. */
+static SSL_SESSION *saved_session(const struct client *c)
+{
+    const struct conn *best = NULL;
+    if (!spec_of(c)->tls.session_cache)
+        return NULL;
+    for (size_t i = 0; i <= c->w->endpoints->nstatic; i++) {
+        const struct conn *k = &c->conns[i];
+        if (k->session && k->session_endpoint == c->ep &&
+            (!best || k->session_seq > best->session_seq))
+            best = k;
+    }
+    return best ? best->session : NULL;
+}
+
 static void connected(struct client *c)
 {
     struct worker *w = c->w;
@@ -192,7 +208,7 @@ static void connected(struct client *c)
         request_end(c, 599, ERR_TLS, why);
         return;
     }
-    if (conn_tls_begin(k, ctx, ep->host, spec_of(c)->tls.verify) < 0) {
+    if (conn_tls_begin(k, ctx, ep->host, spec_of(c)->tls.verify, saved_session(c)) < 0) {
         fail_conn(c);
         return;
     }

@@ -87,7 +87,8 @@ static int is_address(const char *host)
     return inet_pton(AF_INET, host, buf) == 1 || inet_pton(AF_INET6, host, buf) == 1;
 }
 
-int conn_tls_begin(struct conn *k, SSL_CTX *ctx, const char *host, int verify)
+int conn_tls_begin(struct conn *k, SSL_CTX *ctx, const char *host, int verify,
+                   SSL_SESSION *session)
 {
     k->ssl = SSL_new(ctx);
     if (!k->ssl || !SSL_set_fd(k->ssl, k->fd))
@@ -99,8 +100,8 @@ int conn_tls_begin(struct conn *k, SSL_CTX *ctx, const char *host, int verify)
     if (verify && !(addr ? X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(k->ssl), host)
                          : SSL_set1_host(k->ssl, host)))
         return fail_tls(k);
-    if (k->session && k->session_endpoint == k->endpoint)
-        SSL_set_session(k->ssl, k->session);
+    if (session)
+        SSL_set_session(k->ssl, session);
     SSL_set_connect_state(k->ssl);
     k->state = CONN_HANDSHAKE;
     return 0;
@@ -226,8 +227,10 @@ int conn_on_new_session(SSL *ssl, SSL_SESSION *session)
     struct conn *k = SSL_get_app_data(ssl);
     if (!k)
         return 0;
+    static uint64_t seq;
     conn_forget_session(k);
     k->session = session;
     k->session_endpoint = k->endpoint;
+    k->session_seq = ++seq;
     return 1; /* we hold the reference now */
 }

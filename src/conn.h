@@ -7,6 +7,7 @@
 #include <event2/event_struct.h>
 #include <openssl/ssl.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 
@@ -30,6 +31,7 @@ struct conn {
     size_t endpoint;        /* the endpoint it is (or was last) connected to */
     SSL_SESSION *session;   /* the latest session of session_endpoint, for resumption */
     size_t session_endpoint;
+    uint64_t session_seq;   /* when it came: TLS 1.3 tickets are best used newest first */
 };
 
 /* Starts a non-blocking connect. Returns 1 when connected at once, 0 when in progress,
@@ -38,8 +40,9 @@ int conn_connect(struct conn *k, const struct sockaddr *addr, socklen_t len);
 /* After the socket became writable while connecting: 1 connected, CONN_ERROR failed. */
 int conn_connect_result(struct conn *k);
 /* Puts TLS on the connected socket: SNI (unless the host is an address), host name check when
- * verifying, and the saved session when there is one for this endpoint. 0 or CONN_ERROR. */
-int conn_tls_begin(struct conn *k, SSL_CTX *ctx, const char *host, int verify);
+ * verifying, and session (may be NULL) to resume. 0 or CONN_ERROR. */
+int conn_tls_begin(struct conn *k, SSL_CTX *ctx, const char *host, int verify,
+                   SSL_SESSION *session);
 /* Drives the handshake: 1 done, CONN_AGAIN or CONN_ERROR. */
 int conn_handshake(struct conn *k);
 ssize_t conn_recv(struct conn *k, char *buf, size_t len);
