@@ -48,8 +48,9 @@ static void usage(FILE *f)
                "  --client-ca FILE  require a client certificate signed by a CA in FILE\n"
                "  -q                no log output\n"
                "  -h                this help\n"
-               "Routes: / /bytes/N /delay/MS /status/CODE /redirect/N /chunked/N /close /echo\n"
-               "        /stats /reset (see stampede-target(1))\n");
+               "Routes: / /bytes/N /delay/MS /status/CODE /redirect/N /redirect-to?url=U\n"
+               "        /basic-auth/USER/PASS /headers/N /chunked/N /close /echo /stats /reset\n"
+               "        (see stampede-target(1))\n");
 }
 
 _Noreturn static void die(int code, const char *fmt, ...)

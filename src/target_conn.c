@@ -46,6 +46,8 @@ static void conn_free(struct conn *c)
         evbuffer_free(c->in);
     if (c->out != NULL)
         evbuffer_free(c->out);
+    if (c->extra != NULL)
+        evbuffer_free(c->extra);
     if (c->ssl != NULL)
         tls_conn_free(c);
     close(c->fd);

@@ -27,7 +27,7 @@ enum conn_state {
     ST_CHUNK_END,  /* chunked body: CRLF after the data */
     ST_TRAILER,    /* chunked body: trailer lines up to the blank one */
     ST_DELAY,      /* /delay timer running */
-    ST_STREAM,     /* queuing a /bytes or /chunked body as the client reads */
+    ST_STREAM,     /* queuing a /bytes or /chunked body or /headers lines as the client reads */
     ST_CLOSING,    /* last response queued; input is discarded */
     ST_LINGER,     /* write side shut down; discard input until EOF or LINGER_MS */
     ST_DEAD,       /* to be freed on the way out of the current callback */
@@ -39,6 +39,7 @@ struct conn {
     struct event *rev, *wev;
     struct event *timer; /* /delay and linger; made on first use */
     struct evbuffer *in, *out;
+    struct evbuffer *extra; /* header lines decided from a head; made on first use */
     struct conn *prev, *next;
     enum conn_state state;
     bool reading, writing; /* rev, wev added */
@@ -59,6 +60,7 @@ struct conn {
     bool echo;         /* /echo: the body goes to the output as it arrives */
     bool echo_chunked; /* ... and in chunks, as it came */
     bool answered;     /* the final response head is queued */
+    int status;        /* /redirect, /redirect-to, /basic-auth: decided from the head */
     uint64_t left;     /* body, chunk or stream bytes still to go */
     uint64_t off;      /* stream position: selects the pattern phase */
     size_t scan;       /* head bytes searched for the blank line so far */

@@ -14,6 +14,10 @@
 
 #define LINE_MAX_ 4096 /* chunk-size and trailer lines */
 
+/* Room to decode one head's URL or credentials into. The server is one thread and is done
+ * with a head before it looks at the next, so one pair serves every connection. */
+static char decoded[TARGET_HEAD_MAX], expected[TARGET_HEAD_MAX];
+
 enum step { STEP_OK, STEP_AGAIN };
 
 static size_t min_size(size_t a, uint64_t b)
@@ -67,6 +71,7 @@ static void exchange_next(struct conn *c)
     }
     c->state = ST_HEAD;
     c->answered = c->echo = c->echo_chunked = c->uncounted = false;
+    c->status = 0;
     c->left = c->off = 0;
     c->scan = 0;
 }
@@ -88,13 +93,138 @@ static void exchange_reject(struct conn *c, int code)
     exchange_begin_close(c);
 }
 
+/* code=C of /redirect and /redirect-to: 302 without one, 0 if C is not a redirect. */
+static int exchange_redirect_code(const struct target_match *m)
+{
+    const char *v;
+    size_t n;
+
+    if (m->query == NULL || !target_http_query_get(m->query, m->query_len, "code", &v, &n))
+        return 302;
+    if (n != 3 || v[0] != '3' || v[1] != '0' || strchr("12378", v[2]) == NULL)
+        return 0;
+    return 300 + (v[2] - '0');
+}
+
+/* /redirect/N: Location is the next hop, with the query as it came so that it holds on
+ * every hop; rel=1 makes it relative to /redirect/. */
+static int exchange_decide_redirect(struct conn *c)
+{
+    const struct target_match *m = &c->match;
+    int code = exchange_redirect_code(m);
+    const char *v;
+    size_t n;
+    bool rel = false;
+
+    if (m->query != NULL && target_http_query_get(m->query, m->query_len, "rel", &v, &n)) {
+        if (n != 1 || (v[0] != '0' && v[0] != '1'))
+            return 400;
+        rel = v[0] == '1';
+    }
+    if (code == 0)
+        return 400;
+    if (m->arg == 0)
+        return 200;
+    evbuffer_add_printf(c->extra, "Location: %s%llu", rel ? "" : "/redirect/",
+                        (unsigned long long)(m->arg - 1));
+    if (m->query != NULL) {
+        evbuffer_add(c->extra, "?", 1);
+        evbuffer_add(c->extra, m->query, m->query_len);
+    }
+    evbuffer_add(c->extra, "\r\n", 2);
+    return code;
+}
+
+/* /redirect-to?url=U: U percent-decoded, and refused if it would not make a header value. */
+static int exchange_decide_redirect_to(struct conn *c)
+{
+    const struct target_match *m = &c->match;
+    int code = exchange_redirect_code(m);
+    const char *v;
+    size_t n;
+    long len;
+
+    if (code == 0 || m->query == NULL ||
+        !target_http_query_get(m->query, m->query_len, "url", &v, &n) ||
+        (len = target_http_percent_decode(v, n, decoded)) <= 0)
+        return 400;
+    for (long i = 0; i < len; i++)
+        if ((unsigned char)decoded[i] < 0x20 || decoded[i] == 0x7f)
+            return 400; /* CR or LF would let the URL write headers of its own */
+    evbuffer_add(c->extra, "Location: ", 10);
+    evbuffer_add(c->extra, decoded, (size_t)len);
+    evbuffer_add(c->extra, "\r\n", 2);
+    return code;
+}
+
+/* /basic-auth/USER/PASS: the decoded Authorization credentials must be "USER:PASS". */
+static int exchange_decide_basic_auth(struct conn *c, const struct target_req *req)
+{
+    const struct target_match *m = &c->match;
+    const char *slash = memchr(m->rest, '/', m->rest_len);
+    size_t ulen = (size_t)(slash - m->rest);
+    long user, pass, got = -1;
+
+    user = target_http_percent_decode(m->rest, ulen, expected);
+    if (user < 0)
+        return 404;
+    expected[user] = ':';
+    pass = target_http_percent_decode(slash + 1, m->rest_len - ulen - 1, expected + user + 1);
+    if (pass < 0)
+        return 404;
+    if (req->auth != NULL)
+        got = target_http_basic_credentials(req->auth, req->auth_len, decoded);
+    if (got == user + 1 + pass && memcmp(decoded, expected, (size_t)got) == 0)
+        return 200;
+    static const char challenge[] = "WWW-Authenticate: Basic realm=\"stampede\"\r\n";
+    evbuffer_add(c->extra, challenge, sizeof(challenge) - 1);
+    return 401;
+}
+
+/* Routes whose answer depends on the head: it is gone once a body has been read, so their
+ * status and header lines are decided now and kept in c. False if memory ran out. */
+static bool exchange_decide(struct conn *c, const struct target_req *req)
+{
+    enum target_route r = c->match.route;
+
+    if (r != ROUTE_REDIRECT && r != ROUTE_REDIRECT_TO && r != ROUTE_BASIC_AUTH)
+        return true;
+    if (c->extra == NULL && (c->extra = evbuffer_new()) == NULL)
+        return false;
+    evbuffer_drain(c->extra, evbuffer_get_length(c->extra));
+    if (r == ROUTE_REDIRECT)
+        c->status = exchange_decide_redirect(c);
+    else if (r == ROUTE_REDIRECT_TO)
+        c->status = exchange_decide_redirect_to(c);
+    else
+        c->status = exchange_decide_basic_auth(c, req);
+    return true;
+}
+
+/* The answer exchange_decide() chose: its status and header lines, and "ok" for a 200 or
+ * "CODE Reason" otherwise as the body. */
+static void exchange_add_decided(struct conn *c, enum resp_conn hc)
+{
+    char body[64];
+    int n;
+
+    if (c->status == 200)
+        n = snprintf(body, sizeof(body), "ok\n");
+    else
+        n = snprintf(body, sizeof(body), "%d %s\n", c->status, resp_reason(c->status));
+    resp_add_head_start(c->out, c->status, "text/plain", n, hc);
+    evbuffer_add_buffer(c->out, c->extra);
+    evbuffer_add(c->out, "\r\n", 2);
+    if (!c->head_only)
+        evbuffer_add(c->out, body, (size_t)n);
+}
+
 /* The request, body included, has been read: answer it. */
 static void exchange_respond(struct conn *c)
 {
     struct evbuffer *out = c->out;
     uint64_t arg = c->match.arg;
     enum resp_conn hc;
-    char extra[64];
 
     if (c->echo) {
         if (c->echo_chunked)
@@ -156,15 +286,17 @@ static void exchange_respond(struct conn *c)
         }
         break;
     case ROUTE_REDIRECT:
+    case ROUTE_REDIRECT_TO:
+    case ROUTE_BASIC_AUTH:
         exchange_count(c);
-        if (arg == 0) {
-            resp_add_simple(out, 200, "text/plain", "ok\n", 3, c->head_only, hc, NULL);
-            break;
-        }
-        snprintf(extra, sizeof(extra), "Location: /redirect/%llu\r\n",
-                 (unsigned long long)(arg - 1));
-        resp_add_simple(out, 302, "text/plain", "302 Found\n", 10, c->head_only, hc, extra);
+        exchange_add_decided(c, hc);
         break;
+    case ROUTE_HEADERS: /* up to ~270 KB of head: queued as the client reads, like a body */
+        exchange_count(c);
+        resp_add_head_start(out, 200, "text/plain", 3, hc);
+        c->left = arg;
+        c->state = ST_STREAM;
+        return;
     case ROUTE_CLOSE:
         exchange_count(c);
         resp_add_simple(out, 200, "text/plain", "ok\n", 3, c->head_only, hc, NULL);
@@ -237,6 +369,10 @@ static enum step exchange_read_head(struct conn *c)
         return STEP_OK;
     }
     target_http_route(req.uri, req.uri_len, &c->match);
+    if (!exchange_decide(c, &req)) {
+        c->state = ST_DEAD;
+        return STEP_OK;
+    }
     c->head_only = req.head;
     c->keep_alive = req.keep_alive;
     c->http10 = req.minor == 0;
@@ -393,7 +529,7 @@ static enum step exchange_read_trailer(struct conn *c)
     return STEP_OK;
 }
 
-/* Tops the output up to OUT_HIGH with /bytes or /chunked body. */
+/* Tops the output up to OUT_HIGH with /bytes or /chunked body or /headers lines. */
 static enum step exchange_stream(struct conn *c)
 {
     size_t have = evbuffer_get_length(c->out);
@@ -402,7 +538,11 @@ static enum step exchange_stream(struct conn *c)
 
     if (room == 0)
         return STEP_AGAIN;
-    if (c->match.route == ROUTE_CHUNKED && !c->http10) {
+    if (c->match.route == ROUTE_HEADERS) {
+        done = resp_fill_headers(c->out, &c->off, &c->left, room);
+        if (done && !c->head_only)
+            evbuffer_add(c->out, "ok\n", 3);
+    } else if (c->match.route == ROUTE_CHUNKED && !c->http10) {
         done = resp_fill_chunked(c->out, &c->off, &c->left, c->match.arg, room);
     } else {
         resp_fill_bytes(c->out, &c->off, &c->left, room);

@@ -2,7 +2,8 @@
  * target_http: parses HTTP/1.1 request heads, chunk-size lines and request-targets for
  * stampede-target. Strict where a lax reading would let two parsers disagree about where a
  * message ends (Content-Length, Transfer-Encoding, folding); lenient where it costs nothing
- * (bare LF line endings, unknown headers, any method).
+ * (bare LF line endings, unknown headers, any method). Also the small decoders the routes
+ * need from a head: query parameters, percent-escapes and Basic credentials.
  */
 #include "target_http.h"
 
@@ -11,12 +12,15 @@
 
 const char *const target_bucket_names[BUCKET_COUNT] = {
     [BUCKET_ROOT] = "/",
+    [BUCKET_BASIC_AUTH] = "/basic-auth",
     [BUCKET_BYTES] = "/bytes",
     [BUCKET_CHUNKED] = "/chunked",
     [BUCKET_CLOSE] = "/close",
     [BUCKET_DELAY] = "/delay",
     [BUCKET_ECHO] = "/echo",
+    [BUCKET_HEADERS] = "/headers",
     [BUCKET_REDIRECT] = "/redirect",
+    [BUCKET_REDIRECT_TO] = "/redirect-to",
     [BUCKET_STATUS] = "/status",
     [BUCKET_OTHER] = "other",
     [BUCKET_INVALID] = "invalid",
@@ -143,7 +147,7 @@ int target_http_parse_head(const char *p, size_t len, struct target_req *req)
 {
     const char *end = p + len, *line = p;
     bool conn_close = false, conn_keep_alive = false, have_length = false, have_te = false;
-    int rc;
+    int rc, auths = 0;
 
     memset(req, 0, sizeof(*req));
     for (bool first = true;; first = false) {
@@ -202,6 +206,10 @@ int target_http_parse_head(const char *p, size_t len, struct target_req *req)
             parse_connection(v, vlen, &conn_close, &conn_keep_alive);
         } else if (token_is(line, nlen, "expect")) {
             req->expect_continue = token_is(v, vlen, "100-continue");
+        } else if (token_is(line, nlen, "authorization")) {
+            auths++;
+            req->auth = v;
+            req->auth_len = vlen;
         }
         line = next;
     }
@@ -211,7 +219,21 @@ int target_http_parse_head(const char *p, size_t len, struct target_req *req)
     if (req->chunked && (have_length || req->minor == 0))
         return 400;
     req->keep_alive = !conn_close && (req->minor >= 1 || conn_keep_alive);
+    /* Two sets of credentials are not one: neither is taken. */
+    if (auths != 1)
+        req->auth = NULL;
     return 0;
+}
+
+static int hex_value(char ch)
+{
+    if (ch >= '0' && ch <= '9')
+        return ch - '0';
+    if (ch >= 'a' && ch <= 'f')
+        return ch - 'a' + 10;
+    if (ch >= 'A' && ch <= 'F')
+        return ch - 'A' + 10;
+    return -1;
 }
 
 int target_http_parse_chunk_size(const char *p, size_t len, uint64_t *size)
@@ -220,15 +242,8 @@ int target_http_parse_chunk_size(const char *p, size_t len, uint64_t *size)
     size_t i = 0;
 
     for (; i < len; i++) {
-        int d;
-        char ch = p[i];
-        if (ch >= '0' && ch <= '9')
-            d = ch - '0';
-        else if (ch >= 'a' && ch <= 'f')
-            d = ch - 'a' + 10;
-        else if (ch >= 'A' && ch <= 'F')
-            d = ch - 'A' + 10;
-        else
+        int d = hex_value(p[i]);
+        if (d < 0)
             break;
         if (i >= 15) /* 15 hex digits are 2^60: plenty, and no overflow */
             return -1;
@@ -247,24 +262,34 @@ int target_http_parse_chunk_size(const char *p, size_t len, uint64_t *size)
     return 0;
 }
 
+enum route_arg {
+    ARG_NONE,   /* the segment alone */
+    ARG_NUMBER, /* /N, 0 to max_arg */
+    ARG_PAIR,   /* /A/B, either of them possibly empty */
+};
+
 struct route_def {
     const char *segment;
     enum target_route route;
     enum target_bucket bucket;
-    uint64_t max_arg; /* 0: takes no /N argument */
+    enum route_arg kind;
+    uint64_t max_arg;
 };
 
 /* One table so that the routes, their stats keys and their argument limits stay together. */
 static const struct route_def routes[] = {
-    {"bytes", ROUTE_BYTES, BUCKET_BYTES, UINT64_C(1) << 30},
-    {"delay", ROUTE_DELAY, BUCKET_DELAY, UINT64_C(86400000)},
-    {"status", ROUTE_STATUS, BUCKET_STATUS, 599},
-    {"redirect", ROUTE_REDIRECT, BUCKET_REDIRECT, UINT64_C(1000000000)},
-    {"chunked", ROUTE_CHUNKED, BUCKET_CHUNKED, UINT64_C(1) << 30},
-    {"close", ROUTE_CLOSE, BUCKET_CLOSE, 0},
-    {"echo", ROUTE_ECHO, BUCKET_ECHO, 0},
-    {"stats", ROUTE_STATS, BUCKET_OTHER, 0},
-    {"reset", ROUTE_RESET, BUCKET_OTHER, 0},
+    {"bytes", ROUTE_BYTES, BUCKET_BYTES, ARG_NUMBER, UINT64_C(1) << 30},
+    {"delay", ROUTE_DELAY, BUCKET_DELAY, ARG_NUMBER, UINT64_C(86400000)},
+    {"status", ROUTE_STATUS, BUCKET_STATUS, ARG_NUMBER, 599},
+    {"redirect", ROUTE_REDIRECT, BUCKET_REDIRECT, ARG_NUMBER, UINT64_C(1000000000)},
+    {"redirect-to", ROUTE_REDIRECT_TO, BUCKET_REDIRECT_TO, ARG_NONE, 0},
+    {"basic-auth", ROUTE_BASIC_AUTH, BUCKET_BASIC_AUTH, ARG_PAIR, 0},
+    {"headers", ROUTE_HEADERS, BUCKET_HEADERS, ARG_NUMBER, 10000},
+    {"chunked", ROUTE_CHUNKED, BUCKET_CHUNKED, ARG_NUMBER, UINT64_C(1) << 30},
+    {"close", ROUTE_CLOSE, BUCKET_CLOSE, ARG_NONE, 0},
+    {"echo", ROUTE_ECHO, BUCKET_ECHO, ARG_NONE, 0},
+    {"stats", ROUTE_STATS, BUCKET_OTHER, ARG_NONE, 0},
+    {"reset", ROUTE_RESET, BUCKET_OTHER, ARG_NONE, 0},
 };
 
 void target_http_route(const char *uri, size_t len, struct target_match *m)
@@ -272,6 +297,8 @@ void target_http_route(const char *uri, size_t len, struct target_match *m)
     m->route = ROUTE_NOT_FOUND;
     m->bucket = BUCKET_OTHER;
     m->arg = 0;
+    m->rest = m->query = NULL;
+    m->rest_len = m->query_len = 0;
 
     /* Absolute form (what a client talking to a proxy sends): drop scheme and authority. */
     size_t skip = 0;
@@ -291,6 +318,11 @@ void target_http_route(const char *uri, size_t len, struct target_match *m)
     }
     for (size_t i = 0; i < len; i++) {
         if (uri[i] == '?' || uri[i] == '#') {
+            if (uri[i] == '?') {
+                const char *hash = memchr(uri + i + 1, '#', len - i - 1);
+                m->query_len = (size_t)((hash != NULL ? hash : uri + len) - (uri + i + 1));
+                m->query = m->query_len > 0 ? uri + i + 1 : NULL;
+            }
             len = i;
             break;
         }
@@ -312,9 +344,19 @@ void target_http_route(const char *uri, size_t len, struct target_match *m)
         if (strlen(d->segment) != seglen || memcmp(d->segment, seg, seglen) != 0)
             continue;
         m->bucket = d->bucket;
-        if (d->max_arg == 0) {
+        if (d->kind == ARG_NONE) {
             if (slash == NULL)
                 m->route = d->route;
+            return;
+        }
+        if (d->kind == ARG_PAIR) {
+            size_t n = slash != NULL ? (size_t)(end - slash - 1) : 0;
+            const char *mid = slash != NULL ? memchr(slash + 1, '/', n) : NULL;
+            if (mid != NULL && memchr(mid + 1, '/', (size_t)(end - mid - 1)) == NULL) {
+                m->route = d->route;
+                m->rest = slash + 1;
+                m->rest_len = n;
+            }
             return;
         }
         uint64_t arg;
@@ -328,4 +370,88 @@ void target_http_route(const char *uri, size_t len, struct target_match *m)
         m->arg = arg;
         return;
     }
+}
+
+bool target_http_query_get(const char *q, size_t len, const char *name, const char **val,
+                           size_t *vlen)
+{
+    size_t nlen = strlen(name), i = 0;
+
+    while (i < len) {
+        const char *prm = q + i, *amp = memchr(prm, '&', len - i);
+        size_t plen = amp != NULL ? (size_t)(amp - prm) : len - i;
+        if (plen >= nlen && memcmp(prm, name, nlen) == 0 && (plen == nlen || prm[nlen] == '=')) {
+            *val = plen == nlen ? prm + nlen : prm + nlen + 1;
+            *vlen = plen == nlen ? 0 : plen - nlen - 1;
+            return true;
+        }
+        i += plen + 1;
+    }
+    return false;
+}
+
+long target_http_percent_decode(const char *p, size_t len, char *out)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < len; i++) {
+        if (p[i] != '%') {
+            out[n++] = p[i];
+            continue;
+        }
+        int hi = i + 2 < len ? hex_value(p[i + 1]) : -1;
+        int lo = i + 2 < len ? hex_value(p[i + 2]) : -1;
+        if (hi < 0 || lo < 0)
+            return -1;
+        out[n++] = (char)(hi << 4 | lo);
+        i += 2;
+    }
+    return (long)n;
+}
+
+static int base64_value(char ch)
+{
+    if (ch >= 'A' && ch <= 'Z')
+        return ch - 'A';
+    if (ch >= 'a' && ch <= 'z')
+        return ch - 'a' + 26;
+    if (ch >= '0' && ch <= '9')
+        return ch - '0' + 52;
+    return ch == '+' ? 62 : ch == '/' ? 63 : -1;
+}
+
+long target_http_basic_credentials(const char *p, size_t len, char *out)
+{
+    size_t i = 5, n = 0, digits = 0, pad = 0;
+    uint32_t bits = 0;
+
+    if (len < 6 || strncasecmp(p, "Basic", 5) != 0 || p[5] != ' ')
+        return -1;
+    while (i < len && p[i] == ' ')
+        i++;
+    for (; i < len; i++) {
+        int v = p[i] == '=' ? -2 : base64_value(p[i]);
+        if (v == -1 || (pad > 0 && v != -2))
+            return -1; /* a stray byte, or data after the padding */
+        if (v == -2) {
+            pad++;
+            continue;
+        }
+        bits = bits << 6 | (uint32_t)v;
+        if (++digits % 4 == 0) {
+            out[n++] = (char)(bits >> 16);
+            out[n++] = (char)(bits >> 8);
+            out[n++] = (char)bits;
+        }
+    }
+    /* Padding is optional, but where it is given it must complete the last quantum. */
+    if (digits % 4 == 1 || (pad > 0 && (digits + pad) % 4 != 0) || pad > 2)
+        return -1;
+    if (digits % 4 == 2) {
+        out[n++] = (char)(bits >> 4);
+    } else if (digits % 4 == 3) {
+        out[n++] = (char)(bits >> 10);
+        out[n++] = (char)(bits >> 2);
+    }
+    return (long)n;
 }

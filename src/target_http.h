@@ -22,6 +22,8 @@ struct target_req {
     bool chunked;            /* Transfer-Encoding: chunked */
     bool expect_continue;    /* Expect: 100-continue */
     uint64_t content_length; /* 0 without Content-Length */
+    const char *auth;        /* Authorization value, trimmed; NULL if absent or repeated */
+    size_t auth_len;
 };
 
 enum target_route {
@@ -30,6 +32,9 @@ enum target_route {
     ROUTE_DELAY,
     ROUTE_STATUS,
     ROUTE_REDIRECT,
+    ROUTE_REDIRECT_TO,
+    ROUTE_BASIC_AUTH,
+    ROUTE_HEADERS,
     ROUTE_CHUNKED,
     ROUTE_CLOSE,
     ROUTE_ECHO,
@@ -41,12 +46,15 @@ enum target_route {
 /* The /stats "paths" keys. A fixed set, so that clients cannot grow it with random paths. */
 enum target_bucket {
     BUCKET_ROOT,
+    BUCKET_BASIC_AUTH,
     BUCKET_BYTES,
     BUCKET_CHUNKED,
     BUCKET_CLOSE,
     BUCKET_DELAY,
     BUCKET_ECHO,
+    BUCKET_HEADERS,
     BUCKET_REDIRECT,
+    BUCKET_REDIRECT_TO,
     BUCKET_STATUS,
     BUCKET_OTHER,   /* 404 for a first segment we do not serve */
     BUCKET_INVALID, /* rejected before routing: 400, 431, 501, 505 */
@@ -59,6 +67,10 @@ struct target_match {
     enum target_route route;
     enum target_bucket bucket; /* by first path segment, also for a 404 like /bytes/x */
     uint64_t arg;              /* the N of /bytes/N and friends */
+    const char *rest;          /* /basic-auth: "USER/PASS", with exactly one '/' */
+    size_t rest_len;
+    const char *query;         /* after '?', up to '#'; NULL if absent or empty */
+    size_t query_len;
 };
 
 /* Looks for the blank line that ends a request head in p[0..len). *scan is where to resume
@@ -73,7 +85,21 @@ int target_http_parse_head(const char *p, size_t len, struct target_req *req);
 /* Parses a chunk-size line (without its line ending), ignoring extensions. 0 or -1. */
 int target_http_parse_chunk_size(const char *p, size_t len, uint64_t *size);
 
-/* Maps a request-target to a route; the query string and fragment are ignored. */
+/* Maps a request-target to a route by its path. The pointers in *m point into uri. */
 void target_http_route(const char *uri, size_t len, struct target_match *m);
+
+/* Finds the first parameter called name in a query string ("a=1&b&c=3"; names compared as
+ * sent, a parameter without '=' has an empty value). Returns false if it is not there. */
+bool target_http_query_get(const char *q, size_t len, const char *name, const char **val,
+                           size_t *vlen);
+
+/* Percent-decodes p[0..len) into out, which has room for len bytes ('+' stays '+').
+ * Returns the decoded length, or -1 for a '%' not followed by two hex digits. */
+long target_http_percent_decode(const char *p, size_t len, char *out);
+
+/* Decodes the credentials of an Authorization value "Basic <base64>" (scheme name in any
+ * case) into out, which has room for len bytes. Returns their length, or -1 if the value
+ * is not Basic or not base64. */
+long target_http_basic_credentials(const char *p, size_t len, char *out);
 
 #endif

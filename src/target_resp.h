@@ -48,6 +48,10 @@ const char *resp_reason(int code);
 void resp_add_head(struct evbuffer *out, int code, const char *ctype, int64_t length,
                    enum resp_conn conn, const char *extra);
 
+/* The same without the blank line that ends the head: more header lines are to follow. */
+void resp_add_head_start(struct evbuffer *out, int code, const char *ctype, int64_t length,
+                         enum resp_conn conn);
+
 /* A whole response with a small body; with head_only the body is left out. */
 void resp_add_simple(struct evbuffer *out, int code, const char *ctype, const char *body,
                      size_t len, bool head_only, enum resp_conn conn, const char *extra);
@@ -65,6 +69,11 @@ void resp_add_chunk_size(struct evbuffer *out, size_t n);
 /* Queues /bytes body bytes at *off, at most *left and about room of them, by reference to the
  * static pattern; advances *off and *left. */
 void resp_fill_bytes(struct evbuffer *out, uint64_t *off, uint64_t *left, size_t room);
+
+/* Queues /headers/N header lines ("X-Header-i: value-i"), about room bytes of them, from
+ * i = *off + 1; advances *off and *left. Returns true once the last line and the blank line
+ * that ends the head are queued. */
+bool resp_fill_headers(struct evbuffer *out, uint64_t *off, uint64_t *left, size_t room);
 
 /* Same for the /chunked/total body, chunk framing included; returns true once the last chunk
  * and trailer are queued. */
