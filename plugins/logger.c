@@ -12,7 +12,8 @@
  * from the cache, %K 1 when the connection was kept alive, %N the client's request number,
  * %t start (us after T0), %C connected, %F first byte, %H headers done, %B body done (us after
  * the start; 0 when it did not happen), %s status, %l body length, %m method, %u URL,
- * %e error kind (or -), %R reason, %% a percent sign. */
+ * %e error kind (or -), %R reason, %b the kept body (max_body bytes, with \n and \t written as
+ * such), %% a percent sign. */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -137,6 +138,19 @@ static void req_done(struct stampede_ctx *ctx, const struct stampede_result *r)
         case 'u': w = snprintf(out, room, "%s", r->url); break;
         case 'e': w = snprintf(out, room, "%s", r->error ? r->error : "-"); break;
         case 'R': w = snprintf(out, room, "%s", r->reason); break;
+        case 'b':
+            for (size_t i = 0; i < r->body_len && room > 2; i++) {
+                char ch = r->body[i];
+                if (ch == '\n' || ch == '\t' || ch == '\r' || ch == '\\') {
+                    *out++ = '\\';
+                    *out++ = ch == '\n' ? 'n' : ch == '\t' ? 't' : ch == '\r' ? 'r' : '\\';
+                    room -= 2;
+                } else {
+                    *out++ = ch;
+                    room--;
+                }
+            }
+            break;
         case '%': w = snprintf(out, room, "%%"); break;
         default: w = snprintf(out, room, "%%%c", *f); break;
         }
