@@ -10,7 +10,8 @@
  *
  * Fields: %w worker, %c client, %r round, %n request name, %h redirect hop, %D 1 when DNS came
  * from the cache, %K 1 when the connection was kept alive, %N the client's request number,
- * %t start (us after T0), %C connected, %F first byte, %H headers done, %B body done (us after
+ * %A the worker's active clients, %P its requests in flight, %O its ok and %X its failed
+ * requests so far (from its scoreboard slot), %t start (us after T0), %C connected, %F first byte, %H headers done, %B body done (us after
  * the start; 0 when it did not happen), %s status, %l body length, %m method, %u URL,
  * %e error kind (or -), %R reason, %b the kept body (max_body bytes, with \n and \t written as
  * such), %% a percent sign. */
@@ -26,7 +27,7 @@
 
 #define BUF_SIZE (64 * 1024)
 #define LINE_MAX_LEN 2048
-#define DEFAULT_FORMAT "%w %c %r %n %D %K %t %C %F %H %B %s %l %m %u"
+#define DEFAULT_FORMAT "%c %D %K %A %P %O %X %t %C %F %H %B %s %l %m %u"
 
 static int fd = -1;
 static char *buf;
@@ -111,6 +112,8 @@ static void req_done(struct stampede_ctx *ctx, const struct stampede_result *r)
         flush(ctx);
     char *out = buf + len, *end = buf + len + LINE_MAX_LEN - 1;
     int64_t s = r->t.start;
+    struct stampede_stats st;
+    stampede_worker_stats(ctx, &st);
     for (const char *f = format; *f && out < end; f++) {
         if (*f != '%' || !f[1]) {
             *out++ = *f;
@@ -127,6 +130,13 @@ static void req_done(struct stampede_ctx *ctx, const struct stampede_result *r)
         case 'D': w = snprintf(out, room, "%d", r->dns_cached); break;
         case 'K': w = snprintf(out, room, "%d", r->reused); break;
         case 'N': w = snprintf(out, room, "%" PRIu64, n ? *n : 0); break;
+        case 'A': w = snprintf(out, room, "%" PRIu64, st.clients_active); break;
+        case 'P':
+            w = snprintf(out, room, "%" PRIu64,
+                         st.requests_started - st.requests_ok - st.requests_failed);
+            break;
+        case 'O': w = snprintf(out, room, "%" PRIu64, st.requests_ok); break;
+        case 'X': w = snprintf(out, room, "%" PRIu64, st.requests_failed); break;
         case 't': w = snprintf(out, room, "%" PRId64, since(s, stampede_t0(ctx))); break;
         case 'C': w = snprintf(out, room, "%" PRId64, since(r->t.connected, s)); break;
         case 'F': w = snprintf(out, room, "%" PRId64, since(r->t.first_byte, s)); break;

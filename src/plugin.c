@@ -360,6 +360,18 @@ int64_t stampede_t0(const struct stampede_ctx *ctx)
     return ctx->w ? ctx->w->t0 : 0;
 }
 
+void stampede_worker_stats(const struct stampede_ctx *ctx, struct stampede_stats *out)
+{
+    memset(out, 0, sizeof(*out));
+    if (!ctx->w)
+        return;
+    const struct sb_counters *c = &ctx->w->slot->c;
+    out->clients_active = sb_get(&c->clients_active);
+    out->requests_started = sb_get(&c->requests_started);
+    out->requests_ok = sb_get(&c->requests_ok);
+    out->requests_failed = sb_get(&c->requests_failed);
+}
+
 int stampede_requests(const struct stampede_ctx *ctx)
 {
     return (int)ctx->cfg->nrequests;

@@ -98,6 +98,12 @@ struct stampede_plugin {
     void (*req_done)(struct stampede_ctx *ctx, const struct stampede_result *res);
 };
 
+/* A worker's own counters, as its scoreboard slot has them now. */
+struct stampede_stats {
+    uint64_t clients_active;
+    uint64_t requests_started, requests_ok, requests_failed; /* in flight: started - ok - failed */
+};
+
 /* ---- the context ---------------------------------------------------------------------- */
 
 int stampede_worker(const struct stampede_ctx *ctx);   /* 0-based; -1 in the parent */
@@ -107,6 +113,8 @@ uint64_t stampede_round(const struct stampede_ctx *ctx);
 /* The run's T0 (CLOCK_MONOTONIC ns when the workers were released); 0 before it. */
 int64_t stampede_t0(const struct stampede_ctx *ctx);
 int stampede_requests(const struct stampede_ctx *ctx);   /* how many are configured */
+/* The worker's counters (all 0 in the parent). */
+void stampede_worker_stats(const struct stampede_ctx *ctx, struct stampede_stats *out);
 const char *stampede_request_name(const struct stampede_ctx *ctx, int index);
 
 /* The client's userdata (what thread_init returned), for this plugin. */
