@@ -17,6 +17,7 @@
 #include "plugin.h"
 #include "report.h"
 #include "scoreboard.h"
+#include "tls.h"
 #include "trace.h"
 #include "worker.h"
 
@@ -269,6 +270,27 @@ static void supervise(struct parent *p)
     event_base_free(p->base);
 }
 
+/* OpenSSL judges the TLS settings (cipher lists, files, versions) before anything is sent, so
+ * a mistake is a configuration error, not a run of 599s. */
+static int check_tls_settings(const struct config *cfg)
+{
+    static const struct tls_options none = {.session_cache = 1};
+    for (size_t r = 0; r < cfg->nrequests; r++) {
+        const struct request_spec *s = &cfg->requests[r];
+        if (!s->url.tls && tls_options_equal(&s->tls, &none))
+            continue;
+        char err[320];
+        SSL_CTX *ctx = tls_ctx_new(&s->tls, NULL, err, sizeof(err));
+        if (!ctx) {
+            fprintf(stderr, "stampede: %s:%d: [request %s]: %s\n", s->file, s->line, s->name,
+                    err);
+            return -1;
+        }
+        SSL_CTX_free(ctx);
+    }
+    return 0;
+}
+
 static char *default_scoreboard_path(void)
 {
     struct stat st;
@@ -327,6 +349,8 @@ int parent_run(const struct config *cfg)
     struct parent p = {.cfg = cfg, .tty = isatty(2)};
     int ready[2] = {-1, -1}, go[2] = {-1, -1};
     int rc = 1;
+    if (check_tls_settings(cfg) < 0)
+        return 2;
     char *sbpath = cfg->scoreboard ? strdup(cfg->scoreboard) : default_scoreboard_path();
 
     if (!sbpath || endpoints_init(&p.eps, cfg) < 0) {
