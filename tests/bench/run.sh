@@ -204,7 +204,7 @@ case_params() { # case -> CONNS URL_PATH PINNED CASE_TOOLS REF
     return 0
 }
 
-TSV_HEADER="round	case	tool	conns	path	rps	p50_us	p99_us	requests	served	errors	cpu_s	elapsed_s	cpu_us_per_req	vs_ref	gen_pct	srv_pct	srv_us_per_req	bound	maxrss_kb	parent_hwm_kb	worker_hwm_kb	active_mid	opened	rc"
+TSV_HEADER="round	case	tool	conns	path	rps	p50_us	p99_us	requests	served	errors	cpu_s	elapsed_s	cpu_us_per_req	vs_ref	gen_pct	srv_pct	srv_us_per_req	bound	maxrss_kb	parent_hwm_kb	worker_hwm_kb	active_mid	opened	rc	user_s	sys_s"
 
 # One tool, one case, one round: appends a row to $ROWS.
 run_one() { # round case tool
@@ -272,7 +272,8 @@ run_one() { # round case tool
             print round, cs, tool, conns, path, num(rps, "%.0f"), num(p50, "%.0f"), num(p99, "%.0f"),
                 num(req, "%d"), served, num(err, "%d"), sprintf("%.2f", cpu), sprintf("%.2f", el),
                 num(cpr, "%.3f"), "NA", num(gen, "%.0f"), num(srv, "%.0f"), num(spr, "%.3f"), bound,
-                rss, (phwm > 0 ? phwm : "NA"), (whwm > 0 ? whwm : "NA"), active, opened, rc
+                rss, (phwm > 0 ? phwm : "NA"), (whwm > 0 ? whwm : "NA"), active, opened, rc,
+                sprintf("%.2f", user), sprintf("%.2f", sys)
         }' >>"$ROWS"
 }
 
@@ -310,13 +311,15 @@ medians() { # rows (with vs_ref) -> one row per case and tool, round = median
         {
             k = $2 SUBSEP $3
             if (!(k in seen)) { seen[k] = 1; order[++nk] = k; cs[k] = $2; tl[k] = $3; cn[k] = $4; pa[k] = $5 }
-            for (c = 6; c <= 24; c++) if (c != 19 && $c != "NA") v[k, c] = v[k, c] " " $c
+            for (c = 6; c <= NF; c++) if (c != 19 && c != 25 && $c != "NA") v[k, c] = v[k, c] " " $c
             rc[k] = rc[k] (rc[k] == "" ? "" : ",") $25
+            if (NF > nf) nf = NF
         }
         END {
             for (i = 1; i <= nk; i++) {
                 k = order[i]; line = "median" OFS cs[k] OFS tl[k] OFS cn[k] OFS pa[k]
-                for (c = 6; c <= 24; c++) {
+                for (c = 6; c <= nf; c++) {
+                    if (c == 25) { line = line OFS rc[k]; continue }
                     if (c == 19) {
                         g = med(v[k, 16]); s = med(v[k, 17]); b = "-"
                         if (s != "NA" && s >= 95) b = "server"
@@ -324,10 +327,10 @@ medians() { # rows (with vs_ref) -> one row per case and tool, round = median
                         line = line OFS b; continue
                     }
                     m = med(v[k, c])
-                    if (m != "NA") m = sprintf((c == 14 || c == 18) ? "%.3f" : (c == 15) ? "%.3f" : (c == 12 || c == 13) ? "%.2f" : "%.0f", m)
+                    if (m != "NA") m = sprintf((c == 14 || c == 15 || c == 18) ? "%.3f" : (c == 12 || c == 13 || c >= 26) ? "%.2f" : "%.0f", m)
                     line = line OFS m
                 }
-                print line, rc[k]
+                print line
             }
         }' "$1"
 }
@@ -639,8 +642,7 @@ mode_profile() {
             set -- $x
             echo "   syscalls per request, $1 ($2 requests):"
             awk -v n="$2" '$1 ~ /^[0-9.]+$/ && NF >= 5 { calls = $4; name = $NF
-                    if (calls + 0 > 0 && calls / n >= 0.01) printf "     %-16s %7.3f\n", name, calls / n }
-                /total$/ { printf "     %-16s %7.3f\n", "total", $3 / n }' "$P/strace-$1.txt"
+                    if (calls + 0 > 0 && calls / n >= 0.01) printf "     %-16s %7.3f\n", name, calls / n }' "$P/strace-$1.txt"
         done
     fi
 
@@ -653,8 +655,9 @@ mode_profile() {
         wreq=$(awk '/ requests in / { print $1 }' "$P/wrk-perf.out")
         for x in "stampede $n" "wrk $wreq"; do
             set -- $x
-            awk -F, -v n="$2" -v t="$1" '$3 ~ /task-clock|context-switches|page-faults/ {
-                    printf "   perf %-9s %-17s %9.3f per request\n", t, $3, $1 / n }' "$P/perf-$1.csv"
+            awk -F, -v n="$2" -v t="$1" '$3 ~ /task-clock|context-switches/ {
+                    printf "   perf %-9s %-17s %9.4f per request (%s in all)\n", t, $3 ($2 == "msec" ? " ms" : ""), $1 / n, $1 }
+                $3 == "page-faults" { printf "   perf %-9s %-17s %9d in all (start-up, not per request)\n", t, $3, $1 }' "$P/perf-$1.csv"
         done
         perf stat -e instructions true 2>&1 | grep -q 'not supported' &&
             echo "   (hardware counters are not supported here: instructions come from callgrind)"
