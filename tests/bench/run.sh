@@ -49,6 +49,7 @@ Environment (defaults in brackets):
   SCALE_PER_WORKER clients per stampede process (one process per address) [10000]
   SCALE_THINK    postdelay between a client's requests in scale mode    [5s]
   PROFILE_ROUNDS requests per connection in profile mode (64 connections) [500]
+  PROFILE_PATH   what profile mode requests: /small (100 B) or /16k      [/small]
   STAMPEDE, TARGET  binaries [the build tree's; built when missing]
   NO_DEPS=1      do not run tests/bench/deps.sh
   KEEP_TMP=1     keep the temp dir (nginx config, raw outputs of every tool)
@@ -94,6 +95,7 @@ SCALE_RAMP=${SCALE_RAMP:-10}
 SCALE_PER_WORKER=${SCALE_PER_WORKER:-10000}
 SCALE_THINK=${SCALE_THINK:-5s}
 PROFILE_ROUNDS=${PROFILE_ROUNDS:-500}
+PROFILE_PATH=${PROFILE_PATH:-/small}
 HOST=127.0.0.1
 
 for v in DURATION ROUNDS PORT GEN_CPU SRV_CPU SETTLE RAMP_CLIENTS RAMP_SECONDS RAMP_WORKERS \
@@ -624,7 +626,7 @@ mode_scale() {
 
 # ================================================================== profile
 mode_profile() {
-    local url="http://$HOST:$PORT/small" r=$PROFILE_ROUNDS n
+    local url="http://$HOST:$PORT$PROFILE_PATH" r=$PROFILE_ROUNDS n
     n=$((64 * r))
     echo "== profile: $(machine_line)"
     echo "   stampede -w 1 -c 64 -r $r ($n requests) against nginx $url"
