@@ -39,10 +39,30 @@ nginx_stop() {
     NGINX_WORKERS=()
 }
 
+# Ends a process and everything below it, the deepest first: a launcher (taskset, time,
+# timeout) that dies first would leave its tool running.
+end_tree() {
+    local queue=("$1") all=() p f c kids i
+    while ((${#queue[@]})); do
+        p=${queue[0]}
+        queue=("${queue[@]:1}")
+        all+=("$p")
+        for f in /proc/"$p"/task/*/children; do
+            [ -r "$f" ] || continue
+            kids=
+            read -r kids 2>/dev/null <"$f"
+            for c in $kids; do queue+=("$c"); done
+        done
+    done
+    for ((i = ${#all[@]} - 1; i >= 0; i--)); do
+        end_pid "${all[$i]}"
+    done
+}
+
 bench_cleanup() {
     local p
     for p in "${BG_PIDS[@]}"; do
-        end_pid "$p"
+        end_tree "$p"
     done
     BG_PIDS=()
     nginx_stop
