@@ -21,7 +21,7 @@ Modes (default: compare):
              b16k   64 connections, 16 KiB body
              w2     stampede with 2 workers and wrk with 2 threads, neither pinned
            The fair figure is the generator's CPU time (user+sys) per request that nginx
-           served, as a ratio to wrk's in the same round and case (vs_wrk), median of the
+           served, as a ratio to wrk's in the same round and case (vs_ref), median of the
            rounds; rps says more about the server than about the generator here.
   ramp     RAMP_CLIENTS clients ramped over RAMP_SECONDS against stampede-target; the
            scoreboard is sampled every 100 ms (sbread) and compared with the ideal line
@@ -54,8 +54,8 @@ Environment (defaults in brackets):
   NO_DEPS=1      do not run tests/bench/deps.sh
   KEEP_TMP=1     keep the temp dir (nginx config, raw outputs of every tool)
 
-Every process it starts is stopped by PID on exit, also on errors and Ctrl-C (the tool in
-flight finishes first, at most DURATION s). Load goes to 127.0.0.0/8 only.
+Every process it starts is stopped by PID on exit, also on errors, Ctrl-C and SIGTERM (the
+tool in flight gets SIGTERM). Load goes to 127.0.0.0/8 only.
 EOF
 }
 
