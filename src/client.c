@@ -37,10 +37,13 @@ enum phase { PH_IDLE = 0, PH_PREDELAY, PH_REQUEST, PH_POSTDELAY, PH_DEFERRED, PH
 static void next_step(struct client *c);
 static void request_begin(struct client *c);
 static void request_end(struct client *c, int status, enum errkind kind, const char *reason);
+static void request_end_at(struct client *c, int status, enum errkind kind, const char *reason,
+                           int64_t now);
 static void open_connection(struct client *c);
 static void on_readable(evutil_socket_t fd, short what, void *arg);
 static void on_writable(evutil_socket_t fd, short what, void *arg);
-static void result_fill(struct client *c, int status, enum errkind kind, const char *reason);
+static void result_fill(struct client *c, int status, enum errkind kind, const char *reason,
+                        int64_t now);
 
 static const struct request_spec *spec_of(const struct client *c)
 {
@@ -76,6 +79,46 @@ static void timer_after(struct client *c, int64_t ns)
 {
     struct timeval tv = {.tv_sec = ns / 1000000000, .tv_usec = (ns % 1000000000) / 1000};
     event_add(&c->timer, &tv);
+    c->timer_on = 1;
+}
+
+static void timer_stop(struct client *c)
+{
+    if (c->timer_on)
+        event_del(&c->timer);
+    c->timer_on = 0;
+}
+
+static void ctimer_stop(struct client *c)
+{
+    if (c->ctimer_on)
+        event_del(&c->ctimer);
+    c->ctimer_on = 0;
+}
+
+static void wev_add(struct conn *k)
+{
+    event_add(&k->wev, NULL);
+    k->wev_on = 1;
+}
+
+static void wev_del(struct conn *k)
+{
+    if (k->wev_on)
+        event_del(&k->wev);
+    k->wev_on = 0;
+}
+
+/* Arms the request timeout. A timer still armed for the request before is kept: when it fires
+ * early, on_timer re-arms it for what is left (one heap operation saved per request). */
+static void deadline_set(struct client *c, const struct timeval *timeout, int64_t ns)
+{
+    c->deadline_ns = c->t_start + ns;
+    if (!c->timer_on || c->timer_at_ns > c->deadline_ns) { /* a shorter timeout than before */
+        event_add(&c->timer, timeout);
+        c->timer_on = 1;
+        c->timer_at_ns = c->deadline_ns;
+    }
 }
 
 static void conns_close_all(struct client *c, int forget_sessions)
@@ -95,8 +138,8 @@ static void client_finish(struct client *c)
     c->finished = 1;
     c->in_request = 0;
     c->phase = PH_DONE;
-    event_del(&c->timer);
-    event_del(&c->ctimer);
+    timer_stop(c);
+    ctimer_stop(c);
     dns_cancel(w->dns, &c->dns);
     conns_close_all(c, 0);
     if (hooks_of(c) & HOOK_THREAD_EXIT)
@@ -140,7 +183,8 @@ static void send_request(struct client *c)
             continue;
         }
         if (n == CONN_AGAIN) {
-            event_add(k->want_write ? &k->wev : &k->rev, NULL);
+            if (k->want_write)
+                wev_add(k);
             return;
         }
         if (!retry_fresh(c))
@@ -148,7 +192,7 @@ static void send_request(struct client *c)
         return;
     }
     c->t_sent = now_ns();
-    event_del(&k->wev);
+    wev_del(k);
 }
 
 static void handshake(struct client *c)
@@ -158,7 +202,7 @@ static void handshake(struct client *c)
     int r = conn_handshake(k);
     if (r == CONN_AGAIN) {
         if (k->want_write)
-            event_add(&k->wev, NULL);
+            wev_add(k);
         return;
     }
     if (r == CONN_ERROR) {
@@ -166,7 +210,7 @@ static void handshake(struct client *c)
         return;
     }
     c->t_tls = now_ns();
-    event_del(&k->wev);
+    wev_del(k);
     sb_add(SSL_session_reused(k->ssl) ? &w->slot->c.tls_resumed : &w->slot->c.tls_full, 1);
     send_request(c);
 }
@@ -191,8 +235,8 @@ static void connected(struct client *c)
 {
     struct worker *w = c->w;
     struct conn *k = c->conn;
-    event_del(&c->ctimer);
-    event_del(&k->wev);
+    ctimer_stop(c);
+    wev_del(k);
     c->t_connected = now_ns();
     hist_record(&w->slot->connect, (uint64_t)(c->t_connected - c->t_connect_start));
     sb_add(&w->slot->c.conn_opened, 1);
@@ -251,7 +295,7 @@ static void conn_keep_spare(struct client *c, size_t e)
     conn_close(kept, 1);
     conn_forget_session(kept);
     event_del(&spare->rev);
-    event_del(&spare->wev);
+    wev_del(spare);
     *kept = *spare;
     event_assign(&kept->rev, w->base, kept->fd, EV_READ | EV_PERSIST, on_readable, kept);
     event_assign(&kept->wev, w->base, kept->fd, EV_WRITE, on_writable, kept);
@@ -265,7 +309,8 @@ static void conn_keep_spare(struct client *c, size_t e)
     c->conn = kept;
 }
 
-static void request_complete(struct client *c, int reusable)
+/* A complete response, read at `now`. */
+static void request_complete(struct client *c, int reusable, int64_t now)
 {
     const struct request_spec *spec = spec_of(c);
     size_t nstatic = c->w->endpoints->nstatic;
@@ -273,7 +318,7 @@ static void request_complete(struct client *c, int reusable)
         conn_close(c->conn, 1);
     else if (c->conn == spare_of(c) && c->ep < nstatic)
         conn_keep_spare(c, c->ep);
-    request_end(c, c->parser.status, ERR_NONE, c->parser.reason);
+    request_end_at(c, c->parser.status, ERR_NONE, c->parser.reason, now);
 }
 
 /* Bytes arrived on an idle kept connection: a TLS session ticket is fine, anything else (the
@@ -331,7 +376,7 @@ static void on_readable(evutil_socket_t fd, short what, void *arg)
                 c->t_headers = t;
             if (c->parser.done) {
                 /* extra bytes put the connection out of step: not reusable */
-                request_complete(c, used == n && !conn_pending(k));
+                request_complete(c, used == n && !conn_pending(k), t);
                 return;
             }
             if (conn_pending(k)) /* TLS has more decrypted bytes; no event will say so */
@@ -340,11 +385,11 @@ static void on_readable(evutil_socket_t fd, short what, void *arg)
         }
         if (n == CONN_AGAIN) {
             if (k->want_write)
-                event_add(&k->wev, NULL);
+                wev_add(k);
             return;
         }
         if (n == 0 && http_parser_eof(&c->parser) == 0) {
-            request_complete(c, 0);
+            request_complete(c, 0, now_ns());
             return;
         }
         if (retry_fresh(c))
@@ -375,8 +420,9 @@ static void connect_to(struct client *c, const struct sockaddr_storage *addr, so
         connected(c);
         return;
     }
-    event_add(&k->wev, NULL);
+    wev_add(k);
     event_add(&c->ctimer, w->connect_timeouts[c->req]);
+    c->ctimer_on = 1;
 }
 
 static void on_resolved(void *arg, const struct sockaddr_storage *addr, socklen_t len,
@@ -444,7 +490,7 @@ static void request_begin(struct client *c)
         parser_prepare(c, spec, strncmp(c->hop_wire.bytes, "HEAD ", 5) == 0);
     }
     sb_add(&w->slot->c.requests_started, 1);
-    event_add(&c->timer, w->timeouts[c->req]);
+    deadline_set(c, w->timeouts[c->req], spec->timeout_ns);
     if (hooks_of(c) & HOOK_REQ_START) {
         const char *why = NULL;
         if (plugins_req_start(c, &why) != 0) {
@@ -541,12 +587,18 @@ static int redirect_prepare(struct client *c, int status)
 
 static void request_end(struct client *c, int status, enum errkind kind, const char *reason)
 {
+    request_end_at(c, status, kind, reason, now_ns());
+}
+
+/* The request in flight ended at `now`: count it, tell the plugins, go on. */
+static void request_end_at(struct client *c, int status, enum errkind kind, const char *reason,
+                           int64_t now)
+{
     struct worker *w = c->w;
     const struct request_spec *spec = spec_of(c);
-    int64_t latency = now_ns() - c->t_start;
+    int64_t latency = now - c->t_start;
 
-    event_del(&c->timer);
-    event_del(&c->ctimer);
+    ctimer_stop(c);
     dns_cancel(w->dns, &c->dns);
     if (kind != ERR_NONE && c->conn)
         conn_close(c->conn, 0);
@@ -554,7 +606,7 @@ static void request_end(struct client *c, int status, enum errkind kind, const c
     c->conn = NULL;
     count_result(c, status, kind, latency);
     if (hooks_of(c) & CAPTURE_HOOKS)
-        result_fill(c, status, kind, reason);
+        result_fill(c, status, kind, reason, now);
     if (hooks_of(c) & HOOK_REQ_DONE)
         plugins_req_done(c, &c->result);
 
@@ -594,6 +646,7 @@ static void request_end(struct client *c, int status, enum errkind kind, const c
         /* Ended inside request_begin (refused, no address): go on from the loop, not by
          * recursion, or a tight failing loop would grow the stack without bound. */
         c->phase = PH_DEFERRED;
+        timer_stop(c);
         event_active(&c->timer, EV_TIMEOUT, 1);
     } else {
         next_step(c);
@@ -639,7 +692,8 @@ static void capture_header(struct client *c, const char *name, size_t nlen, cons
     c->harena_len += need;
 }
 
-static void result_fill(struct client *c, int status, enum errkind kind, const char *reason)
+static void result_fill(struct client *c, int status, enum errkind kind, const char *reason,
+                        int64_t now)
 {
     struct stampede_result *r = &c->result;
     const struct request_spec *spec = spec_of(c);
@@ -651,7 +705,7 @@ static void result_fill(struct client *c, int status, enum errkind kind, const c
         .status = status, .reason = reason ? reason : "",
         .error = kind ? errkind_names[kind] : NULL, .http_minor = c->parser.version_minor,
         .t = {c->t_start, c->t_dns, c->t_connected, c->t_tls, c->t_sent, c->t_first,
-              c->t_headers, now_ns()},
+              c->t_headers, now},
         .headers = c->hdrs, .nheaders = kind ? 0 : c->nhdrs, .body = c->body,
         .body_len = c->body_len, .body_bytes = c->parser.body_bytes, .bytes_sent = c->sent,
         .bytes_received = c->bytes_in, .dns_cached = c->dns_cached, .reused = c->reused,
@@ -766,6 +820,7 @@ static void on_timer(evutil_socket_t fd, short what, void *arg)
     struct client *c = arg;
     (void)fd;
     (void)what;
+    c->timer_on = 0;
     switch (c->phase) {
     case PH_PREDELAY:
         c->depth++;
@@ -777,6 +832,12 @@ static void on_timer(evutil_socket_t fd, short what, void *arg)
         next_step(c);
         break;
     case PH_REQUEST: {
+        int64_t now = now_ns();
+        if (now < c->deadline_ns) { /* armed for an earlier request: wait for the rest */
+            timer_after(c, c->deadline_ns - now);
+            c->timer_at_ns = c->deadline_ns;
+            break;
+        }
         char why[64], d[32];
         snprintf(why, sizeof(why), "timeout after %s",
                  units_format_duration(now_ns() - c->t_start, d, sizeof(d)));
@@ -795,6 +856,7 @@ static void on_connect_timeout(evutil_socket_t fd, short what, void *arg)
     char why[64], d[32];
     (void)fd;
     (void)what;
+    c->ctimer_on = 0;
     snprintf(why, sizeof(why), "connect timeout after %s",
              units_format_duration(now_ns() - c->t_connect_start, d, sizeof(d)));
     request_end(c, 599, ERR_CONNECT_TIMEOUT, why);

@@ -30,6 +30,9 @@ struct client {
 
     struct event timer;     /* predelay, postdelay and the request timeout */
     struct event ctimer;    /* connect timeout */
+    int timer_on, ctimer_on;/* added: the request timer stays armed from one request to the next */
+    int64_t deadline_ns;    /* when the request in flight times out */
+    int64_t timer_at_ns;    /* when the armed request timer fires */
     struct conn *conns;     /* one per configured endpoint, then a spare (see client.c) */
     struct dns_wait dns;
 

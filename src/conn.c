@@ -203,7 +203,9 @@ void conn_close(struct conn *k, int orderly)
     if (k->fd < 0)
         return;
     event_del(&k->rev);
-    event_del(&k->wev);
+    if (k->wev_on)
+        event_del(&k->wev);
+    k->wev_on = 0;
     if (k->ssl) {
         if (orderly && k->state == CONN_OPEN)
             SSL_shutdown(k->ssl); /* one close_notify, no waiting for the answer */

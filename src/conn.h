@@ -24,6 +24,7 @@ struct conn {
     int fd;                 /* -1 when closed */
     int state;              /* enum conn_state */
     int want_write;         /* the last CONN_AGAIN waits for writability, not readability */
+    int wev_on;             /* wev is added: deleting only what is pending saves work per request */
     SSL *ssl;               /* NULL for plain TCP */
     struct event rev;       /* persistent read event while open (notices idle closes too) */
     struct event wev;       /* added only while connecting or when a send would block */
