@@ -13,7 +13,8 @@ if grep -q -- '-fsanitize' Makefile; then
     echo "valgrind: this tree is built with sanitizers, which valgrind cannot run" >&2
     exit 1
 fi
-TESTS=${VALGRIND_TESTS:-"counts failures keepalive hostile_garbage hostile_reset hostile_headers hostile_length_short"}
+TESTS=${VALGRIND_TESTS:-"counts failures keepalive nothing_lost worker_crash hostile_garbage hostile_reset
+    hostile_headers hostile_length_short hostile_chunked hostile_noread"}
 
 # A build directory whose stampede is a wrapper that runs the real one under valgrind; the
 # tests find every other program (stampede-target, hostile) there as usual.
