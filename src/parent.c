@@ -353,6 +353,10 @@ int parent_run(const struct config *cfg)
         return 2;
     char *sbpath = cfg->scoreboard ? strdup(cfg->scoreboard) : default_scoreboard_path();
 
+    /* Over `ulimit -f`, a write or ftruncate would kill us (and the workers, who inherit this)
+     * with SIGXFSZ and no word; ignored, it fails with EFBIG and is reported where it happens. */
+    signal(SIGXFSZ, SIG_IGN);
+
     if (!sbpath || endpoints_init(&p.eps, cfg) < 0) {
         fprintf(stderr, "stampede: out of memory\n");
         free(sbpath);
