@@ -5,10 +5,24 @@
  * is not interesting (values of other headers, chunk extensions, bodies) is skipped with
  * memchr or in bulk; only header names, the three header values we interpret and the short
  * framing lines are walked byte by byte. Header names are matched against the known names
- * while they stream past, so nothing is ever buffered to be compared later. */
+ * while they stream past, so nothing is ever buffered to be compared later.
+ *
+ * That machine is the reference, but most lines never go through it: a status line, header
+ * line or chunk-size line that lies whole in the current read is parsed in place by a fast
+ * path (see "fast paths" below), which hands the line to the machine, untouched, whenever it
+ * is not plainly valid. */
 #include "http_parser.h"
 
 #include <string.h>
+
+/* SSE2 (always there on x86-64) finds line ends and header names 16 bytes at a time; other
+ * machines, or a build with -DHTTP_PARSER_NO_SIMD, use memchr and a table loop instead. */
+#if defined(__SSE2__) && defined(__GNUC__) && !defined(HTTP_PARSER_NO_SIMD)
+#define HP_SSE2 1
+#include <emmintrin.h>
+#else
+#define HP_SSE2 0
+#endif
 
 #define DEFAULT_MAX_HEADER_BYTES (64u * 1024u)
 #define DEFAULT_MAX_HEADERS 100u
@@ -96,6 +110,308 @@ static inline int hex_value(unsigned char c)
     if (c >= 'a' && c <= 'f')
         return c - 'a' + 10;
     return -1;
+}
+
+/* ---- fast paths ------------------------------------------------------------------------
+ *
+ * Most lines arrive whole in one read. For those, the LF is found first (SSE2 or memchr) and
+ * the line is parsed in place by the functions below, which never report an error: a line
+ * they do not accept as plainly valid (a bad byte, a conflict, a limit reached, an edge case)
+ * they leave untouched, state included, and the byte-level machine then parses it from the
+ * same state. So results and errors are exactly those of the machine, wherever the input is
+ * split: a line cut by the end of a read always goes through the machine. */
+
+static inline uint64_t load8(const char *s)
+{
+    uint64_t v;
+    memcpy(&v, s, sizeof v);
+    return v;
+}
+
+static inline uint32_t load4(const char *s)
+{
+    uint32_t v;
+    memcpy(&v, s, sizeof v);
+    return v;
+}
+
+/* s[0..8) equals w ignoring the case of letters: mask has 0x20 where w has a (lower-case)
+ * letter and 0 elsewhere, so a byte that becomes a letter by setting bit 5 can only be that
+ * letter in upper case, and the other bytes must be equal. */
+static inline int eq8_nocase(const char *s, const char *w, const char *mask)
+{
+    return (load8(s) | load8(mask)) == load8(w);
+}
+
+#define M8 "\x20\x20\x20\x20\x20\x20\x20\x20" /* mask for 8 letters */
+
+/* The first LF in [s, lim), or NULL. */
+static inline const char *find_lf(const char *s, const char *lim)
+{
+#if HP_SSE2
+    const __m128i nl = _mm_set1_epi8('\n');
+    for (; lim - s >= 16; s += 16) {
+        unsigned m = (unsigned)_mm_movemask_epi8(
+            _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)s), nl));
+        if (m)
+            return s + __builtin_ctz(m);
+    }
+#endif
+    return memchr(s, '\n', (size_t)(lim - s));
+}
+
+/* From u[n], a position in a line that has an LF, to the first byte that is no token
+ * character (at the LF at the latest). */
+static inline size_t skip_token(const unsigned char *u, size_t n)
+{
+    for (;;) {
+        if (!token_lower[u[n]])
+            return n;
+        if (!token_lower[u[n + 1]])
+            return n + 1;
+        if (!token_lower[u[n + 2]])
+            return n + 2;
+        if (!token_lower[u[n + 3]])
+            return n + 3;
+        n += 4;
+    }
+}
+
+static inline int is_blank_cr(unsigned char c) /* what list and number values skip */
+{
+    return c == ' ' || c == '\t' || c == '\r';
+}
+
+/* One list element [s, e) (no ',' in it) of a Connection or Transfer-Encoding value, as the
+ * machine judges it: 0 when empty, else 1 + the index of the word it is (blanks around it
+ * only), or 1 + n when it is none of them. */
+static int list_element(const char *s, const char *e, const struct word *w, int n)
+{
+    while (s < e && is_blank_cr((unsigned char)*s))
+        s++;
+    if (s == e)
+        return 0;
+    const char *tok = s;
+    while (s < e && !is_blank_cr((unsigned char)*s))
+        s++;
+    size_t len = (size_t)(s - tok);
+    while (s < e && is_blank_cr((unsigned char)*s))
+        s++;
+    if (s == e) /* a single run of non-blanks */
+        for (int i = 0; i < n; i++) {
+            if (w[i].len != len)
+                continue;
+            size_t k = 0;
+            while (k < len && token_lower[(unsigned char)tok[k]] == (unsigned char)w[i].s[k])
+                k++;
+            if (k == len)
+                return i + 1;
+        }
+    return n + 1;
+}
+
+/* Calls list_element for each element of the value [s, e), and returns the bits of result
+ * (1 << value) seen, and in *last the result for the last non-empty element (0 if none). */
+static uint32_t list_scan(const char *s, const char *e, const struct word *w, int n, int *last)
+{
+    uint32_t seen = 0;
+    *last = 0;
+    for (;;) {
+        const char *comma = memchr(s, ',', (size_t)(e - s));
+        int r = list_element(s, comma ? comma : e, w, n);
+        seen |= 1u << r;
+        if (r)
+            *last = r;
+        if (!comma)
+            return seen;
+        s = comma + 1;
+    }
+}
+
+/* Calls back for a header line [line, e) whose name ends at colon: the value without the
+ * blanks around it (and CR). */
+static inline void emit_header_at(struct http_parser *p, const char *line, const char *colon,
+                           const char *e)
+{
+    const char *v = colon + 1;
+    while (v < e && (*v == ' ' || *v == '\t'))
+        v++;
+    while (e > v && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+        e--;
+    p->on_header(p->cb_arg, line, (size_t)(colon - line), v, (size_t)(e - v));
+    p->header_truncated = 0;
+}
+
+/* The value [v, lf) of a Content-Length header whole in the read: on success sets
+ * content_length and returns 1; returns 0 for anything the machine must look at. */
+static inline int fast_length(struct http_parser *p, const char *v, const char *lf)
+{
+    uint64_t len = 0;
+    int digit = 0, after = 0;
+    for (; v < lf; v++) {
+        unsigned d = (unsigned char)*v - (unsigned)'0';
+        if (d <= 9) {
+            /* near the 63-bit limit, let the machine do the exact check */
+            if (after || len >= (uint64_t)INT64_MAX / 10)
+                return 0;
+            len = len * 10 + d;
+            digit = 1;
+        } else if (is_blank_cr((unsigned char)*v)) {
+            after = digit;
+        } else {
+            return 0;
+        }
+    }
+    if (!digit || (p->content_length >= 0 && (uint64_t)p->content_length != len))
+        return 0;
+    p->content_length = (int64_t)len;
+    return 1;
+}
+
+/* The value [v, lf) of a Connection header. */
+static inline void fast_connection(struct http_parser *p, const char *v, const char *lf)
+{
+    /* the usual values, alone between blanks */
+    const char *s = v, *e = lf;
+    while (s < e && is_blank_cr((unsigned char)*s))
+        s++;
+    while (e > s && is_blank_cr((unsigned char)e[-1]))
+        e--;
+    if (e - s == 10 && eq8_nocase(s, "keep-ali", "\x20\x20\x20\x20\0\x20\x20\x20") &&
+        eq8_nocase(s + 2, "ep-alive", "\x20\x20\0\x20\x20\x20\x20\x20")) {
+        p->flags |= F_CONN_KEEP;
+        return;
+    }
+    if (e - s == 5 && (load4(s) | load4(M8)) == load4("clos") && (s[4] | 0x20) == 'e') {
+        p->flags |= F_CONN_CLOSE;
+        return;
+    }
+    int last;
+    uint32_t seen = list_scan(v, lf, conn_words, 2, &last);
+    if (seen & (1u << (1 + W_CLOSE)))
+        p->flags |= F_CONN_CLOSE;
+    if (seen & (1u << (1 + W_KEEP)))
+        p->flags |= F_CONN_KEEP;
+}
+
+/* The value [v, lf) of a Transfer-Encoding header. */
+static inline void fast_te(struct http_parser *p, const char *v, const char *lf)
+{
+    const char *s = v, *e = lf;
+    int last;
+    while (s < e && is_blank_cr((unsigned char)*s))
+        s++;
+    while (e > s && is_blank_cr((unsigned char)e[-1]))
+        e--;
+    if (e - s == 7 && (load4(s) | load4(M8)) == load4("chun") &&
+        (load4(s + 3) | load4(M8)) == load4("nked"))
+        last = 1;
+    else if (!(list_scan(v, lf, te_words, 1, &last) & ~1u))
+        return; /* only empty elements: as if there were no header */
+    /* only the last coding decides */
+    p->flags |= F_TE;
+    p->chunked = last == 1;
+}
+
+/* Whole header (or trailer) lines from ptr, state S_LINE. Returns where the machine must take
+ * over: lim, or the start of a line (or of the final empty line) the fast path left alone. */
+static const char *fast_header_lines(struct http_parser *p, const char *ptr, const char *lim,
+                                     int cb)
+{
+    /* trailer lines are not counted, nor their names interpreted; the line that would go over
+     * max_headers is left to the machine, which fails at its LF */
+    int trailer = (p->flags & F_TRAILER) != 0;
+    uint32_t count = p->header_count, max = p->limits.max_headers;
+    uint32_t left = trailer ? UINT32_MAX : count < max ? max - count : 0;
+    while (ptr < lim) {
+        const unsigned char *u = (const unsigned char *)ptr;
+        if (!token_lower[u[0]])
+            break;
+        const char *lf;
+        size_t n = 0; /* u[0..n) are known to be token characters */
+#if HP_SSE2
+        if (lim - ptr >= 16) {
+            /* the first 16 bytes: where LF is, and how far letters, digits and '-' go */
+            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)ptr);
+            __m128i l = _mm_sub_epi8(_mm_or_si128(x, _mm_set1_epi8(0x20)), _mm_set1_epi8('a'));
+            __m128i d = _mm_sub_epi8(x, _mm_set1_epi8('0'));
+            __m128i simple = _mm_or_si128(
+                _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(l, _mm_set1_epi8(25)), l),
+                             _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(9)), d)),
+                _mm_cmpeq_epi8(x, _mm_set1_epi8('-')));
+            unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('\n')));
+            lf = m ? ptr + __builtin_ctz(m) : find_lf(ptr + 16, lim);
+            n = (size_t)__builtin_ctz(~(unsigned)_mm_movemask_epi8(simple));
+        } else
+#endif
+            lf = memchr(ptr, '\n', (size_t)(lim - ptr));
+        if (!lf || !left)
+            break;
+        /* the rest of the name; LF is no token character, so this stops at lf at the latest */
+        if (u[n] != ':')
+            n = skip_token(u, n);
+        if (u[n] != ':')
+            break;
+        const char *colon = ptr + n;
+        if (!trailer) {
+            if (n == 14) {
+                if (eq8_nocase(ptr, "content-", "\x20\x20\x20\x20\x20\x20\x20\0") &&
+                    eq8_nocase(ptr + 6, "t-length", "\x20\0\x20\x20\x20\x20\x20\x20") &&
+                    !fast_length(p, colon + 1, lf))
+                    break;
+            } else if (n == 10) {
+                if (eq8_nocase(ptr, "connecti", M8) && eq8_nocase(ptr + 2, "nnection", M8))
+                    fast_connection(p, colon + 1, lf);
+            } else if (n == 17) {
+                if (eq8_nocase(ptr, "transfer", M8) &&
+                    eq8_nocase(ptr + 8, "-encodin", "\0\x20\x20\x20\x20\x20\x20\x20") &&
+                    (u[16] | 0x20) == 'g')
+                    fast_te(p, colon + 1, lf);
+            }
+            /* any other value: every byte up to LF is allowed, as in S_VALUE */
+            p->header_count++;
+            left--;
+        }
+        if (cb)
+            emit_header_at(p, ptr, colon, lf);
+        ptr = lf + 1;
+    }
+    return ptr;
+}
+
+/* A whole status line [line, lf] in the current read, state S_STATUS at its first byte.
+ * Returns 1 when it was parsed, 0 when the machine must do it. */
+static int fast_status_line(struct http_parser *p, const char *line, const char *lf)
+{
+    const unsigned char *u = (const unsigned char *)line;
+    if (lf - line < 12 || memcmp(line, "HTTP/1.", 7) || (u[7] != '0' && u[7] != '1') ||
+        u[8] != ' ' || u[9] < '1' || u[9] > '9' || u[10] < '0' || u[10] > '9' || u[11] < '0' ||
+        u[11] > '9')
+        return 0;
+    const char *r = line + 12, *re = lf;
+    if (r < lf) {
+        if (*r == '\r') {
+            if (r + 1 != lf)
+                return 0;
+        } else if (*r == ' ') {
+            r++;
+            if (re > r && re[-1] == '\r')
+                re--;
+            size_t len = (size_t)(re - r), i;
+            for (i = 0; i < len; i++)
+                if (r[i] == '\r') /* a CR inside: the machine knows what to say */
+                    return 0;
+            if (len > HTTP_REASON_MAX - 1)
+                len = HTTP_REASON_MAX - 1;
+            memcpy(p->reason, r, len);
+            p->reason[len] = '\0';
+        } else {
+            return 0;
+        }
+    }
+    p->version_minor = u[7] - '0';
+    p->status = (u[9] - '0') * 100 + (u[10] - '0') * 10 + (u[11] - '0');
+    return 1;
 }
 
 /* Incremental matching against a few words: we follow one candidate (1 + its index, 0 when
@@ -259,13 +575,7 @@ static void emit_header(struct http_parser *p, const char *line, size_t len)
         p->header_truncated = 0;
         return;
     }
-    const char *v = colon + 1, *e = line + len;
-    while (v < e && (*v == ' ' || *v == '\t'))
-        v++;
-    while (e > v && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
-        e--;
-    p->on_header(p->cb_arg, line, (size_t)(colon - line), v, (size_t)(e - v));
-    p->header_truncated = 0;
+    emit_header_at(p, line, colon, line + len);
 }
 
 /* A header line ended at lf (the LF byte); mark is where its bytes in this read begin. */
@@ -337,6 +647,15 @@ static int parse_head(struct http_parser *p, const char **pp, const char *end)
             uint32_t pos = p->line_len;
             if (pos == 0 && (c == '\r' || c == '\n'))
                 break; /* stray blank lines before a response, as other clients allow */
+            if (pos == 0) {
+                const char *lf = find_lf(ptr, lim);
+                if (lf && fast_status_line(p, ptr, lf)) {
+                    ptr = lf + 1;
+                    status_line_end(p);
+                    cb = p->on_header && is_final_status(p->status);
+                    continue;
+                }
+            }
             if (pos == 0 && lim - ptr > 12 && !memcmp(ptr, "HTTP/1.", 7) &&
                 (ptr[7] == '0' || ptr[7] == '1') && ptr[8] == ' ' && ptr[9] >= '1' &&
                 ptr[9] <= '9' && ptr[10] >= '0' && ptr[10] <= '9' && ptr[11] >= '0' &&
@@ -405,7 +724,18 @@ static int parse_head(struct http_parser *p, const char **pp, const char *end)
             cb = p->on_header && is_final_status(p->status);
             break;
         case S_LINE:
+            if (token_lower[c]) {
+                ptr = fast_header_lines(p, ptr, lim, cb);
+                if (ptr == lim)
+                    continue;
+                c = (unsigned char)*ptr;
+            }
             if (c == '\r') {
+                if (ptr + 1 < lim && ptr[1] == '\n') { /* the usual end of the block */
+                    ptr += 2;
+                    complete = 1;
+                    goto out;
+                }
                 p->state = S_END_LF;
             } else if (c == '\n') {
                 ptr++;
@@ -582,10 +912,41 @@ static void chunk_line_end(struct http_parser *p)
     p->state = S_LINE;
 }
 
+/* Fast path for a whole chunk-size line of hex digits and CRLF, state S_CHUNK_START: parses
+ * it and returns 1, or returns 0 for anything else (the machine's turn). Up to 15 digits
+ * cannot overflow; the machine counts the line's bytes before the LF against the limit. */
+static int fast_chunk_size(struct http_parser *p, const char **pp, const char *end)
+{
+    const char *s = *pp;
+    size_t i = 0, avail = (size_t)(end - s);
+    uint64_t v = 0;
+    int h;
+    while (i < avail && i < 15 && (h = hex_value((unsigned char)s[i])) >= 0) {
+        v = v << 4 | (uint64_t)h;
+        i++;
+    }
+    if (!i || avail - i < 2 || s[i] != '\r' || s[i + 1] != '\n' ||
+        i + 1 > p->limits.max_header_bytes)
+        return 0;
+    p->remaining = v;
+    chunk_line_end(p);
+    *pp = s + i + 2;
+    return 1;
+}
+
 /* Chunk-size lines and the CRLF after chunk data. Returns 0 or -1. */
 static int parse_chunk_framing(struct http_parser *p, const char **pp, const char *end)
 {
     const char *ptr = *pp;
+    if (p->state == S_CHUNK_CR && end - ptr >= 2 && ptr[0] == '\r' && ptr[1] == '\n') {
+        ptr += 2; /* the usual CRLF after chunk data */
+        p->state = S_CHUNK_START;
+        p->line_len = 0;
+    }
+    if (p->state == S_CHUNK_START && fast_chunk_size(p, &ptr, end)) {
+        *pp = ptr;
+        return 0;
+    }
     while (ptr < end) {
         unsigned char c = (unsigned char)*ptr;
         int h;

@@ -418,6 +418,25 @@ static const struct tcase cases[] = {
      .limits = {.max_header_bytes = 50, .max_headers = 3}, .status = 200, .minor = 1,
      .reason = "OK", .keep_alive = 1, .header_count = 3, .header_bytes = 50, .content_length = 0,
      .has_length = 1},
+    /* lines the fast path must leave to the byte-level machine, or judge exactly like it:
+     * a CR inside a list word, '_' in a name of the right length, a long name, a long
+     * number, a CR as a blank */
+    {.name = "lookalikes_with_cr",
+     IN("HTTP/1.1 200 OK\r\nConnection: clos\re\r\nContent_Length: 5\r\n"
+        "X-A-Rather-Long-Header_Name: v\r\nContent-Length: 00000000000000000000003\r\n"
+        "Content-Length:3\r\r\n\r\nabc"),
+     .status = 200, .minor = 1, .reason = "OK", .keep_alive = 1, .header_count = 5,
+     .header_bytes = 150, .body_bytes = 3, .content_length = 3, .has_length = 1,
+     .headers = "Connection=clos\re|Content_Length=5|X-A-Rather-Long-Header_Name=v|"
+                "Content-Length=00000000000000000000003|Content-Length=3|"},
+    {.name = "te_lookalike_reads_to_eof",
+     IN("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunk\red\r\nContent-Length: 1\r\n\r\nabc"),
+     .eof = 1, .status = 200, .minor = 1, .reason = "OK", .keep_alive = 0, .header_count = 2,
+     .header_bytes = 67, .body_bytes = 3, .content_length = 1, .has_length = 1},
+    {.name = "http10_keep_alive_lookalike",
+     IN("HTTP/1.0 200 OK\r\nConnection: keep\ralive\r\nContent-Length: 0\r\n\r\n"),
+     .status = 200, .minor = 0, .reason = "OK", .keep_alive = 0, .header_count = 2,
+     .header_bytes = 62, .content_length = 0, .has_length = 1},
 
     /* bad ones */
     {.name = "garbage", IN("garbage\r\n\r\n"), .error = HTTP_ERR_SYNTAX},
