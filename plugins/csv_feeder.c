@@ -43,6 +43,24 @@ static char *dup_field(const char *s)
     return strdup(s ? s : "");
 }
 
+/* The table is the parent's; workers got their copies with fork and end with the process. */
+static void parent_exit(struct stampede_ctx *ctx)
+{
+    (void)ctx;
+    for (size_t r = 0; r < nrows; r++) {
+        for (size_t i = 0; rows[r] && i < ncols; i++)
+            free(rows[r][i]);
+        free(rows[r]);
+    }
+    free(rows);
+    for (size_t i = 0; names && i < ncols; i++)
+        free(names[i]);
+    free(names);
+    rows = NULL;
+    names = NULL;
+    nrows = ncols = 0;
+}
+
 static int parent_init(struct stampede_ctx *ctx)
 {
     const char *file = stampede_option(ctx, "file");
@@ -91,6 +109,7 @@ static int parent_init(struct stampede_ctx *ctx)
     fclose(f);
     if (!names || !nrows) {
         stampede_log(ctx, "%s has no data rows (the first line names the columns)", path);
+        parent_exit(ctx);
         return -1;
     }
     return 0;
@@ -189,6 +208,7 @@ const struct stampede_plugin stampede_plugin = {
     .abi = STAMPEDE_PLUGIN_ABI,
     .name = "csv_feeder",
     .parent_init = parent_init,
+    .parent_exit = parent_exit,
     .thread_init = thread_init,
     .thread_exit = thread_exit,
     .req_start = req_start,
