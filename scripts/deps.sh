@@ -1,9 +1,11 @@
 #!/bin/sh
-# Installs the Debian packages stampede needs to build and test, when any is missing.
+# Installs Debian packages when any is missing: with no argument, what stampede needs to
+# build and test; with arguments, those packages (other scripts call it for their own needs).
 # Run as root (or through sudo) on Debian 12 or later.
 set -e
 PACKAGES="gcc make autoconf automake pkg-config libevent-dev libssl-dev libc-ares-dev
 libinih-dev libncurses-dev libcmocka-dev jq procps python3 openssl nginx time"
+[ $# -gt 0 ] && PACKAGES="$*"
 missing=""
 for p in $PACKAGES; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

@@ -10,6 +10,8 @@
 #include <strings.h>
 #include <time.h>
 
+#include "endpoint.h"
+
 #define DNS_TIMEOUT_MS 2000 /* per try; a request's own timeout bounds the whole wait */
 #define DNS_TRIES 2
 
@@ -119,24 +121,6 @@ static int add_entry(struct dns *d, const char *name)
     return (int)d->nentries++;
 }
 
-static int numeric(const char *text, struct sockaddr_storage *ss, socklen_t *len)
-{
-    memset(ss, 0, sizeof(*ss));
-    struct sockaddr_in *in4 = (struct sockaddr_in *)ss;
-    struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
-    if (inet_pton(AF_INET, text, &in4->sin_addr) == 1) {
-        in4->sin_family = AF_INET;
-        *len = sizeof(*in4);
-        return 0;
-    }
-    if (inet_pton(AF_INET6, text, &in6->sin6_addr) == 1) {
-        in6->sin6_family = AF_INET6;
-        *len = sizeof(*in6);
-        return 0;
-    }
-    return -1;
-}
-
 struct dns *dns_new(struct event_base *base, const struct config *cfg, char *err, size_t errlen)
 {
     struct dns *d = calloc(1, sizeof(*d));
@@ -172,7 +156,7 @@ struct dns *dns_new(struct event_base *base, const struct config *cfg, char *err
     }
     for (size_t i = 0; i < cfg->ndns; i++) { /* [dns]: answers known before the run */
         int e = add_entry(d, cfg->dns[i].name);
-        if (e < 0 || numeric(cfg->dns[i].address, &d->entries[e].addr, &d->entries[e].len)) {
+        if (e < 0 || endpoint_parse_address(cfg->dns[i].address, &d->entries[e].addr, &d->entries[e].len)) {
             snprintf(err, errlen, "[dns] %s: bad address", cfg->dns[i].name);
             dns_free(d);
             return NULL;

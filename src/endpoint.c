@@ -14,20 +14,28 @@ void endpoint_set_port(struct sockaddr_storage *addr, unsigned port)
         ((struct sockaddr_in6 *)addr)->sin6_port = htons((uint16_t)port);
 }
 
+int endpoint_parse_address(const char *text, struct sockaddr_storage *addr, socklen_t *len)
+{
+    struct sockaddr_in *in4 = (struct sockaddr_in *)addr;
+    struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)addr;
+    memset(addr, 0, sizeof(*addr));
+    if (inet_pton(AF_INET, text, &in4->sin_addr) == 1) {
+        in4->sin_family = AF_INET;
+        *len = sizeof(*in4);
+        return 0;
+    }
+    if (inet_pton(AF_INET6, text, &in6->sin6_addr) == 1) {
+        in6->sin6_family = AF_INET6;
+        *len = sizeof(*in6);
+        return 0;
+    }
+    return -1;
+}
+
 static void parse_literal(struct endpoint *ep)
 {
-    struct sockaddr_in *in4 = (struct sockaddr_in *)&ep->addr;
-    struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ep->addr;
-    memset(&ep->addr, 0, sizeof(ep->addr));
-    if (inet_pton(AF_INET, ep->host, &in4->sin_addr) == 1) {
-        in4->sin_family = AF_INET;
-        ep->addrlen = sizeof(*in4);
-    } else if (inet_pton(AF_INET6, ep->host, &in6->sin6_addr) == 1) {
-        in6->sin6_family = AF_INET6;
-        ep->addrlen = sizeof(*in6);
-    } else {
+    if (endpoint_parse_address(ep->host, &ep->addr, &ep->addrlen) < 0)
         return;
-    }
     ep->literal = 1;
     endpoint_set_port(&ep->addr, ep->port);
 }

@@ -30,6 +30,8 @@ struct endpoints {
 int endpoints_init(struct endpoints *e, const struct config *c);
 /* The index of (host, port, tls), added when new; -1 when out of memory. */
 long endpoints_find_or_add(struct endpoints *e, const char *host, unsigned port, int tls);
+/* A numeric IPv4 or IPv6 address (port 0); -1 when text is not one. */
+int endpoint_parse_address(const char *text, struct sockaddr_storage *addr, socklen_t *len);
 /* Sets the port into a resolved address. */
 void endpoint_set_port(struct sockaddr_storage *addr, unsigned port);
 void endpoints_free(struct endpoints *e);

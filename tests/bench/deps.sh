@@ -9,16 +9,5 @@ sh "$HERE/../../scripts/deps.sh"
 
 PACKAGES="nginx wrk nghttp2-client apache2-utils time util-linux procps jq gcc"
 [ "${1:-}" = profile ] && PACKAGES="$PACKAGES valgrind strace"
-missing=""
-for p in $PACKAGES; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
-        missing="$missing $p"
-done
-[ -z "$missing" ] && exit 0
-echo "installing:$missing"
-SUDO=""
-[ "$(id -u)" -eq 0 ] || SUDO=sudo
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -q
 # shellcheck disable=SC2086
-$SUDO apt-get install -y -q --no-install-recommends $missing
+sh "$HERE/../../scripts/deps.sh" $PACKAGES

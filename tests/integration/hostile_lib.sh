@@ -13,18 +13,10 @@ RSS_SLACK_KB=$((24 * 1024)) # a hostile run may use this much more memory than a
 
 # start_hostile MODE: sets HOSTILE_PORT and HOSTILE_PID.
 start_hostile() {
-    local log=$TMP/hostile.log i
-    : >"$log"
-    "$HOSTILE" -l 127.0.0.1:0 -m "$1" >"$log" 2>&1 &
-    HOSTILE_PID=$!
-    BG_PIDS+=("$HOSTILE_PID")
-    for i in $(seq 1 100); do
-        HOSTILE_PORT=$(sed -n 's/^listening on .*:\([0-9][0-9]*\)$/\1/p' "$log" | head -n 1)
-        [ -n "$HOSTILE_PORT" ] && return 0
-        kill -0 "$HOSTILE_PID" 2>/dev/null || fail "hostile exited: $(cat "$log")"
-        sleep 0.05
-    done
-    fail "hostile did not start: $(cat "$log")"
+    start_server hostile "$HOSTILE" -l 127.0.0.1:0 -m "$1"
+    HOSTILE_PORT=$SERVER_PORT
+    HOSTILE_PID=$SERVER_PID
+    HOSTILE_LOG=$(ls -t "$TMP"/hostile.*.log | head -n 1)
 }
 
 # stop_hostile: stops it and sets HOSTILE_CONNS and HOSTILE_REQS from its last line.
@@ -32,7 +24,7 @@ stop_hostile() {
     kill -TERM "$HOSTILE_PID"
     wait "$HOSTILE_PID" 2>/dev/null || true
     local line
-    line=$(grep '^hostile ' "$TMP/hostile.log" | tail -n 1)
+    line=$(grep '^hostile ' "$HOSTILE_LOG" | tail -n 1)
     HOSTILE_CONNS=$(sed -n 's/.* connections \([0-9]*\) .*/\1/p' <<<"$line")
     HOSTILE_REQS=$(sed -n 's/.* requests \([0-9]*\) .*/\1/p' <<<"$line")
 }

@@ -28,21 +28,30 @@ assert_between() { # value low high what
         fail "$4: $1 not in [$2, $3]"
 }
 
+# start_server NAME COMMAND...: starts a server that prints "listening on ADDR:PORT" once it
+# listens, waits for that line, and sets SERVER_PORT and SERVER_PID (killed at exit).
+start_server() {
+    local name=$1 log=$TMP/$1.$RANDOM.log i
+    shift
+    : >"$log" # exists before the background shell opens it, so the polling below can read it
+    "$@" >"$log" 2>&1 &
+    SERVER_PID=$!
+    BG_PIDS+=("$SERVER_PID")
+    for i in $(seq 1 100); do
+        SERVER_PORT=$(sed -n 's/^listening on .*:\([0-9][0-9]*\)$/\1/p' "$log" | head -n 1)
+        [ -n "$SERVER_PORT" ] && return 0
+        kill -0 "$SERVER_PID" 2>/dev/null || fail "$name exited: $(cat "$log")"
+        sleep 0.05
+    done
+    fail "$name did not start: $(cat "$log")"
+}
+
 # start_target [extra args...]: starts stampede-target on 127.0.0.1 with a kernel-chosen port,
 # sets TARGET_PORT and TARGET_PID, and waits until it listens.
 start_target() {
-    local log=$TMP/target.$RANDOM.log i
-    : >"$log" # exists before the background shell opens it, so the polling below can read it
-    "$TARGET" -l 127.0.0.1:0 "$@" >"$log" 2>&1 &
-    TARGET_PID=$!
-    BG_PIDS+=("$TARGET_PID")
-    for i in $(seq 1 100); do
-        TARGET_PORT=$(sed -n 's/^listening on .*:\([0-9][0-9]*\)$/\1/p' "$log" | head -n 1)
-        [ -n "$TARGET_PORT" ] && return 0
-        kill -0 "$TARGET_PID" 2>/dev/null || fail "stampede-target exited: $(cat "$log")"
-        sleep 0.05
-    done
-    fail "stampede-target did not start: $(cat "$log")"
+    start_server stampede-target "$TARGET" -l 127.0.0.1:0 "$@"
+    TARGET_PORT=$SERVER_PORT
+    TARGET_PID=$SERVER_PID
 }
 
 # target_stat NAME: one counter from the target's /stats (JSON), e.g. requests.
