@@ -61,6 +61,7 @@ struct config {
     char *json_path;
     char *trace_path;
     int quiet;
+    int top;               /* --top: stampede-top on this terminal during the run */
 };
 
 /* Command-line values that override the file; unset fields are NULL / 0. */
