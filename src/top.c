@@ -240,7 +240,8 @@ static int find_run(struct viewer *vw)
 }
 
 /* Waits for the file to exist and be initialised, then maps it. Returns 0, 1 when the user quit
- * first, 2 when the file is refused (message printed). */
+ * first, 2 when the file is refused (message printed), 3 when a file found by find_run is gone
+ * (its run ended in between: look again). */
 static int attach(struct viewer *vw)
 {
     char err[256];
@@ -249,6 +250,8 @@ static int attach(struct viewer *vw)
         enum top_sb_status st = top_sb_open(&vw->sb, vw->path, err, sizeof(err));
         if (st == TOP_SB_OK)
             return 0;
+        if (st == TOP_SB_ABSENT && !vw->o->path)
+            return 3;
         if (st == TOP_SB_WAIT) {
             int64_t now = top_now_ns();
             if (!uninit_since)
@@ -342,9 +345,11 @@ static int view(struct viewer *vw)
     while (!quit_signal) {
         /* Paused, nothing is read: the screen keeps exactly what it showed. */
         if (!vw->v.paused && top_now_ns() >= next) {
+            /* Gone first, then read: the run marks itself done before removing its file, so
+             * a frame that says "removed" also has the final counters. */
+            vw->v.removed = vw->v.removed || top_sb_is_gone(&vw->sb);
             if (top_model_sample(&vw->m) < 0)
                 vw->v.truncated = 1;
-            vw->v.removed = vw->v.removed || top_sb_is_gone(&vw->sb);
             if (show_frame(vw, ++frames) < 0)
                 return 1;
             if (vw->o->frames && frames >= (unsigned long)vw->o->frames)
@@ -396,9 +401,14 @@ int main(int argc, char **argv)
     if (vw.screen && top_draw_start() < 0)
         return 2;
     /* 0: found and attached, 1: the user quit while waiting, 2: refused, -1: error. */
-    int st = o.path ? ((vw.path = strdup(o.path)) ? 0 : -1) : find_run(&vw);
-    if (st == 0)
-        st = attach(&vw);
+    int st;
+    do {
+        free(vw.path);
+        vw.path = NULL;
+        st = o.path ? ((vw.path = strdup(o.path)) ? 0 : -1) : find_run(&vw);
+        if (st == 0)
+            st = attach(&vw);
+    } while (st == 3);
     if (st == 0) {
         vw.v = (struct top_view){.path = vw.path, .delay_s = o.delay_s, .sort = o.sort,
                                  .reverse = o.reverse};
