@@ -3,7 +3,7 @@
 # Run as root (or through sudo) on Debian 12 or later.
 set -e
 PACKAGES="gcc make autoconf automake pkg-config libevent-dev libssl-dev libc-ares-dev
-libinih-dev libncurses-dev libcmocka-dev jq procps"
+libinih-dev libncurses-dev libcmocka-dev jq procps tmux"
 missing=""
 for p in $PACKAGES; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

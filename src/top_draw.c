@@ -142,11 +142,10 @@ static void draw_chart(int y, int rows, const struct top_model *m)
     double now_r = ch->n ? ch->rps[(ch->head + TOP_CHART_LEN - 1) % TOP_CHART_LEN] : 0;
     double now_f = ch->n ? ch->failed_ps[(ch->head + TOP_CHART_LEN - 1) % TOP_CHART_LEN] : 0;
 
-    snprintf(line, sizeof(line), "requests/s  now %s  max %s      failed/s  now %s  max %s"
-             "      last %.0fs, a column per %.1fs",
+    snprintf(line, sizeof(line), "requests/s  now %s  max %s     failed/s  now %s  max %s"
+             "     %.1fs a column",
              top_fmt_rate(now_r, a, sizeof(a)), top_fmt_rate(rmax, b, sizeof(b)),
              top_fmt_rate(now_f, c, sizeof(c)), top_fmt_rate(fmax, d, sizeof(d)),
-             (ch->n < (unsigned)width ? ch->n : (unsigned)width) * (ch->step_s > 0 ? ch->step_s : 1),
              ch->step_s > 0 ? ch->step_s : 1.0);
     put(y, 0, line, A_BOLD);
     if (req_rows < 1 || width < 10)

@@ -265,7 +265,9 @@ static void latency_fill(struct top_latency *l, const struct hist *h)
 
 static void chart_update(struct top_chart *ch, int64_t t, uint64_t done, uint64_t failed)
 {
-    if (t - ch->last_ns < TOP_CHART_STEP_NS)
+    /* Samples a second apart land a hair early or late; without the slack, one that came
+     * early would make the next point two seconds wide. */
+    if (t - ch->last_ns < TOP_CHART_STEP_NS * 9 / 10)
         return;
     double dt = (double)(t - ch->last_ns) / 1e9;
     ch->rps[ch->head] = (double)delta(done, ch->last_done) / dt;

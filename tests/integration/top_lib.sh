@@ -23,13 +23,19 @@ make_scoreboard() {
     [ -s "$sb" ] || fail "no scoreboard at $sb"
 }
 
-# A tmux server of our own (no user config), killed when the test exits.
+# A tmux server of our own (no user config), killed when the test exits. An idle session keeps
+# it up whatever the tested command does, and panes stay after their command exits, so that a
+# failure can still show what was on the screen.
 tmux_start() { # WIDTH HEIGHT COMMAND
     command -v tmux >/dev/null || { echo "# tmux is not installed: skipped"; exit 77; }
     TMUX_SOCK=$TMP/tmux.sock
     unset TMUX
     trap 'tmux -S "$TMUX_SOCK" kill-server 2>/dev/null || true; cleanup' EXIT
-    tmux -S "$TMUX_SOCK" -f /dev/null new-session -d -s t -x "$1" -y "$2" "$3"
+    tmux -S "$TMUX_SOCK" -f /dev/null new-session -d -s keep "sleep 600" ||
+        fail "cannot start tmux"
+    tmux -S "$TMUX_SOCK" set-option -g remain-on-exit on
+    tmux -S "$TMUX_SOCK" new-session -d -s t -x "$1" -y "$2" "$3" ||
+        fail "cannot start a tmux session for: $3"
 }
 tmux_cmd() { tmux -S "$TMUX_SOCK" "$@"; }
 screen() { tmux -S "$TMUX_SOCK" capture-pane -p -t t 2>/dev/null; }
