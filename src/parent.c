@@ -35,7 +35,7 @@ struct parent {
     uint64_t last_done;
     int64_t last_t;
     struct top_launch viewer; /* stampede --top */
-    int viewed;             /* a viewer was started: it owned the terminal */
+    int viewed;             /* a viewer owns the terminal until the end of the run */
 };
 
 static volatile sig_atomic_t barrier_interrupted;
@@ -58,6 +58,7 @@ static int record_exit(struct parent *p, pid_t pid, int status)
 {
     if (p->viewer.pid && pid == p->viewer.pid) {
         top_launch_ended(&p->viewer); /* quit early: progress lines take over */
+        p->viewed = 0;
         return -1;
     }
     for (unsigned i = 0; i < p->cfg->workers; i++) {
