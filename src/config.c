@@ -46,7 +46,7 @@ static const char *const section_words[] = {"run",  "defaults", "request", "dns"
 static const char *const run_keys[] = {
     "workers", "clients", "ramp_start", "ramp_duration", "rounds", "duration",
     "iterator", "seed", "scoreboard", "keep_scoreboard", "grace", "dns_ttl", "dns_server",
-    "plugins", NULL};
+    "plugins", "top", NULL};
 static const char *const request_keys[] = {
     "url", "method", "header", "body", "body_file", "keepalive", "predelay", "prejitter",
     "postdelay", "postjitter", "connect_timeout", "timeout", "max_redirects", "max_body",
@@ -1397,6 +1397,8 @@ static int apply_run_key(struct config *c, struct run_where *w, const char *wher
         c->iterator = i; /* iterator_names follows enum iterator_kind */
     } else if (strcmp(k, "plugins") == 0) {
         return 0; /* read by build_plugins */
+    } else if (strcmp(k, "top") == 0) {
+        return get_bool(where, k, v, &c->top);
     } else if (strcmp(k, "dns_ttl") == 0) {
         return get_duration(where, k, v, &c->dns_ttl_ns);
     } else if (strcmp(k, "dns_server") == 0) {

@@ -99,6 +99,7 @@ struct config {
     char *json_path;
     char *trace_path;
     int quiet;
+    int top;               /* --top or [run] top = yes: stampede-top on this terminal */
 };
 
 /* Command-line values that override the file; unset fields are NULL / 0. */

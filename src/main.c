@@ -29,6 +29,8 @@ static void usage(FILE *f)
           "      --scoreboard PATH  scoreboard file (default /dev/shm/stampede-PID.sb)\n"
           "      --keep-scoreboard  leave the scoreboard file after the run\n"
           "  -q, --quiet            no progress lines\n"
+          "      --top              watch the run in stampede-top on this terminal, then print\n"
+          "                         the summary\n"
           "  -h, --help             this help\n"
           "  -V, --version          print the version\n"
           "\n"
@@ -55,6 +57,7 @@ int main(int argc, char **argv)
         {"scoreboard", required_argument, NULL, 'B'},
         {"keep-scoreboard", no_argument, NULL, 'K'},
         {"quiet", no_argument, NULL, 'q'},
+        {"top", no_argument, NULL, 't'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -62,7 +65,7 @@ int main(int argc, char **argv)
     struct config_overrides o = {0};
     const char *defines[MAX_DEFINES];
     const char *json = NULL, *trace = NULL;
-    int quiet = 0, keep = 0, ch;
+    int quiet = 0, keep = 0, top = 0, ch;
 
     o.defines = defines;
     opterr = 0;
@@ -78,6 +81,7 @@ int main(int argc, char **argv)
         case 'T': trace = optarg; break;
         case 'K': keep = 1; break;
         case 'q': quiet = 1; break;
+        case 't': top = 1; break;
         case 'D':
             if (o.ndefines == MAX_DEFINES) {
                 fprintf(stderr, "stampede: -D: more than %d overrides\n", MAX_DEFINES);
@@ -111,6 +115,8 @@ int main(int argc, char **argv)
     cfg.json_path = (char *)json;
     cfg.trace_path = (char *)trace;
     cfg.quiet = quiet;
+    if (top)
+        cfg.top = 1;
     if (keep)
         cfg.keep_scoreboard = 1;
     rc = parent_run(&cfg);

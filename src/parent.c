@@ -18,6 +18,7 @@
 #include "report.h"
 #include "scoreboard.h"
 #include "tls.h"
+#include "top_launch.h"
 #include "trace.h"
 #include "worker.h"
 
@@ -36,6 +37,8 @@ struct parent {
     struct event_base *base;
     uint64_t last_done;
     int64_t last_t;
+    struct top_launch viewer; /* stampede --top */
+    int viewed;             /* a viewer owns the terminal until the end of the run */
 };
 
 static volatile sig_atomic_t barrier_interrupted;
@@ -53,9 +56,14 @@ static void kill_all(struct parent *p, int sig)
             kill(p->pids[i], sig);
 }
 
-/* Records how one worker ended; returns its index or -1. */
+/* Records how one worker ended; returns its index or -1 (the viewer, or not a child we know). */
 static int record_exit(struct parent *p, pid_t pid, int status)
 {
+    if (p->viewer.pid && pid == p->viewer.pid) {
+        top_launch_ended(&p->viewer); /* quit early: progress lines take over */
+        p->viewed = 0;
+        return -1;
+    }
     for (unsigned i = 0; i < p->cfg->workers; i++) {
         if (p->pids[i] != pid)
             continue;
@@ -135,6 +143,8 @@ static int barrier_wait(struct parent *p, int ready_fd)
         pid_t pid;
         while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
             int i = record_exit(p, pid, status);
+            if (i < 0)
+                continue;
             fprintf(stderr, "stampede: worker %d (pid %d) %s before it was ready\n", i, (int)pid,
                     WIFSIGNALED(status) ? "was killed" : "exited");
             return -1;
@@ -163,6 +173,8 @@ static void on_progress(evutil_socket_t fd, short what, void *arg)
     uint64_t done, failed, started, active;
     (void)fd;
     (void)what;
+    if (p->viewer.pid)
+        return; /* the viewer has the terminal */
     sum_slots(h, &done, &failed, &started, &active);
     int64_t t = now_ns();
     double dt = (double)(t - p->last_t) / 1e9;
@@ -262,7 +274,7 @@ static void supervise(struct parent *p)
     if (p->alive)
         event_base_dispatch(p->base);
     reap(p, 1);
-    if (!cfg->quiet && p->tty)
+    if (!cfg->quiet && p->tty && !p->viewed)
         fputc('\n', stderr);
     for (int i = 0; i < 7; i++)
         if (ev[i])
@@ -346,7 +358,7 @@ static int report(struct parent *p)
 
 int parent_run(const struct config *cfg)
 {
-    struct parent p = {.cfg = cfg, .tty = isatty(2)};
+    struct parent p = {.cfg = cfg, .tty = isatty(2), .viewer = {.tty_err = -1}};
     int ready[2] = {-1, -1}, go[2] = {-1, -1};
     int rc = 1;
     if (check_tls_settings(cfg) < 0)
@@ -378,6 +390,7 @@ int parent_run(const struct config *cfg)
     }
     free(sbpath);
     fill_header(&p);
+    p.viewed = cfg->top && top_launch_start(&p.viewer, p.sb.path) == 0;
     p.pids = calloc(cfg->workers, sizeof(*p.pids));
     if (!p.pids || (cfg->trace_path && trace_create(cfg->trace_path) < 0) || pipe(ready) < 0 ||
         pipe(go) < 0)
@@ -405,11 +418,13 @@ int parent_run(const struct config *cfg)
     supervise(&p);
     atomic_store(&p.sb.hdr->end_ns, now_ns());
     atomic_store(&p.sb.hdr->run_state, SB_RUN_DONE);
+    top_launch_finish(&p.viewer, 0); /* the viewer quits once it has shown "done" */
     plugins_parent_exit(&p.plugins, cfg);
     rc = report(&p);
     if (p.interrupted)
         rc = 130;
 out:
+    top_launch_finish(&p.viewer, 1); /* on an error path, before the file goes */
     for (int i = 0; i < 2; i++) {
         if (ready[i] >= 0)
             close(ready[i]);

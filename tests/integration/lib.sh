@@ -49,7 +49,7 @@ start_server() {
 # start_target [extra args...]: starts stampede-target on 127.0.0.1 with a kernel-chosen port,
 # sets TARGET_PORT and TARGET_PID, and waits until it listens.
 start_target() {
-    start_server stampede-target "$TARGET" -l 127.0.0.1:0 "$@"
+    start_server target "$TARGET" -l 127.0.0.1:0 "$@"
     TARGET_PORT=$SERVER_PORT
     TARGET_PID=$SERVER_PID
 }

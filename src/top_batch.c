@@ -1,0 +1,171 @@
+/* top_batch: batch-mode frames; see top_batch.h. */
+#include "top_batch.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+
+#include "errkind.h"
+
+/* Wide enough for every column; text frames are for logs, not for a terminal's width. */
+#define BATCH_WIDTH 200
+
+int top_batch_text(FILE *f, const struct top_model *m, const struct top_view *v)
+{
+    char line[1024];
+    unsigned cols = top_text_columns(BATCH_WIDTH);
+    int sort_at, sort_len;
+    unsigned *order = malloc((m->nworkers ? m->nworkers : 1) * sizeof(*order));
+    if (!order)
+        return -1;
+    top_model_sort(m, v->sort, v->reverse, order);
+
+    top_text_title(line, sizeof(line), m);
+    fprintf(f, "%s\n", line);
+    top_text_clients(line, sizeof(line), m);
+    fprintf(f, "%s\n", line);
+    top_text_requests(line, sizeof(line), m, v);
+    fprintf(f, "%s\n", line);
+    top_text_table_head(line, sizeof(line), cols, v, &sort_at, &sort_len);
+    fprintf(f, "%s\n", line);
+    for (unsigned i = 0; i < m->nworkers; i++) {
+        top_text_table_row(line, sizeof(line), cols, &m->rows[order[i]]);
+        fprintf(f, "%s\n", line);
+    }
+    free(order);
+    top_text_table_row(line, sizeof(line), cols, &m->total);
+    fprintf(f, "%s\n", line);
+    top_text_status(line, sizeof(line), m);
+    fprintf(f, "%s\n", line);
+    top_text_errors(line, sizeof(line), m);
+    fprintf(f, "%s\n", line);
+    top_text_latency(line, sizeof(line), m, 0);
+    fprintf(f, "%s\n", line);
+    top_text_latency(line, sizeof(line), m, 1);
+    fprintf(f, "%s\n", line);
+    top_text_conns(line, sizeof(line), m);
+    fprintf(f, "%s\n", line);
+    if (top_text_extras(line, sizeof(line), m))
+        fprintf(f, "%s\n", line);
+    top_text_note(line, sizeof(line), m, v);
+    if (line[0])
+        fprintf(f, "note      %s\n", line);
+    fputc('\n', f);
+    return fflush(f) == 0 && !ferror(f) ? 0 : -1;
+}
+
+static void json_string(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch == '"' || ch == '\\')
+            fprintf(f, "\\%c", ch);
+        else if (ch < 0x20 || ch == 0x7f)
+            fprintf(f, "\\u%04x", ch);
+        else
+            fputc(ch, f);
+    }
+    fputc('"', f);
+}
+
+/* JSON has no NaN or infinity; a rate is never either, but a corrupted file is no reason to
+ * print invalid JSON. */
+static double json_num(double v)
+{
+    return isfinite(v) ? v : 0;
+}
+
+static void json_latency(FILE *f, const struct top_latency *l)
+{
+    fprintf(f, "{\"count\":%" PRIu64 ",\"mean\":%.3f,\"min\":%" PRIu64 ",\"p50\":%" PRIu64
+               ",\"p90\":%" PRIu64 ",\"p99\":%" PRIu64 ",\"p999\":%" PRIu64 ",\"max\":%" PRIu64 "}",
+            l->count, json_num(l->mean_us), l->min_us, l->p50_us, l->p90_us, l->p99_us, l->p999_us,
+            l->max_us);
+}
+
+static void json_worker(FILE *f, const struct top_row *r)
+{
+    fprintf(f, "{\"index\":%" PRIu32 ",\"pid\":%d,\"state\":\"%s\",\"exit_code\":%d,\"signal\":%d,",
+            r->index, r->pid, top_worker_state_name(r->state), r->exit_code, r->term_signal);
+    fprintf(f, "\"clients\":{\"planned\":%" PRIu64 ",\"started\":%" PRIu64 ",\"active\":%" PRIu64
+               "},",
+            r->clients_planned, r->clients_started, r->clients_active);
+    fprintf(f, "\"requests\":{\"started\":%" PRIu64 ",\"ok\":%" PRIu64 ",\"failed\":%" PRIu64
+               ",\"in_flight\":%" PRIu64 "},",
+            r->started, r->ok, r->failed, r->in_flight);
+    fprintf(f, "\"rps\":%.3f,\"failed_ps\":%.3f,\"in_bps\":%.1f,\"out_bps\":%.1f,",
+            json_num(r->rps), json_num(r->failed_ps), json_num(r->in_bps), json_num(r->out_bps));
+    fprintf(f, "\"latency_us\":{\"count\":%" PRIu64 ",\"p50\":%" PRIu64 ",\"p99\":%" PRIu64 "}}",
+            r->ival_count, r->p50_us, r->p99_us);
+}
+
+int top_batch_json(FILE *f, const struct top_model *m, const struct top_view *v, unsigned frame)
+{
+    const struct sb_counters *c = &m->c;
+    const struct top_row *t = &m->total;
+    const char *sep;
+
+    fprintf(f, "{\"frame\":%u,\"path\":", frame);
+    json_string(f, v->path);
+    fputs(",\"config\":", f);
+    json_string(f, m->config_name);
+    fprintf(f, ",\"parent_pid\":%d,\"state\":\"%s\",\"elapsed_s\":%.3f,", m->parent_pid,
+            top_run_state_name(m->run_state), json_num(m->elapsed_s));
+    if (m->left_s >= 0)
+        fprintf(f, "\"left_s\":%.3f,", json_num(m->left_s));
+    else
+        fputs("\"left_s\":null,", f);
+    fprintf(f, "\"interval_s\":%.3f,\"removed\":%s,\"truncated\":%s,\"parent_gone\":%s,",
+            json_num(m->interval_s), v->removed ? "true" : "false",
+            v->truncated ? "true" : "false", m->parent_gone ? "true" : "false");
+    fprintf(f, "\"clients\":{\"planned\":%" PRIu64 ",\"started\":%" PRIu64 ",\"active\":%" PRIu64
+               "},",
+            m->planned_clients, t->clients_started, t->clients_active);
+    fprintf(f, "\"requests\":{\"total\":%" PRIu64 ",\"started\":%" PRIu64 ",\"ok\":%" PRIu64
+               ",\"failed\":%" PRIu64 ",\"in_flight\":%" PRIu64 "},",
+            t->ok + t->failed, t->started, t->ok, t->failed, t->in_flight);
+    fprintf(f, "\"rps\":%.3f,\"failed_ps\":%.3f,", json_num(t->rps), json_num(t->failed_ps));
+    fprintf(f, "\"bytes\":{\"sent\":%" PRIu64 ",\"received\":%" PRIu64 ",\"in_bps\":%.1f,"
+               "\"out_bps\":%.1f},",
+            sb_get(&c->bytes_sent), sb_get(&c->bytes_received), json_num(t->in_bps),
+            json_num(t->out_bps));
+    fputs("\"errors\":{", f);
+    sep = "";
+    /* Only kinds that happened, as in the summary's JSON, so the two compare as they are. */
+    for (int k = 1; k < ERR_KIND_COUNT; k++)
+        if (sb_get(&c->errors[k])) {
+            fprintf(f, "%s\"%s\":%" PRIu64, sep, errkind_names[k], sb_get(&c->errors[k]));
+            sep = ",";
+        }
+    fputs("},\"status_classes\":{", f);
+    for (int k = 1; k <= 5; k++)
+        fprintf(f, "\"%dxx\":%" PRIu64 ",", k, sb_get(&c->status_class[k]));
+    fprintf(f, "\"other\":%" PRIu64 "},\"status\":{", sb_get(&c->status_class[0]));
+    sep = "";
+    for (int code = 0; code < SB_STATUS_MAX; code++)
+        if (sb_get(&c->status[code])) {
+            fprintf(f, "%s\"%d\":%" PRIu64, sep, code, sb_get(&c->status[code]));
+            sep = ",";
+        }
+    fputs("},\"latency_us\":{\"total\":", f);
+    json_latency(f, &m->run);
+    fputs(",\"interval\":", f);
+    json_latency(f, &m->ival);
+    fprintf(f, "},\"connections\":{\"opened\":%" PRIu64 ",\"reused\":%" PRIu64 "},",
+            sb_get(&c->conn_opened), sb_get(&c->conn_reused));
+    fprintf(f, "\"dns\":{\"hits\":%" PRIu64 ",\"misses\":%" PRIu64 "},\"extras\":{",
+            sb_get(&c->dns_hits), sb_get(&c->dns_misses));
+    for (unsigned i = 0; i < m->nextras; i++) {
+        fputs(i ? "," : "", f);
+        json_string(f, m->extra_names[i]);
+        fprintf(f, ":%" PRIu64, m->extras[i]);
+    }
+    fputs("},\"workers\":[", f);
+    for (unsigned w = 0; w < m->nworkers; w++) {
+        fputs(w ? "," : "", f);
+        json_worker(f, &m->rows[w]);
+    }
+    fputs("]}\n", f);
+    return fflush(f) == 0 && !ferror(f) ? 0 : -1;
+}
