@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "errkind.h"
+#include "json.h"
 #include "units.h"
 
 static const double report_percentiles[] = {50, 90, 99, 99.9};
@@ -201,21 +202,6 @@ static void json_latency(FILE *f, const struct hist *h)
     fprintf(f, ",\"max\":%.3f,\"count\":%" PRIu64 "}", (double)h->max_ns / 1000, (uint64_t)h->count);
 }
 
-static void json_string(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch == '"' || ch == '\\')
-            fprintf(f, "\\%c", ch);
-        else if (ch < 0x20)
-            fprintf(f, "\\u%04x", ch);
-        else
-            fputc(ch, f);
-    }
-    fputc('"', f);
-}
-
 int report_write_json(const char *path, const struct summary *s)
 {
     const struct sb_counters *c = &s->c;
@@ -237,21 +223,11 @@ int report_write_json(const char *path, const struct summary *s)
                ",\"body\":%" PRIu64 "},\n",
             sb_get(&c->bytes_sent), sb_get(&c->bytes_received), sb_get(&c->header_bytes),
             sb_get(&c->body_bytes));
-    fputs("\"status\":{", f);
-    const char *sep = "";
-    for (int code = 0; code < SB_STATUS_MAX; code++)
-        if (sb_get(&c->status[code])) {
-            fprintf(f, "%s\"%d\":%" PRIu64, sep, code, sb_get(&c->status[code]));
-            sep = ",";
-        }
-    fputs("},\n\"errors\":{", f);
-    sep = "";
-    for (int k = 1; k < ERR_KIND_COUNT; k++)
-        if (sb_get(&c->errors[k])) {
-            fprintf(f, "%s\"%s\":%" PRIu64, sep, errkind_names[k], sb_get(&c->errors[k]));
-            sep = ",";
-        }
-    fputs("},\n\"counters\":{", f);
+    fputs("\"status\":", f);
+    json_status_counts(f, c);
+    fputs(",\n\"errors\":", f);
+    json_error_counts(f, c);
+    fputs(",\n\"counters\":{", f);
     for (unsigned i = 0; i < s->nextras; i++) {
         fputs(i ? "," : "", f);
         json_string(f, s->extra_names[i]);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "errkind.h"
+#include "json.h"
 
 /* Wide enough for every column; text frames are for logs, not for a terminal's width. */
 #define BATCH_WIDTH 200
@@ -54,21 +55,6 @@ int top_batch_text(FILE *f, const struct top_model *m, const struct top_view *v)
     return fflush(f) == 0 && !ferror(f) ? 0 : -1;
 }
 
-static void json_string(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch == '"' || ch == '\\')
-            fprintf(f, "\\%c", ch);
-        else if (ch < 0x20 || ch == 0x7f)
-            fprintf(f, "\\u%04x", ch);
-        else
-            fputc(ch, f);
-    }
-    fputc('"', f);
-}
-
 /* JSON has no NaN or infinity; a rate is never either, but a corrupted file is no reason to
  * print invalid JSON. */
 static double json_num(double v)
@@ -104,7 +90,6 @@ int top_batch_json(FILE *f, const struct top_model *m, const struct top_view *v,
 {
     const struct sb_counters *c = &m->c;
     const struct top_row *t = &m->total;
-    const char *sep;
 
     fprintf(f, "{\"frame\":%u,\"path\":", frame);
     json_string(f, v->path);
@@ -130,25 +115,16 @@ int top_batch_json(FILE *f, const struct top_model *m, const struct top_view *v,
                "\"out_bps\":%.1f},",
             sb_get(&c->bytes_sent), sb_get(&c->bytes_received), json_num(t->in_bps),
             json_num(t->out_bps));
-    fputs("\"errors\":{", f);
-    sep = "";
-    /* Only kinds that happened, as in the summary's JSON, so the two compare as they are. */
-    for (int k = 1; k < ERR_KIND_COUNT; k++)
-        if (sb_get(&c->errors[k])) {
-            fprintf(f, "%s\"%s\":%" PRIu64, sep, errkind_names[k], sb_get(&c->errors[k]));
-            sep = ",";
-        }
-    fputs("},\"status_classes\":{", f);
+    /* Only kinds and codes that happened, as in the summary's JSON, so the two compare as
+     * they are. */
+    fputs("\"errors\":", f);
+    json_error_counts(f, c);
+    fputs(",\"status_classes\":{", f);
     for (int k = 1; k <= 5; k++)
         fprintf(f, "\"%dxx\":%" PRIu64 ",", k, sb_get(&c->status_class[k]));
-    fprintf(f, "\"other\":%" PRIu64 "},\"status\":{", sb_get(&c->status_class[0]));
-    sep = "";
-    for (int code = 0; code < SB_STATUS_MAX; code++)
-        if (sb_get(&c->status[code])) {
-            fprintf(f, "%s\"%d\":%" PRIu64, sep, code, sb_get(&c->status[code]));
-            sep = ",";
-        }
-    fputs("},\"latency_us\":{\"total\":", f);
+    fprintf(f, "\"other\":%" PRIu64 "},\"status\":", sb_get(&c->status_class[0]));
+    json_status_counts(f, c);
+    fputs(",\"latency_us\":{\"total\":", f);
     json_latency(f, &m->run);
     fputs(",\"interval\":", f);
     json_latency(f, &m->ival);
