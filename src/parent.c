@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -29,6 +30,7 @@ struct parent {
     struct scoreboard sb;
     struct endpoints eps;
     struct plugins plugins;
+    int json_fd;            /* --json, opened before the run; -1 without it */
     pid_t *pids;            /* 0 once reaped */
     unsigned alive;
     int interrupted;
@@ -303,6 +305,26 @@ static int check_tls_settings(const struct config *cfg)
     return 0;
 }
 
+/* Every client holds a socket: take the hard limit of open files, and say so up front when
+ * even that is below what a worker needs (each connect would then fail as a socket_error). */
+static void raise_file_limit(const struct config *cfg)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+        return;
+    if (rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+    }
+    uint64_t per_worker = (cfg->clients + cfg->workers - 1) / cfg->workers;
+    uint64_t needed = per_worker + 32; /* the loop, pipes, DNS, files */
+    if (rl.rlim_cur != RLIM_INFINITY && needed > rl.rlim_cur)
+        fprintf(stderr,
+                "stampede: warning: a worker runs up to %" PRIu64 " clients but may open only "
+                "%llu files (raise ulimit -n, or use more workers)\n",
+                per_worker, (unsigned long long)rl.rlim_cur);
+}
+
 static char *default_scoreboard_path(void)
 {
     struct stat st;
@@ -347,8 +369,9 @@ static int report(struct parent *p)
     s.config_name = p->sb.hdr->config_name;
     report_print(stdout, &s);
     fflush(stdout);
-    if (p->cfg->json_path && report_write_json(p->cfg->json_path, &s) < 0)
+    if (p->json_fd >= 0 && report_write_json(p->json_fd, p->cfg->json_path, &s) < 0)
         rc = 1;
+    p->json_fd = -1;
     for (unsigned w = 0; w < s.nworkers; w++)
         if (s.workers[w].exit_code != 0 || s.workers[w].signal)
             rc = 1;
@@ -358,11 +381,12 @@ static int report(struct parent *p)
 
 int parent_run(const struct config *cfg)
 {
-    struct parent p = {.cfg = cfg, .tty = isatty(2), .viewer = {.tty_err = -1}};
+    struct parent p = {.cfg = cfg, .tty = isatty(2), .viewer = {.tty_err = -1}, .json_fd = -1};
     int ready[2] = {-1, -1}, go[2] = {-1, -1};
     int rc = 1;
     if (check_tls_settings(cfg) < 0)
         return 2;
+    raise_file_limit(cfg);
     char *sbpath = cfg->scoreboard ? strdup(cfg->scoreboard) : default_scoreboard_path();
 
     /* Over `ulimit -f`, a write or ftruncate would kill us (and the workers, who inherit this)
@@ -392,8 +416,9 @@ int parent_run(const struct config *cfg)
     fill_header(&p);
     p.viewed = cfg->top && top_launch_start(&p.viewer, p.sb.path) == 0;
     p.pids = calloc(cfg->workers, sizeof(*p.pids));
-    if (!p.pids || (cfg->trace_path && trace_create(cfg->trace_path) < 0) || pipe(ready) < 0 ||
-        pipe(go) < 0)
+    if (!p.pids || (cfg->trace_path && trace_create(cfg->trace_path) < 0) ||
+        (cfg->json_path && (p.json_fd = report_open_json(cfg->json_path)) < 0) ||
+        pipe(ready) < 0 || pipe(go) < 0)
         goto out;
 
     struct sigaction sa = {.sa_handler = on_barrier_signal};
@@ -431,6 +456,8 @@ out:
         if (go[i] >= 0)
             close(go[i]);
     }
+    if (p.json_fd >= 0)
+        close(p.json_fd);
     sb_close(&p.sb, cfg->keep_scoreboard);
     endpoints_free(&p.eps);
     plugins_unload(&p.plugins);

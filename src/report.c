@@ -202,15 +202,28 @@ static void json_latency(FILE *f, const struct hist *h)
     fprintf(f, ",\"max\":%.3f,\"count\":%" PRIu64 "}", (double)h->max_ns / 1000, (uint64_t)h->count);
 }
 
-int report_write_json(const char *path, const struct summary *s)
+const char *report_path_error(int err)
+{
+    /* O_NOFOLLOW refuses a link with ELOOP, whose text would puzzle anyone */
+    return err == ELOOP ? "is a symbolic link (refused: give the file's own path)"
+                        : strerror(err);
+}
+
+int report_open_json(const char *path)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0)
+        fprintf(stderr, "stampede: --json %s: %s\n", path, report_path_error(errno));
+    return fd;
+}
+
+int report_write_json(int fd, const char *path, const struct summary *s)
 {
     const struct sb_counters *c = &s->c;
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
-    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    FILE *f = fdopen(fd, "w");
     if (!f) {
         fprintf(stderr, "stampede: --json %s: %s\n", path, strerror(errno));
-        if (fd >= 0)
-            close(fd);
+        close(fd);
         return -1;
     }
     uint64_t ok = sb_get(&c->requests_ok), failed = sb_get(&c->requests_failed);

@@ -41,7 +41,12 @@ struct summary {
 int report_collect(struct summary *s, const struct sb_header *h);
 void report_free(struct summary *s);
 void report_print(FILE *f, const struct summary *s);
-/* Writes the JSON summary to path; returns -1 after printing a one-line error. */
-int report_write_json(const char *path, const struct summary *s);
+/* Opens (creates or empties) the JSON output before the run, so that a path that cannot be
+ * written stops stampede before any load. Returns the fd, or -1 after printing one line. */
+int report_open_json(const char *path);
+/* Writes the JSON summary to fd (and closes it); returns -1 after printing a one-line error. */
+int report_write_json(int fd, const char *path, const struct summary *s);
+/* strerror, but a refused symbolic link says so. */
+const char *report_path_error(int err);
 
 #endif

@@ -29,6 +29,12 @@ int sb_create(struct scoreboard *sb, const char *path, unsigned nworkers, unsign
     memset(sb, 0, sizeof(*sb));
     /* O_EXCL + O_NOFOLLOW: never write through a link someone planted at the path. */
     int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    struct stat st;
+    if (fd < 0 && errno == EEXIST && lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
+        fprintf(stderr, "stampede: scoreboard %s: is a symbolic link (refused: give the file's "
+                        "own path with --scoreboard)\n", path);
+        return -1;
+    }
     if (fd < 0) {
         fprintf(stderr, "stampede: scoreboard %s: %s (%s)\n", path, strerror(errno),
                 errno == EEXIST ? "remove the stale file or choose another path with --scoreboard"

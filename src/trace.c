@@ -9,6 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "report.h"
+
 #define TRACE_BUF (64 * 1024)
 #define TRACE_LINE_MAX 512
 
@@ -33,7 +35,7 @@ int trace_create(const char *path)
 {
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0 || write_all(fd, trace_columns, sizeof(trace_columns) - 1) < 0) {
-        fprintf(stderr, "stampede: --trace %s: %s\n", path, strerror(errno));
+        fprintf(stderr, "stampede: --trace %s: %s\n", path, report_path_error(errno));
         if (fd >= 0)
             close(fd);
         return -1;
