@@ -77,7 +77,7 @@ static struct conn *spare_of(const struct client *c)
 
 static void timer_after(struct client *c, int64_t ns)
 {
-    struct timeval tv = {.tv_sec = ns / 1000000000, .tv_usec = (ns % 1000000000) / 1000};
+    struct timeval tv = timeval_of_ns(ns);
     event_add(&c->timer, &tv);
     c->timer_on = 1;
 }

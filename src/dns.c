@@ -10,6 +10,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "clock.h"
 #include "endpoint.h"
 
 #define DNS_TIMEOUT_MS 2000 /* per try; a request's own timeout bounds the whole wait */
@@ -42,13 +43,6 @@ struct dns {
     size_t nentries, cap;
     int64_t ttl_ns;
 };
-
-static int64_t mono_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
 
 static void arm_timer(struct dns *d)
 {
@@ -219,7 +213,7 @@ static void on_answer(void *arg, int status, int timeouts, struct ares_addrinfo 
                  status == ARES_SUCCESS ? "no IPv4 or IPv6 address" : ares_strerror(status));
         e->state = ENTRY_FAILED;
     }
-    e->expires_ns = d->ttl_ns > 0 ? mono_ns() + d->ttl_ns : 0;
+    e->expires_ns = d->ttl_ns > 0 ? now_ns() + d->ttl_ns : 0;
     ares_freeaddrinfo(res);
     /* Hand the answer to everyone waiting; a callback may start new lookups (and grow the
      * table), so take the list off the entry first and index the entry again each time. */
@@ -261,7 +255,7 @@ int dns_resolve(struct dns *d, const char *host, struct dns_wait *w,
     }
     struct entry *e = &d->entries[i];
     if ((e->state == ENTRY_OK || e->state == ENTRY_FAILED) && e->expires_ns &&
-        e->expires_ns <= mono_ns())
+        e->expires_ns <= now_ns())
         e->state = ENTRY_NEW; /* past dns_ttl: look it up again */
     *cached = e->state == ENTRY_OK || e->state == ENTRY_FAILED;
     if (*cached)

@@ -6,12 +6,17 @@
 #include <string.h>
 #include <strings.h>
 
-/* Whether spec has a header named `name` (case-insensitive). */
-static int has_header(const struct request_spec *spec, const char *name)
+int http_header_is(const char *line, const char *name)
 {
     size_t n = strlen(name);
+    return strncasecmp(line, name, n) == 0 && line[n] == ':';
+}
+
+/* Whether spec has a header named `name`. */
+static int has_header(const struct request_spec *spec, const char *name)
+{
     for (size_t i = 0; i < spec->nheaders; i++)
-        if (strncasecmp(spec->headers[i], name, n) == 0 && spec->headers[i][n] == ':')
+        if (http_header_is(spec->headers[i], name))
             return 1;
     return 0;
 }
@@ -41,10 +46,10 @@ int http_request_serialise_to(const struct request_spec *spec, const char *metho
     }
     for (size_t i = 0; i < spec->nheaders; i++) {
         const char *h = spec->headers[i];
-        if (hop && (strncasecmp(h, "Host:", 5) == 0 ||
-                    (!with_body && (strncasecmp(h, "Content-Length:", 15) == 0 ||
-                                    strncasecmp(h, "Transfer-Encoding:", 18) == 0 ||
-                                    strncasecmp(h, "Content-Type:", 13) == 0))))
+        if (hop && (http_header_is(h, "Host") ||
+                    (!with_body && (http_header_is(h, "Content-Length") ||
+                                    http_header_is(h, "Transfer-Encoding") ||
+                                    http_header_is(h, "Content-Type")))))
             continue;
         fprintf(f, "%s\r\n", h);
     }

@@ -20,5 +20,7 @@ int http_request_serialise(const struct request_spec *spec, struct wire *out);
 int http_request_serialise_to(const struct request_spec *spec, const char *method,
                               const struct url *u, int with_body, struct wire *out);
 void http_request_free(struct wire *w);
+/* Whether a "Name: value" header line is named `name` (case-insensitive). */
+int http_header_is(const char *line, const char *name);
 
 #endif

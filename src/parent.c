@@ -238,7 +238,7 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
 static void timer_at(struct event_base *base, event_callback_fn cb, void *arg, int64_t ns,
                      struct event **out)
 {
-    struct timeval tv = {.tv_sec = ns / 1000000000, .tv_usec = (ns % 1000000000) / 1000};
+    struct timeval tv = timeval_of_ns(ns);
     *out = evtimer_new(base, cb, arg);
     if (*out)
         evtimer_add(*out, &tv);

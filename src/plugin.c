@@ -485,16 +485,10 @@ const char *stampede_request_url(const struct stampede_request *req)
     return req->url_text;
 }
 
-static int header_is(const char *line, const char *name)
-{
-    size_t n = strlen(name);
-    return strncasecmp(line, name, n) == 0 && line[n] == ':';
-}
-
 const char *stampede_request_header(const struct stampede_request *req, const char *name)
 {
     for (size_t i = 0; i < req->nheaders; i++)
-        if (header_is(req->headers[i], name)) {
+        if (http_header_is(req->headers[i], name)) {
             const char *v = req->headers[i] + strlen(name) + 1;
             return v + strspn(v, " \t");
         }
@@ -585,7 +579,7 @@ int stampede_request_set_header(struct stampede_request *req, const char *name,
         return -1;
     size_t out = 0;
     for (size_t i = 0; i < req->nheaders; i++) {
-        if (header_is(req->headers[i], name))
+        if (http_header_is(req->headers[i], name))
             free(req->headers[i]);
         else
             req->headers[out++] = req->headers[i];

@@ -175,7 +175,7 @@ static int list_runs(const char *dir)
 /* Sleeps until the deadline, a signal, or (on the screen) a key, which it returns; -1 if none. */
 static int wait_until(int64_t deadline, int screen)
 {
-    int64_t left = deadline - top_now_ns();
+    int64_t left = deadline - now_ns();
     int ms = left > 0 ? (int)((left + 999999) / 1000000) : 0;
     if (screen)
         return top_draw_key(ms);
@@ -233,7 +233,7 @@ static int find_run(struct viewer *vw)
             top_draw_waiting(what, "no stampede-*.sb there yet");
         else if (!said++)
             fprintf(stderr, "stampede-top: waiting for %s\n", what);
-        if (key_is_quit(wait_until(top_now_ns() + POLL_MS * 1000000LL, vw->screen)))
+        if (key_is_quit(wait_until(now_ns() + POLL_MS * 1000000LL, vw->screen)))
             return 1;
     }
     return 1;
@@ -253,7 +253,7 @@ static int attach(struct viewer *vw)
         if (st == TOP_SB_ABSENT && !vw->o->path)
             return 3;
         if (st == TOP_SB_WAIT) {
-            int64_t now = top_now_ns();
+            int64_t now = now_ns();
             if (!uninit_since)
                 uninit_since = now;
             else if (now - uninit_since > INIT_LIMIT_NS) {
@@ -271,7 +271,7 @@ static int attach(struct viewer *vw)
         }
         if (vw->screen)
             top_draw_waiting(vw->path, err);
-        if (key_is_quit(wait_until(top_now_ns() + POLL_MS * 1000000LL, vw->screen)))
+        if (key_is_quit(wait_until(now_ns() + POLL_MS * 1000000LL, vw->screen)))
             return 1;
     }
     return 1;
@@ -332,7 +332,7 @@ static int show_frame(struct viewer *vw, unsigned frame)
 static int view(struct viewer *vw)
 {
     int64_t delay = (int64_t)(vw->o->delay_s * 1e9);
-    int64_t next = top_now_ns();
+    int64_t next = now_ns();
     unsigned frames = 0;
     int over_shown = 0;
 
@@ -344,7 +344,7 @@ static int view(struct viewer *vw)
     }
     while (!quit_signal) {
         /* Paused, nothing is read: the screen keeps exactly what it showed. */
-        if (!vw->v.paused && top_now_ns() >= next) {
+        if (!vw->v.paused && now_ns() >= next) {
             /* Gone first, then read: the run marks itself done before removing its file, so
              * a frame that says "removed" also has the final counters. */
             vw->v.removed = vw->v.removed || top_sb_is_gone(&vw->sb);
@@ -358,17 +358,17 @@ static int view(struct viewer *vw)
             if (vw->o->exit_when_done && run_over(vw) && (!vw->screen || over_shown++))
                 return 0;
             next += delay;
-            if (next < top_now_ns())
-                next = top_now_ns() + delay; /* fell behind (a slow terminal): do not race */
+            if (next < now_ns())
+                next = now_ns() + delay; /* fell behind (a slow terminal): do not race */
         }
-        int key = wait_until(vw->v.paused ? top_now_ns() + 1000000000LL : next, vw->screen);
+        int key = wait_until(vw->v.paused ? now_ns() + 1000000000LL : next, vw->screen);
         if (key < 0)
             continue;
         int was_paused = vw->v.paused;
         if (on_key(vw, key))
             return 0;
         if (was_paused && !vw->v.paused)
-            next = top_now_ns(); /* resuming shows the present at once */
+            next = now_ns(); /* resuming shows the present at once */
         else
             top_draw_frame(&vw->m, &vw->v, vw->help);
     }

@@ -35,13 +35,6 @@ struct top_snap {
     struct hist *total;
 };
 
-int64_t top_now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 const char *top_run_state_name(unsigned state)
 {
     static const char *const names[] = {"init", "ramping", "running", "stopping", "done"};
@@ -308,7 +301,7 @@ static void header_update(struct top_model *m, const struct top_snap *s, int64_t
 
 int top_model_sample(struct top_model *m)
 {
-    int64_t now = top_now_ns();
+    int64_t now = now_ns();
     /* A finished run never changes again: keep its last interval rather than replace it with
      * an empty one. */
     if (m->samples > 0 && m->cur->run_state == SB_RUN_DONE)

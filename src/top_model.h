@@ -8,6 +8,7 @@
 
 #include <stdint.h>
 
+#include "clock.h"
 #include "scoreboard.h"
 #include "top_sb.h"
 
@@ -101,7 +102,5 @@ void top_model_sort(const struct top_model *m, enum top_col col, int reverse, un
 const char *top_run_state_name(unsigned state);
 const char *top_worker_state_name(unsigned state);
 
-/* CLOCK_MONOTONIC in nanoseconds: the clock the scoreboard's times use. */
-int64_t top_now_ns(void);
 
 #endif

@@ -18,21 +18,6 @@
 
 #define READ_BUFFER_SIZE (64 * 1024) /* a third less CPU than 8 KiB on 16 KiB bodies */
 
-int64_t now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
-static struct timeval tv_of(int64_t ns)
-{
-    if (ns < 0)
-        ns = 0;
-    struct timeval tv = {.tv_sec = ns / 1000000000, .tv_usec = (ns % 1000000000) / 1000};
-    return tv;
-}
-
 static void stop_run(struct worker *w);
 
 SSL_CTX *worker_tls_ctx(struct worker *w, size_t r, const char **why)
@@ -68,7 +53,7 @@ static void on_ramp(evutil_socket_t fd, short what, void *arg)
         struct client *c = &w->clients[w->next_start];
         int64_t due = w->t0 + ramp_start_offset(&r, c->number);
         if (due > now) {
-            struct timeval tv = tv_of(due - now);
+            struct timeval tv = timeval_of_ns(due - now);
             event_add(w->ramp_timer, &tv);
             return;
         }
@@ -103,7 +88,7 @@ static void stop_run(struct worker *w)
         event_base_loopexit(w->base, NULL);
         return;
     }
-    struct timeval tv = tv_of(w->cfg->grace_ns);
+    struct timeval tv = timeval_of_ns(w->cfg->grace_ns);
     event_add(w->grace_timer, &tv);
 }
 
@@ -173,7 +158,7 @@ static int worker_prepare(struct worker *w)
         w->reqstats[r] = sb_reqstat(w->hdr, w->index, (unsigned)r);
         /* Common timeouts: every request of one kind has the same timeout, so libevent keeps
          * them in a queue instead of the heap (O(1) add and delete). */
-        struct timeval t = tv_of(spec->timeout_ns), ct = tv_of(spec->connect_timeout_ns);
+        struct timeval t = timeval_of_ns(spec->timeout_ns), ct = timeval_of_ns(spec->connect_timeout_ns);
         w->timeouts[r] = event_base_init_common_timeout(w->base, &t);
         w->connect_timeouts[r] = event_base_init_common_timeout(w->base, &ct);
         if (!w->timeouts[r] || !w->connect_timeouts[r])
@@ -282,7 +267,7 @@ int worker_main(const struct config *cfg, struct endpoints *eps, const struct pl
     atomic_store(&w.slot->state, SB_WORKER_RUNNING);
 
     if (cfg->duration_ns > 0) {
-        struct timeval tv = tv_of(w.t0 + cfg->duration_ns - now_ns());
+        struct timeval tv = timeval_of_ns(w.t0 + cfg->duration_ns - now_ns());
         event_add(w.stop_timer, &tv);
     }
     on_ramp(-1, 0, &w);

@@ -9,6 +9,7 @@
 
 #include <openssl/ssl.h>
 
+#include "clock.h"
 #include "config.h"
 #include "dns.h"
 #include "endpoint.h"
@@ -65,7 +66,5 @@ SSL_CTX *worker_tls_ctx(struct worker *w, size_t r, const char **why);
 /* Called by a client when it has finished all its rounds (or was stopped). */
 void worker_client_done(struct worker *w);
 
-/* CLOCK_MONOTONIC in nanoseconds. */
-int64_t now_ns(void);
 
 #endif

@@ -196,6 +196,17 @@ srv_ns() {
 tree_reset() {
     S_MAX_HWM=0 S_PARENT_HWM=0 S_WORKER_HWM=0 S_WORKER_RSS=0 S_WORKERS=0
 }
+# watch_tree PID: tree_reset, then tree_sample every half second until PID (a background job of
+# this shell) has ended; reaps it.
+watch_tree() {
+    tree_reset
+    while kill -0 "$1" 2>/dev/null; do
+        sleep 0.5
+        tree_sample "$1"
+    done
+    wait "$1" || true
+    bg_forget "$1"
+}
 tree_sample() {
     local queue=("$1") p f c kids k v _ rss_sum=0 nw=0
     local -A name=() ppid=() hwm=() rss=()

@@ -291,13 +291,7 @@ measure_idle() {
             timeout -k 5 $((DURATION + 30)) "${CMD[@]}" >"$RAW.out" 2>&1 </dev/null &
         lpid=$!
         BG_PIDS+=("$lpid")
-        tree_reset
-        while kill -0 "$lpid" 2>/dev/null; do
-            sleep 0.5
-            tree_sample "$lpid"
-        done
-        wait "$lpid"
-        bg_forget "$lpid"
+        watch_tree "$lpid"
         printf '%s\t%s\t%s\t%s\n' "$tool" "$(tail -1 "$tm" | awk '{print $3}')" "$S_PARENT_HWM" "$S_WORKER_HWM" >>"$T/idle.tsv"
     done
 }
@@ -597,13 +591,7 @@ idle_worker() {
     "$STAMPEDE" -q -w 1 -c 1 -d 2s "http://$HOST:$PORT/small" >/dev/null 2>&1 &
     lpid=$!
     BG_PIDS+=("$lpid")
-    tree_reset
-    while kill -0 "$lpid" 2>/dev/null; do
-        sleep 0.5
-        tree_sample "$lpid"
-    done
-    wait "$lpid"
-    bg_forget "$lpid"
+    watch_tree "$lpid"
     nginx_stop
     IDLE_WORKER_KB=$S_WORKER_HWM
 }

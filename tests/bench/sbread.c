@@ -21,14 +21,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "scoreboard.h"
-
-static int64_t mono_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
 
 static void sleep_ns(int64_t ns)
 {
@@ -79,11 +73,11 @@ int main(int argc, char **argv)
         goto usage;
 
     const char *path = argv[optind];
-    int64_t deadline = mono_ns() + (int64_t)timeout_s * 1000000000;
+    int64_t deadline = now_ns() + (int64_t)timeout_s * 1000000000;
     size_t size = 0;
     const struct sb_header *h;
     while (!(h = try_map(path, &size))) {
-        if (mono_ns() > deadline) {
+        if (now_ns() > deadline) {
             fprintf(stderr, "sbread: %s: no valid scoreboard after %lds\n", path, timeout_s);
             return 1;
         }
@@ -102,7 +96,7 @@ int main(int argc, char **argv)
                 have += atomic_load(&sb_slot(h, w)->pid) != 0;
             if (have == h->nworkers)
                 break;
-            if (mono_ns() > deadline) {
+            if (now_ns() > deadline) {
                 fprintf(stderr, "sbread: %s: workers did not start in time\n", path);
                 return 1;
             }
@@ -117,7 +111,7 @@ int main(int argc, char **argv)
 
     int64_t t0;
     while ((t0 = atomic_load(&((struct sb_header *)h)->t0_ns)) == 0) {
-        if (mono_ns() > deadline) {
+        if (now_ns() > deadline) {
             fprintf(stderr, "sbread: %s: the run was not released in time\n", path);
             return 1;
         }
@@ -128,7 +122,7 @@ int main(int argc, char **argv)
      * print takes. */
     int64_t step = interval_ms * 1000000, next = t0;
     for (;;) {
-        int64_t now = mono_ns();
+        int64_t now = now_ns();
         uint32_t state = atomic_load(&((struct sb_header *)h)->run_state);
         uint64_t started = 0, active = 0, done = 0, reqs = 0;
         for (unsigned w = 0; w < h->nworkers; w++) {
@@ -147,7 +141,7 @@ int main(int argc, char **argv)
         if (state == SB_RUN_DONE || now > deadline)
             break;
         next += step;
-        now = mono_ns();
+        now = now_ns();
         if (next > now)
             sleep_ns(next - now);
     }

@@ -65,7 +65,7 @@ static void test_sample(void **state)
     strcpy(h->config_name, "demo.ini");
     h->planned_clients = 4;
     h->duration_ns = 10000000000LL;
-    atomic_store(&h->t0_ns, top_now_ns() - 1000000000LL);
+    atomic_store(&h->t0_ns, now_ns() - 1000000000LL);
     atomic_store(&h->run_state, SB_RUN_RUNNING);
     for (unsigned w = 0; w < 2; w++) {
         struct sb_slot *s = sb_slot(h, w);
@@ -160,7 +160,7 @@ static void test_sample(void **state)
     free(buf);
 
     /* Done: counters are final, and later samples keep the last interval. */
-    atomic_store(&h->end_ns, top_now_ns());
+    atomic_store(&h->end_ns, now_ns());
     atomic_store(&h->run_state, SB_RUN_DONE);
     assert_int_equal(top_model_sample(&m), 0);
     assert_int_equal(m.run_state, SB_RUN_DONE);
