@@ -1,18 +1,15 @@
 #!/bin/sh
-# Builds a copy of the tree with AddressSanitizer and UBSan (./configure --enable-sanitizers) in
+# Builds everything with AddressSanitizer and UBSan (./configure --enable-sanitizers) in
 # build-asan/ (or $ASAN_BUILD) and runs every test there (scripts/test.sh). Fails when a test
 # fails or when any process wrote a sanitizer report, even one whose exit status no test saw.
 set -e
 cd "$(dirname "$0")/.."
 BUILD=${ASAN_BUILD:-$PWD/build-asan}
-sh scripts/deps.sh
-sh scripts/copy-tree.sh "$BUILD"
-cd "$BUILD"
-rm -rf sanitizer-reports
+rm -rf "$BUILD/sanitizer-reports"
 status=0
-CONFIGURE_FLAGS="--enable-sanitizers" sh scripts/test.sh || status=$?
-if [ -n "$(ls -A sanitizer-reports 2>/dev/null)" ]; then
-    for r in sanitizer-reports/*; do
+BUILD=$BUILD CONFIGURE_FLAGS="--enable-sanitizers" sh scripts/test.sh || status=$?
+if [ -n "$(ls -A "$BUILD/sanitizer-reports" 2>/dev/null)" ]; then
+    for r in "$BUILD"/sanitizer-reports/*; do
         echo "---- $r"
         head -n 60 "$r"
     done

@@ -1,15 +1,18 @@
 #!/bin/sh
-# Quick start, step 2: install what is missing, build, run every test (make check) and end with
-# one line "N passed, N failed".
+# Quick start, step 2: install what is missing, build (scripts/build.sh, in build/ or $BUILD),
+# run every test (make check) and end with one line "N passed, N failed".
 set -e
 cd "$(dirname "$0")/.."
+BUILD=${BUILD:-$PWD/build}
+export BUILD
 sh scripts/build.sh
+cd "$BUILD"
 rm -f test-suite.log
 set +e
-make -j"$(nproc)" check >/tmp/stampede-check.out 2>&1
+make -j"$(nproc)" check >check.out 2>&1
 status=$?
 set -e
-grep -E '^(PASS|FAIL|ERROR|XPASS|SKIP|XFAIL):' /tmp/stampede-check.out || true
+grep -E '^(PASS|FAIL|ERROR|XPASS|SKIP|XFAIL):' check.out || true
 if [ $status -ne 0 ]; then
     for log in $(grep -lE '^:test-result: (FAIL|ERROR|XPASS)' tests/*/*.trs 2>/dev/null); do
         echo "---- ${log%.trs}.log"
@@ -22,7 +25,7 @@ xpass=$(count XPASS); skip=$(count SKIP)
 passed=$(( ${pass:-0} + ${xfail:-0} ))
 failed=$(( ${fail:-0} + ${error:-0} + ${xpass:-0} ))
 if [ $status -ne 0 ] && [ $failed -eq 0 ]; then
-    tail -n 30 /tmp/stampede-check.out
+    tail -n 30 check.out
     failed=1
 fi
 echo "${passed} passed, ${failed} failed, ${skip:-0} skipped"

@@ -2,14 +2,16 @@
 # Runs a few short integration tests with stampede under valgrind (memcheck, every process: the
 # parent and each forked worker) and fails on any invalid access, use of uninitialised memory,
 # or definitely / indirectly lost block. "Still reachable" (libevent's and OpenSSL's globals,
-# the configuration a worker inherits) is fine. Uses the in-tree build (scripts/build.sh).
+# the configuration a worker inherits) is fine. Uses the build in build/ (or $BUILD).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SRC=$PWD
+BUILD=${BUILD:-$SRC/build}
+export BUILD
 sh scripts/build.sh
-make -j"$(nproc)" tests/hostile >/dev/null
+make -C "$BUILD" -j"$(nproc)" tests/hostile >/dev/null
 command -v valgrind >/dev/null || { echo "valgrind: not installed (sh scripts/deps-reliability.sh)" >&2; exit 1; }
-if grep -q -- '-fsanitize' Makefile; then
+if grep -q -- '-fsanitize' "$BUILD/Makefile"; then
     echo "valgrind: this tree is built with sanitizers, which valgrind cannot run" >&2
     exit 1
 fi
@@ -21,13 +23,13 @@ TESTS=${VALGRIND_TESTS:-"counts failures keepalive nothing_lost worker_crash hos
 work=$(mktemp -d "${TMPDIR:-/tmp}/stampede-valgrind.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/bin/tests" "$work/logs"
-ln -s "$SRC/stampede-target" "$work/bin/stampede-target"
-ln -s "$SRC/tests/hostile" "$work/bin/tests/hostile"
+ln -s "$BUILD/stampede-target" "$work/bin/stampede-target"
+ln -s "$BUILD/tests/hostile" "$work/bin/tests/hostile"
 cat >"$work/bin/stampede" <<WRAP
 #!/bin/sh
 exec valgrind -q --trace-children=yes --leak-check=full --show-leak-kinds=definite,indirect \\
     --errors-for-leak-kinds=definite,indirect --error-exitcode=99 --track-origins=yes \\
-    --log-file="$work/logs/vg.%p.log" "$SRC/stampede" "\$@"
+    --log-file="$work/logs/vg.%p.log" "$BUILD/stampede" "\$@"
 WRAP
 chmod +x "$work/bin/stampede"
 

@@ -261,12 +261,13 @@ machine_line() {
 # Finds or builds stampede in the tree this script belongs to; sets STAMPEDE and TARGET.
 find_stampede() {
     local top=$1
-    STAMPEDE=${STAMPEDE:-$top/stampede}
-    TARGET=${TARGET:-$top/stampede-target}
+    local build=${BUILD:-$top/build}
+    STAMPEDE=${STAMPEDE:-$build/stampede}
+    TARGET=${TARGET:-$build/stampede-target}
     if [ ! -x "$STAMPEDE" ] || [ ! -x "$TARGET" ]; then
-        note "building stampede in $top"
-        (cd "$top" && { [ -x configure ] || ./autogen.sh; } && { [ -f Makefile ] || ./configure; } &&
-            make -j"$(nproc)") >"$T/build.log" 2>&1 || die "build failed; see the end of $T/build.log: $(tail -3 "$T/build.log")"
+        note "building stampede in $build"
+        BUILD=$build sh "$top/scripts/build.sh" >"$T/build.log" 2>&1 ||
+            die "build failed; see the end of $T/build.log: $(tail -3 "$T/build.log")"
     fi
     [ -x "$STAMPEDE" ] || die "no stampede binary at $STAMPEDE"
 }
@@ -275,6 +276,6 @@ find_stampede() {
 build_sbread() {
     local top=$1
     SBREAD=$T/sbread
-    cc -O2 -std=c11 -D_GNU_SOURCE -Wall -Wextra -I"$top/src" -o "$SBREAD" "$top/tests/bench/sbread.c" \
+    cc -O2 -std=c11 -D_GNU_SOURCE -Wall -Wextra -I"$top/src/common" -o "$SBREAD" "$top/tests/bench/sbread.c" \
         2>"$T/sbread.err" || die "sbread.c did not build: $(head -3 "$T/sbread.err")"
 }

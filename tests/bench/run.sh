@@ -120,7 +120,7 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 NOFILE=$(ulimit -n)
 [ "$NOFILE" = unlimited ] && NOFILE=1048576
 
-T=$(mktemp -d /tmp/stampede-bench.XXXXXX) || die "mktemp failed"
+T=$(mktemp -d "${TMPDIR:-/tmp}/stampede-bench.XXXXXX") || die "mktemp failed"
 chmod 755 "$T" # nginx workers run unprivileged and read html/ below it
 trap bench_cleanup EXIT
 trap 'exit 130' INT

@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
 # Runs every libFuzzer target for a bounded time: tests/fuzz/run.sh [SECONDS] (default 60 each).
 #
-# Builds them first with clang (./configure --enable-fuzzing) in a copy of the source tree under
-# build-fuzz/ (or $FUZZ_BUILD): automake refuses a second build directory while the source tree
-# itself is configured, and the copy keeps the fuzz build out of the normal one. Each target
+# Builds them first with clang (./configure --enable-fuzzing) in build-fuzz/ (or $FUZZ_BUILD),
+# beside the normal build. Each target
 # starts from its seed corpus (tests/fuzz/corpus/NAME) and the known crashers
 # (tests/fuzz/regressions/NAME); what it finds new stays in the build's work corpus. Every new
 # crasher, leak, timeout or out-of-memory input is copied to tests/fuzz/regressions/NAME/ so that
@@ -18,11 +17,11 @@ CC=${FUZZ_CC:-clang}
 
 command -v "$CC" >/dev/null || { echo "fuzz: $CC not found (sh scripts/deps-reliability.sh)" >&2; exit 1; }
 
-sh "$SRC/scripts/copy-tree.sh" "$BUILD/tree"
-cd "$BUILD/tree"
-[ -x configure ] || ./autogen.sh >/dev/null 2>&1
+(cd "$SRC" && { [ -x configure ] || ./autogen.sh >/dev/null 2>&1; })
+mkdir -p "$BUILD"
+cd "$BUILD"
 if [ ! -f Makefile ]; then
-    CC=$CC ./configure --enable-fuzzing >"$BUILD/configure.log" 2>&1 ||
+    CC=$CC "$SRC/configure" --enable-fuzzing >"$BUILD/configure.log" 2>&1 ||
         { tail -n 20 "$BUILD/configure.log" >&2; exit 1; }
 fi
 bins=""

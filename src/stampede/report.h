@@ -46,7 +46,5 @@ void report_print(FILE *f, const struct summary *s);
 int report_open_json(const char *path);
 /* Writes the JSON summary to fd (and closes it); returns -1 after printing a one-line error. */
 int report_write_json(int fd, const char *path, const struct summary *s);
-/* strerror, but a refused symbolic link says so. */
-const char *report_path_error(int err);
 
 #endif

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "report.h"
+#include "outfile.h"
 
 #define TRACE_BUF (64 * 1024)
 #define TRACE_LINE_MAX 512
@@ -33,9 +33,9 @@ static int write_all(int fd, const char *p, size_t n)
 
 int trace_create(const char *path)
 {
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+    int fd = outfile_create(path);
     if (fd < 0 || write_all(fd, trace_columns, sizeof(trace_columns) - 1) < 0) {
-        fprintf(stderr, "stampede: --trace %s: %s\n", path, report_path_error(errno));
+        fprintf(stderr, "stampede: --trace %s: %s\n", path, outfile_error(errno));
         if (fd >= 0)
             close(fd);
         return -1;
@@ -52,9 +52,9 @@ int trace_open(struct trace *t, const char *path)
     t->path = path;
     t->buf = malloc(TRACE_BUF);
     t->cap = TRACE_BUF;
-    t->fd = open(path, O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
+    t->fd = outfile_append(path);
     if (!t->buf || t->fd < 0) {
-        fprintf(stderr, "stampede: --trace %s: %s\n", path, strerror(errno));
+        fprintf(stderr, "stampede: --trace %s: %s\n", path, outfile_error(errno));
         return -1;
     }
     return 0;

@@ -10,6 +10,7 @@
 
 #include "errkind.h"
 #include "json.h"
+#include "outfile.h"
 #include "units.h"
 
 static const double report_percentiles[] = {50, 90, 99, 99.9};
@@ -202,18 +203,11 @@ static void json_latency(FILE *f, const struct hist *h)
     fprintf(f, ",\"max\":%.3f,\"count\":%" PRIu64 "}", (double)h->max_ns / 1000, (uint64_t)h->count);
 }
 
-const char *report_path_error(int err)
-{
-    /* O_NOFOLLOW refuses a link with ELOOP, whose text would puzzle anyone */
-    return err == ELOOP ? "is a symbolic link (refused: give the file's own path)"
-                        : strerror(err);
-}
-
 int report_open_json(const char *path)
 {
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+    int fd = outfile_create(path);
     if (fd < 0)
-        fprintf(stderr, "stampede: --json %s: %s\n", path, report_path_error(errno));
+        fprintf(stderr, "stampede: --json %s: %s\n", path, outfile_error(errno));
     return fd;
 }
 

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
-#define HOST_MAX 253
+#include "strutil.h"
 
 static int is_alpha(char c)
 {
@@ -19,29 +19,6 @@ static int is_alpha(char c)
 static int is_digit(char c)
 {
     return c >= '0' && c <= '9';
-}
-
-static char lower(char c)
-{
-    return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
-}
-
-/* A copy of s[0..n), lower-cased when fold is set. */
-static char *dup_n(const char *s, size_t n, int fold)
-{
-    char *d = malloc(n + 1);
-    if (!d)
-        return NULL;
-    for (size_t i = 0; i < n; i++)
-        d[i] = fold ? lower(s[i]) : s[i];
-    d[n] = '\0';
-    return d;
-}
-
-/* Characters of a registered name: letters, digits, '-', '.', '_'. */
-static int is_host_char(char c)
-{
-    return is_alpha(c) || is_digit(c) || c == '-' || c == '.' || c == '_';
 }
 
 int url_parse(const char *s, struct url *u, const char **why)
@@ -139,13 +116,13 @@ int url_parse(const char *s, struct url *u, const char **why)
             return -1;
         }
         for (const char *h = host; h < hend; h++)
-            if (!is_host_char(*h)) {
+            if (!str_is_host_char(*h)) {
                 *why = "bad character in host name (use letters, digits, '-', '.', or "
                        "[IPv6])";
                 return -1;
             }
     }
-    if ((size_t)(hend - host) > HOST_MAX) {
+    if ((size_t)(hend - host) > STR_HOST_MAX) {
         *why = "host name longer than 253 characters";
         return -1;
     }
@@ -172,8 +149,8 @@ int url_parse(const char *s, struct url *u, const char **why)
 
     /* target = path [ "?" query ]; the fragment never goes to the server */
     size_t tlen = strcspn(rest, "#");
-    u->scheme = dup_n(tls ? "https" : "http", tls ? 5 : 4, 0);
-    u->host = dup_n(host, (size_t)(hend - host), 1);
+    u->scheme = strndup(tls ? "https" : "http", tls ? 5 : 4);
+    u->host = str_dup_lower(host, (size_t)(hend - host));
     if (tlen == 0 || rest[0] == '?') {
         u->target = malloc(tlen + 2);
         if (u->target) {
@@ -182,7 +159,7 @@ int url_parse(const char *s, struct url *u, const char **why)
             u->target[tlen + 1] = '\0';
         }
     } else {
-        u->target = dup_n(rest, tlen, 0);
+        u->target = strndup(rest, tlen);
     }
     if (!u->scheme || !u->host || !u->target) {
         url_free(u);

@@ -19,12 +19,12 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "strutil.h"
 #include "units.h"
 
 #define MAX_WORKERS 1024
 #define MAX_CLIENTS UINT64_C(10000000)
 #define MAX_BODY_FILE (64L * 1024 * 1024)
-#define HOST_MAX 253
 
 #define DEFAULT_CONNECT_TIMEOUT_NS (INT64_C(10) * 1000000000)
 #define DEFAULT_TIMEOUT_NS (INT64_C(60) * 1000000000)
@@ -160,15 +160,6 @@ static char *dup_range(const char *s, size_t n)
     return d;
 }
 
-static char *dup_lower(const char *s)
-{
-    char *d = strdup(s);
-    if (d)
-        for (char *p = d; *p; p++)
-            *p = (char)tolower((unsigned char)*p);
-    return d;
-}
-
 /* s[0..n) with surrounding whitespace removed, as a new string. */
 static char *dup_trimmed(const char *s, size_t n)
 {
@@ -187,32 +178,6 @@ static int in_list(const char *word, const char *const *list)
         if (strcmp(word, list[i]) == 0)
             return 1;
     return 0;
-}
-
-/* RFC 9110 tchar: what a method or header name may be made of. */
-static int is_token(const char *s)
-{
-    if (!*s)
-        return 0;
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (!(isalnum(c) && c < 0x80) && !strchr("!#$%&'*+-.^_`|~", c))
-            return 0;
-    }
-    return 1;
-}
-
-static int is_host_name(const char *s)
-{
-    size_t n = strlen(s);
-    if (n == 0 || n > HOST_MAX)
-        return 0;
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (!((isalnum(c) && c < 0x80) || c == '-' || c == '.' || c == '_'))
-            return 0;
-    }
-    return 1;
 }
 
 static int parse_bool(const char *v, int *out)
@@ -348,7 +313,7 @@ static int check_key(const struct load *L, const char *where, int sec, size_t re
     char lab[96], h[128];
     const char *label = section_label(L, sec, req, lab, sizeof lab);
     if (sec == SEC_DNS) {
-        if (is_host_name(key))
+        if (str_is_host_name(key))
             return 0;
         errorf(where, "bad host name '%.60s' in [dns] (use letters, digits, '-' and '.')", key);
         return -1;
@@ -418,7 +383,7 @@ static int push_entry(struct load *L, int sec, size_t req, const char *key, cons
     memset(e, 0, sizeof *e);
     e->sec = sec;
     e->req = req;
-    e->key = dup_lower(key);
+    e->key = str_dup_lower(key, strlen(key));
     e->value = strdup(value);
     e->where = strdup(where);
     e->line = line;
@@ -442,7 +407,7 @@ static int add_file_entry(struct load *L, const char *name, const char *value)
                       "[request NAME] or [dns])", name);
         return -1;
     }
-    char *key = dup_lower(name);
+    char *key = str_dup_lower(name, strlen(name));
     if (!key) {
         oom(where);
         return -1;
@@ -831,7 +796,7 @@ static int add_define(struct load *L, const char *d)
         req = (size_t)i;
         rest = kdot + 1;
     }
-    key = dup_lower(rest);
+    key = str_dup_lower(rest, strlen(rest));
     if (!key) {
         oom(where);
         goto out;
@@ -881,7 +846,7 @@ static int add_header(struct build *b, const struct entry *e)
         oom(e->where);
         return -1;
     }
-    if (!is_token(name)) {
+    if (!str_is_token(name)) {
         errorf(e->where, "header name '%.60s' is not a token (no spaces before ':'; letters, "
                          "digits and -)", name);
         free(name);
@@ -1161,7 +1126,7 @@ static int apply_request_key(const struct load *L, struct build *b, const struct
         return 0;
     }
     if (strcmp(k, "method") == 0) {
-        if (!is_token(v)) {
+        if (!str_is_token(v)) {
             errorf(e->where, "method '%.60s' is not a token (use GET, POST, PUT, ...)", v);
             return -1;
         }

@@ -24,10 +24,6 @@ enum errkind {
 };
 
 /* Stable snake_case names, used as JSON keys and in the summary. */
-static const char *const errkind_names[ERR_KIND_COUNT] = {
-    "none", "connect_refused", "connect_timeout", "connect_error", "socket_error",
-    "timeout", "reset", "closed", "write_error", "read_error", "parse_error",
-    "headers_too_large", "dns_error", "tls_error", "aborted", "plugin_error",
-};
+extern const char *const errkind_names[ERR_KIND_COUNT];
 
 #endif

@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "outfile.h"
+
 static size_t align_up(size_t n, size_t a)
 {
     return (n + a - 1) / a * a;
@@ -27,8 +29,7 @@ int sb_create(struct scoreboard *sb, const char *path, unsigned nworkers, unsign
     size_t size = align_up(extras_off + sizeof(uint64_t) * nworkers * nextras, 4096);
 
     memset(sb, 0, sizeof(*sb));
-    /* O_EXCL + O_NOFOLLOW: never write through a link someone planted at the path. */
-    int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    int fd = outfile_create_new(path);
     struct stat st;
     if (fd < 0 && errno == EEXIST && lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
         fprintf(stderr, "stampede: scoreboard %s: is a symbolic link (refused: give the file's "

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "strutil.h"
+
 const char *const target_bucket_names[BUCKET_COUNT] = {
     [BUCKET_ROOT] = "/",
     [BUCKET_BASIC_AUTH] = "/basic-auth",
@@ -25,14 +27,6 @@ const char *const target_bucket_names[BUCKET_COUNT] = {
     [BUCKET_OTHER] = "other",
     [BUCKET_INVALID] = "invalid",
 };
-
-/* RFC 9110 tchar: what a method or header name may contain. */
-static bool is_tchar(unsigned char ch)
-{
-    if ((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z'))
-        return true;
-    return ch != 0 && strchr("!#$%&'*+-.^_`|~", ch) != NULL;
-}
 
 /* Field values: visible ASCII, space, tab and obs-text; no other control bytes (a bare CR
  * in particular, which some parsers treat as a line end). */
@@ -99,7 +93,7 @@ static int parse_request_line(const char *p, size_t len, struct target_req *req)
 {
     size_t i = 0, start;
 
-    while (i < len && is_tchar((unsigned char)p[i]))
+    while (i < len && str_is_tchar((unsigned char)p[i]))
         i++;
     if (i == 0 || i >= len || p[i] != ' ')
         return 400;
@@ -172,7 +166,7 @@ int target_http_parse_head(const char *p, size_t len, struct target_req *req)
             return 400;
 
         size_t nlen = 0;
-        while (nlen < n && is_tchar((unsigned char)line[nlen]))
+        while (nlen < n && str_is_tchar((unsigned char)line[nlen]))
             nlen++;
         if (nlen == 0 || nlen >= n || line[nlen] != ':')
             return 400;

@@ -15,6 +15,8 @@
 
 #include <string.h>
 
+#include "strutil.h"
+
 /* SSE2 (always there on x86-64) finds line ends and header names 16 bytes at a time; other
  * machines, or a build with -DHTTP_PARSER_NO_SIMD, use memchr and a table loop instead. */
 #if defined(__SSE2__) && defined(__GNUC__) && !defined(HTTP_PARSER_NO_SIMD)
@@ -83,30 +85,11 @@ static const struct word te_words[] = {{"chunked", 7}};
 enum { W_CLOSE, W_KEEP };
 static const struct word conn_words[] = {[W_CLOSE] = {"close", 5}, [W_KEEP] = {"keep-alive", 10}};
 
-static inline int lower(unsigned char c)
-{
-    return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
-}
-
-/* RFC 9110 tchar, what header names are made of, lower-cased; 0 for the other bytes. One
- * lookup both checks a name byte and prepares it for matching. */
-static const unsigned char token_lower[256] = {
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, '!', 0, '#', '$', '%', '&', '\'', 0, 0, '*', '+', 0, '-', '.', 0,
-    '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 0, 0, 0, 0, 0, 0,
-    0, 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n', 'o',
-    'p', 'q', 'r', 's', 't', 'u', 'v', 'w', 'x', 'y', 'z', 0, 0, 0, '^', '_',
-    '`', 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n', 'o',
-    'p', 'q', 'r', 's', 't', 'u', 'v', 'w', 'x', 'y', 'z', 0, '|', 0, '~', 0,
-    /* 0x80..0xff: none */
-};
-
 static inline int hex_value(unsigned char c)
 {
     if (c >= '0' && c <= '9')
         return c - '0';
-    c = (unsigned char)lower(c);
+    c = (unsigned char)str_lower((char)c);
     if (c >= 'a' && c <= 'f')
         return c - 'a' + 10;
     return -1;
@@ -165,13 +148,13 @@ static inline const char *find_lf(const char *s, const char *lim)
 static inline size_t skip_token(const unsigned char *u, size_t n)
 {
     for (;;) {
-        if (!token_lower[u[n]])
+        if (!str_token_lower[u[n]])
             return n;
-        if (!token_lower[u[n + 1]])
+        if (!str_token_lower[u[n + 1]])
             return n + 1;
-        if (!token_lower[u[n + 2]])
+        if (!str_token_lower[u[n + 2]])
             return n + 2;
-        if (!token_lower[u[n + 3]])
+        if (!str_token_lower[u[n + 3]])
             return n + 3;
         n += 4;
     }
@@ -202,7 +185,7 @@ static int list_element(const char *s, const char *e, const struct word *w, int 
             if (w[i].len != len)
                 continue;
             size_t k = 0;
-            while (k < len && token_lower[(unsigned char)tok[k]] == (unsigned char)w[i].s[k])
+            while (k < len && str_token_lower[(unsigned char)tok[k]] == (unsigned char)w[i].s[k])
                 k++;
             if (k == len)
                 return i + 1;
@@ -325,7 +308,7 @@ static const char *fast_header_lines(struct http_parser *p, const char *ptr, con
     uint32_t left = trailer ? UINT32_MAX : count < max ? max - count : 0;
     while (ptr < lim) {
         const unsigned char *u = (const unsigned char *)ptr;
-        if (!token_lower[u[0]])
+        if (!str_token_lower[u[0]])
             break;
         const char *lf;
         size_t n = 0; /* u[0..n) are known to be token characters */
@@ -522,9 +505,9 @@ static void list_byte(struct http_parser *p, unsigned char c)
         if (p->flags & F_AFTER) /* "keep alive" is not "keep-alive" */
             set = 0;
         else if (p->state == S_VALUE_TE)
-            set = match_byte(set, te_words, 1, p->line_len, token_lower[c]);
+            set = match_byte(set, te_words, 1, p->line_len, str_token_lower[c]);
         else
-            set = match_byte(set, conn_words, 2, p->line_len, token_lower[c]);
+            set = match_byte(set, conn_words, 2, p->line_len, str_token_lower[c]);
         p->flags = (p->flags & ~MATCH_MASK) | (set << MATCH_SHIFT);
         p->line_len++;
     }
@@ -724,7 +707,7 @@ static int parse_head(struct http_parser *p, const char **pp, const char *end)
             cb = p->on_header && is_final_status(p->status);
             break;
         case S_LINE:
-            if (token_lower[c]) {
+            if (str_token_lower[c]) {
                 ptr = fast_header_lines(p, ptr, lim, cb);
                 if (ptr == lim)
                     continue;
@@ -741,10 +724,10 @@ static int parse_head(struct http_parser *p, const char **pp, const char *end)
                 ptr++;
                 complete = 1;
                 goto out;
-            } else if (token_lower[c]) {
+            } else if (str_token_lower[c]) {
                 /* (a blank here would be obs-fold, which RFC 9112 lets us reject) */
                 uint32_t set = p->flags & F_TRAILER ? 0 : 1;
-                set = match_byte(set, header_names, H_NUM, 0, token_lower[c]);
+                set = match_byte(set, header_names, H_NUM, 0, str_token_lower[c]);
                 p->flags = (p->flags & ~LINE_FLAGS) | (set << MATCH_SHIFT);
                 p->line_len = 1;
                 p->state = S_NAME;
@@ -756,7 +739,7 @@ static int parse_head(struct http_parser *p, const char **pp, const char *end)
         case S_NAME: {
             uint32_t set = (p->flags & MATCH_MASK) >> MATCH_SHIFT, pos = p->line_len;
             int t;
-            while (ptr < lim && (t = token_lower[(unsigned char)*ptr]) != 0) {
+            while (ptr < lim && (t = str_token_lower[(unsigned char)*ptr]) != 0) {
                 if (set)
                     set = match_byte(set, header_names, H_NUM, pos, t);
                 pos++;

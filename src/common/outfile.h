@@ -1,0 +1,19 @@
+/* outfile: how stampede opens the files it writes (--json, --trace, the scoreboard): mode 0600,
+ * never through a symbolic link that someone planted at the path, and an error text that says
+ * so instead of ELOOP's puzzling "Too many levels of symbolic links". */
+#ifndef STAMPEDE_OUTFILE_H
+#define STAMPEDE_OUTFILE_H
+
+/* Creates or empties PATH for writing. Returns the fd, or -1 with errno set. */
+int outfile_create(const char *path);
+
+/* Opens an existing PATH (one that outfile_create made) to append to. -1 with errno set. */
+int outfile_append(const char *path);
+
+/* Creates PATH, which must not exist, for reading and writing. -1 with errno set. */
+int outfile_create_new(const char *path);
+
+/* strerror(err), but a refused symbolic link says so; for the open calls above. */
+const char *outfile_error(int err);
+
+#endif
