@@ -208,3 +208,26 @@ const char *units_format_duration(int64_t ns, char *buf, unsigned len)
         return buf;
     }
 }
+
+const char *units_format_us(double us, char *buf, size_t len)
+{
+    /* !(us > 0) also catches NaN, which a corrupted scoreboard can hold */
+    int64_t ns = !(us > 0) ? 0 : us >= (double)(INT64_MAX / 1000) ? INT64_MAX : (int64_t)(us * 1000);
+    return units_format_duration(ns, buf, (unsigned)len);
+}
+
+const char *units_format_bytes(double bytes, char *buf, size_t len)
+{
+    static const char *const unit[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+    double v = bytes > 0 ? bytes : 0;
+    int i = 0;
+    while (v >= 1023.5 && i < 6) {
+        v /= 1024;
+        i++;
+    }
+    if (i == 0)
+        snprintf(buf, len, "%.0f B", v);
+    else
+        snprintf(buf, len, v < 9.995 ? "%.2f %s" : v < 99.95 ? "%.1f %s" : "%.0f %s", v, unit[i]);
+    return buf;
+}

@@ -2,6 +2,7 @@
 #ifndef STAMPEDE_UNITS_H
 #define STAMPEDE_UNITS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* Parses a duration into nanoseconds. Units: ns, us, ms, s, m, h; a bare number is seconds.
@@ -15,5 +16,12 @@ int units_parse_count(const char *s, uint64_t *out);
 
 /* Formats ns as a short human duration ("1.50s", "250ms", "35us") into buf. */
 const char *units_format_duration(int64_t ns, char *buf, unsigned len);
+
+/* The same from microseconds (a histogram's unit); beyond INT64_MAX ns it clamps. */
+const char *units_format_us(double us, char *buf, size_t len);
+
+/* An amount of bytes for a sentence, three significant digits in powers of 1024: "950 B",
+ * "12.3 KiB", "1.20 MiB", "176 MiB". */
+const char *units_format_bytes(double bytes, char *buf, size_t len);
 
 #endif

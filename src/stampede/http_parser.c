@@ -1104,8 +1104,8 @@ const char *http_parser_error_text(enum http_parse_error e)
         return "bad Content-Length";
     case HTTP_ERR_EOF:
         return "connection closed before the response was complete";
-    case HTTP_ERR_EXTRA:
-        return "unexpected bytes after the response";
+    case HTTP_ERR_COUNT:
+        break;
     }
     return "unknown parse error";
 }

@@ -17,7 +17,7 @@ enum http_parse_error {
     HTTP_ERR_HEADERS_COUNT, /* more than limit.max_headers header lines */
     HTTP_ERR_LENGTH,        /* bad or conflicting Content-Length */
     HTTP_ERR_EOF,           /* connection closed before the response was complete */
-    HTTP_ERR_EXTRA,         /* bytes after a complete response that nobody asked for */
+    HTTP_ERR_COUNT
 };
 
 struct http_limits {

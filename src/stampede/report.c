@@ -90,25 +90,6 @@ void report_free(struct summary *s)
     memset(s, 0, sizeof(*s));
 }
 
-/* "1.23ms" style, from microseconds. */
-static const char *fmt_us(double us, char *buf, unsigned len)
-{
-    return units_format_duration((int64_t)(us * 1000), buf, len);
-}
-
-static const char *fmt_bytes(uint64_t b, char *buf, size_t len)
-{
-    const char *unit[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-    double v = (double)b;
-    int i = 0;
-    while (v >= 1024 && i < 4) {
-        v /= 1024;
-        i++;
-    }
-    snprintf(buf, len, i ? "%.2f %s" : "%.0f %s", v, unit[i]);
-    return buf;
-}
-
 static void print_latency_line(FILE *f, const char *label, const struct hist *h)
 {
     char a[32], b[32], c[32], d[32], e[32], g[32], m[32];
@@ -117,12 +98,12 @@ static void print_latency_line(FILE *f, const char *label, const struct hist *h)
         return;
     }
     fprintf(f, "  %-9s min %s  mean %s  p50 %s  p90 %s  p99 %s  p99.9 %s  max %s\n", label,
-            fmt_us((double)h->min_ns / 1000, a, sizeof(a)), fmt_us(hist_mean_us(h), b, sizeof(b)),
-            fmt_us((double)hist_percentile_us(h, 50), c, sizeof(c)),
-            fmt_us((double)hist_percentile_us(h, 90), d, sizeof(d)),
-            fmt_us((double)hist_percentile_us(h, 99), e, sizeof(e)),
-            fmt_us((double)hist_percentile_us(h, 99.9), g, sizeof(g)),
-            fmt_us((double)h->max_ns / 1000, m, sizeof(m)));
+            units_format_us((double)h->min_ns / 1000, a, sizeof(a)), units_format_us(hist_mean_us(h), b, sizeof(b)),
+            units_format_us((double)hist_percentile_us(h, 50), c, sizeof(c)),
+            units_format_us((double)hist_percentile_us(h, 90), d, sizeof(d)),
+            units_format_us((double)hist_percentile_us(h, 99), e, sizeof(e)),
+            units_format_us((double)hist_percentile_us(h, 99.9), g, sizeof(g)),
+            units_format_us((double)h->max_ns / 1000, m, sizeof(m)));
 }
 
 void report_print(FILE *f, const struct summary *s)
@@ -137,8 +118,8 @@ void report_print(FILE *f, const struct summary *s)
             s->interrupted ? " (interrupted)" : "", s->seed);
     fprintf(f, "  requests  %" PRIu64 " total, %" PRIu64 " ok, %" PRIu64 " failed, %.1f/s\n",
             ok + failed, ok, failed, s->rps);
-    fprintf(f, "  bytes     %s sent, %s received\n", fmt_bytes(sb_get(&c->bytes_sent), b1, 32),
-            fmt_bytes(sb_get(&c->bytes_received), b2, 32));
+    fprintf(f, "  bytes     %s sent, %s received\n", units_format_bytes((double)sb_get(&c->bytes_sent), b1, 32),
+            units_format_bytes((double)sb_get(&c->bytes_received), b2, 32));
     fprintf(f, "  conns     %" PRIu64 " opened, %" PRIu64 " reused\n", sb_get(&c->conn_opened),
             sb_get(&c->conn_reused));
     if (sb_get(&c->tls_full) || sb_get(&c->tls_resumed))
@@ -176,9 +157,9 @@ void report_print(FILE *f, const struct summary *s)
         char p50[32], p90[32], p99[32];
         fprintf(f, "  %-16s %10" PRIu64 " (%" PRIu64 " ok, %" PRIu64 " failed)  p50 %s  p90 %s  p99 %s\n",
                 q->name, q->count, q->ok, q->failed,
-                fmt_us((double)hist_percentile_us(q->latency, 50), p50, 32),
-                fmt_us((double)hist_percentile_us(q->latency, 90), p90, 32),
-                fmt_us((double)hist_percentile_us(q->latency, 99), p99, 32));
+                units_format_us((double)hist_percentile_us(q->latency, 50), p50, 32),
+                units_format_us((double)hist_percentile_us(q->latency, 90), p90, 32),
+                units_format_us((double)hist_percentile_us(q->latency, 99), p99, 32));
     }
     fputs("by worker\n", f);
     for (unsigned w = 0; w < s->nworkers; w++) {

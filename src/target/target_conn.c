@@ -26,7 +26,7 @@
 #define LINGER_MS 2000   /* discard input this long after a close */
 #define WRITE_ROUNDS 8   /* produce-and-write rounds per wake-up */
 
-static void conn_free(struct conn *c)
+static void conn_free(struct target_conn *c)
 {
     struct target_server *srv = c->srv;
 
@@ -61,7 +61,7 @@ void conn_close_all(struct target_server *srv)
         conn_free(srv->conns);
 }
 
-static void conn_update_events(struct conn *c)
+static void conn_update_events(struct target_conn *c)
 {
     bool want_read = !c->eof && (c->state >= ST_CLOSING || evbuffer_get_length(c->in) < IN_CAP);
     bool want_write = evbuffer_get_length(c->out) > 0;
@@ -93,7 +93,7 @@ static void conn_update_events(struct conn *c)
 }
 
 /* Runs the connection as far as it goes; frees it if it is done. Callers return after it. */
-static void conn_run(struct conn *c)
+static void conn_run(struct target_conn *c)
 {
     for (int round = 0;; round++) {
         exchange_process(c);
@@ -128,7 +128,7 @@ static void conn_run(struct conn *c)
                 tls_conn_close_notify(c);
             shutdown(c->fd, SHUT_WR);
             c->state = ST_LINGER;
-            if (!conn_arm_timer(c, LINGER_MS))
+            if (!target_conn_arm_timer(c, LINGER_MS))
                 c->state = ST_DEAD;
         }
     }
@@ -145,7 +145,7 @@ static void conn_run(struct conn *c)
 static char scratch[READ_CHUNK];
 
 /* Reads what the client sends after the last response, and forgets it. */
-static void conn_discard(struct conn *c)
+static void conn_discard(struct target_conn *c)
 {
     for (int i = 0; i < 4; i++) {
         ssize_t n = read(c->fd, scratch, sizeof(scratch));
@@ -162,7 +162,7 @@ static void conn_discard(struct conn *c)
 
 static void conn_on_read(evutil_socket_t fd, short what, void *arg)
 {
-    struct conn *c = arg;
+    struct target_conn *c = arg;
     size_t have = evbuffer_get_length(c->in);
 
     (void)what;
@@ -200,7 +200,7 @@ static void conn_on_read(evutil_socket_t fd, short what, void *arg)
 
 static void conn_on_write(evutil_socket_t fd, short what, void *arg)
 {
-    struct conn *c = arg;
+    struct target_conn *c = arg;
 
     (void)fd;
     (void)what;
@@ -214,7 +214,7 @@ static void conn_on_write(evutil_socket_t fd, short what, void *arg)
 
 static void conn_on_timer(evutil_socket_t fd, short what, void *arg)
 {
-    struct conn *c = arg;
+    struct target_conn *c = arg;
 
     (void)fd;
     (void)what;
@@ -227,7 +227,7 @@ static void conn_on_timer(evutil_socket_t fd, short what, void *arg)
     conn_run(c);
 }
 
-bool conn_arm_timer(struct conn *c, long ms)
+bool target_conn_arm_timer(struct target_conn *c, long ms)
 {
     struct timeval tv = {ms / 1000, (ms % 1000) * 1000};
 
@@ -238,7 +238,7 @@ bool conn_arm_timer(struct conn *c, long ms)
 
 void conn_open(struct target_server *srv, int fd)
 {
-    struct conn *c = calloc(1, sizeof(*c));
+    struct target_conn *c = calloc(1, sizeof(*c));
 
     if (c == NULL) {
         close(fd);

@@ -10,13 +10,13 @@
 #include "target_resp.h"
 
 struct event_base;
-struct conn;
+struct target_conn;
 struct ssl_ctx_st;
 
 struct target_server {
     struct event_base *base;
     struct target_stats stats;
-    struct conn *conns; /* every open connection, so that exit can free them */
+    struct target_conn *conns; /* every open connection, so that exit can free them */
     bool quiet;         /* -q */
     struct ssl_ctx_st *tls; /* --tls: every connection is TLS; NULL for plain HTTP */
 };

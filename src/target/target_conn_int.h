@@ -19,7 +19,7 @@ struct event;
 struct evbuffer;
 struct ssl_st;
 
-enum conn_state {
+enum target_conn_state {
     ST_HEAD,       /* waiting for a complete request head */
     ST_BODY,       /* Content-Length body */
     ST_CHUNK_SIZE, /* chunked body: size line */
@@ -33,15 +33,15 @@ enum conn_state {
     ST_DEAD,       /* to be freed on the way out of the current callback */
 };
 
-struct conn {
+struct target_conn {
     struct target_server *srv;
     int fd;
     struct event *rev, *wev;
     struct event *timer; /* /delay and linger; made on first use */
     struct evbuffer *in, *out;
     struct evbuffer *extra; /* header lines decided from a head; made on first use */
-    struct conn *prev, *next;
-    enum conn_state state;
+    struct target_conn *prev, *next;
+    enum target_conn_state state;
     bool reading, writing; /* rev, wev added */
     bool eof;              /* the client shut down its side */
     uint64_t epoch;        /* stats epoch this connection was last counted in */
@@ -67,13 +67,13 @@ struct conn {
     size_t trailer;    /* trailer bytes seen */
 };
 /* target_conn.c: (re)starts the connection's one timer; false if that failed. */
-bool conn_arm_timer(struct conn *c, long ms);
+bool target_conn_arm_timer(struct target_conn *c, long ms);
 
 /* target_exchange.c: reads requests from c->in and queues their answers on c->out until it
  * has to wait for input, for the client to read, or for a timer. */
-void exchange_process(struct conn *c);
+void exchange_process(struct target_conn *c);
 
 /* target_exchange.c: the /delay timer fired; queues the answer. */
-void exchange_finish_delay(struct conn *c);
+void exchange_finish_delay(struct target_conn *c);
 
 #endif

@@ -25,7 +25,7 @@ static size_t min_size(size_t a, uint64_t b)
     return b < a ? (size_t)b : a;
 }
 
-static enum resp_conn exchange_conn_header(const struct conn *c)
+static enum resp_conn exchange_conn_header(const struct target_conn *c)
 {
     if (!c->keep_alive)
         return RESP_CONN_CLOSE;
@@ -33,7 +33,7 @@ static enum resp_conn exchange_conn_header(const struct conn *c)
 }
 
 /* Called as the final response head is queued, so a request counts once, when answered. */
-static void exchange_count(struct conn *c)
+static void exchange_count(struct target_conn *c)
 {
     struct target_stats *st = &c->srv->stats;
 
@@ -49,21 +49,21 @@ static void exchange_count(struct conn *c)
 }
 
 /* Drops n bytes of request from the input, counting them. */
-static void exchange_consume(struct conn *c, size_t n)
+static void exchange_consume(struct target_conn *c, size_t n)
 {
     evbuffer_drain(c->in, n);
     if (!c->uncounted)
         c->srv->stats.bytes_received += n;
 }
 
-static void exchange_begin_close(struct conn *c)
+static void exchange_begin_close(struct target_conn *c)
 {
     evbuffer_drain(c->in, evbuffer_get_length(c->in));
     c->state = ST_CLOSING;
 }
 
 /* The current response is completely queued: on to the next request, or to closing. */
-static void exchange_next(struct conn *c)
+static void exchange_next(struct target_conn *c)
 {
     if (!c->keep_alive) {
         exchange_begin_close(c);
@@ -78,7 +78,7 @@ static void exchange_next(struct conn *c)
 
 /* Answers a malformed request and closes. If a response has started (an /echo whose
  * chunked body turns out bad) there is no way to say so in-band: drop the connection. */
-static void exchange_reject(struct conn *c, int code)
+static void exchange_reject(struct target_conn *c, int code)
 {
     if (c->answered) {
         c->state = ST_DEAD;
@@ -108,7 +108,7 @@ static int exchange_redirect_code(const struct target_match *m)
 
 /* /redirect/N: Location is the next hop, with the query as it came so that it holds on
  * every hop; rel=1 makes it relative to /redirect/. */
-static int exchange_decide_redirect(struct conn *c)
+static int exchange_decide_redirect(struct target_conn *c)
 {
     const struct target_match *m = &c->match;
     int code = exchange_redirect_code(m);
@@ -136,7 +136,7 @@ static int exchange_decide_redirect(struct conn *c)
 }
 
 /* /redirect-to?url=U: U percent-decoded, and refused if it would not make a header value. */
-static int exchange_decide_redirect_to(struct conn *c)
+static int exchange_decide_redirect_to(struct target_conn *c)
 {
     const struct target_match *m = &c->match;
     int code = exchange_redirect_code(m);
@@ -158,7 +158,7 @@ static int exchange_decide_redirect_to(struct conn *c)
 }
 
 /* /basic-auth/USER/PASS: the decoded Authorization credentials must be "USER:PASS". */
-static int exchange_decide_basic_auth(struct conn *c, const struct target_req *req)
+static int exchange_decide_basic_auth(struct target_conn *c, const struct target_req *req)
 {
     const struct target_match *m = &c->match;
     const char *slash = memchr(m->rest, '/', m->rest_len);
@@ -183,7 +183,7 @@ static int exchange_decide_basic_auth(struct conn *c, const struct target_req *r
 
 /* Routes whose answer depends on the head: it is gone once a body has been read, so their
  * status and header lines are decided now and kept in c. False if memory ran out. */
-static bool exchange_decide(struct conn *c, const struct target_req *req)
+static bool exchange_decide(struct target_conn *c, const struct target_req *req)
 {
     enum target_route r = c->match.route;
 
@@ -203,7 +203,7 @@ static bool exchange_decide(struct conn *c, const struct target_req *req)
 
 /* The answer exchange_decide() chose: its status and header lines, and "ok" for a 200 or
  * "CODE Reason" otherwise as the body. */
-static void exchange_add_decided(struct conn *c, enum resp_conn hc)
+static void exchange_add_decided(struct target_conn *c, enum resp_conn hc)
 {
     char body[64];
     int n;
@@ -220,7 +220,7 @@ static void exchange_add_decided(struct conn *c, enum resp_conn hc)
 }
 
 /* The request, body included, has been read: answer it. */
-static void exchange_respond(struct conn *c)
+static void exchange_respond(struct target_conn *c)
 {
     struct evbuffer *out = c->out;
     uint64_t arg = c->match.arg;
@@ -269,7 +269,7 @@ static void exchange_respond(struct conn *c)
         c->state = ST_STREAM;
         return;
     case ROUTE_DELAY:
-        if (!conn_arm_timer(c, (long)arg)) {
+        if (!target_conn_arm_timer(c, (long)arg)) {
             c->state = ST_DEAD;
             return;
         }
@@ -324,7 +324,7 @@ static void exchange_respond(struct conn *c)
     exchange_next(c);
 }
 
-static enum step exchange_read_head(struct conn *c)
+static enum step exchange_read_head(struct target_conn *c)
 {
     size_t len = evbuffer_get_length(c->in), end, lim, avail;
     unsigned char *p;
@@ -411,7 +411,7 @@ static enum step exchange_read_head(struct conn *c)
 }
 
 /* Content-Length body or chunk data: discarded, or moved to the output for /echo. */
-static enum step exchange_read_body(struct conn *c)
+static enum step exchange_read_body(struct target_conn *c)
 {
     size_t n = min_size(evbuffer_get_length(c->in), c->left);
 
@@ -439,7 +439,7 @@ static enum step exchange_read_body(struct conn *c)
 }
 
 /* One line of a chunked body, without its ending; NULL until it is complete. */
-static const char *exchange_line(struct conn *c, size_t *len, size_t *eol_len, bool *bad)
+static const char *exchange_line(struct target_conn *c, size_t *len, size_t *eol_len, bool *bad)
 {
     struct evbuffer_ptr e = evbuffer_search_eol(c->in, NULL, eol_len, EVBUFFER_EOL_CRLF);
 
@@ -456,7 +456,7 @@ static const char *exchange_line(struct conn *c, size_t *len, size_t *eol_len, b
     return (const char *)evbuffer_pullup(c->in, e.pos + (ev_ssize_t)*eol_len);
 }
 
-static enum step exchange_read_chunk_size(struct conn *c)
+static enum step exchange_read_chunk_size(struct target_conn *c)
 {
     size_t len, eol_len;
     bool bad;
@@ -484,7 +484,7 @@ static enum step exchange_read_chunk_size(struct conn *c)
     return STEP_OK;
 }
 
-static enum step exchange_read_chunk_end(struct conn *c)
+static enum step exchange_read_chunk_end(struct target_conn *c)
 {
     size_t len = evbuffer_get_length(c->in);
     const unsigned char *p;
@@ -506,7 +506,7 @@ static enum step exchange_read_chunk_end(struct conn *c)
     return STEP_OK;
 }
 
-static enum step exchange_read_trailer(struct conn *c)
+static enum step exchange_read_trailer(struct target_conn *c)
 {
     size_t len, eol_len;
     bool bad;
@@ -530,7 +530,7 @@ static enum step exchange_read_trailer(struct conn *c)
 }
 
 /* Tops the output up to OUT_HIGH with /bytes or /chunked body or /headers lines. */
-static enum step exchange_stream(struct conn *c)
+static enum step exchange_stream(struct target_conn *c)
 {
     size_t have = evbuffer_get_length(c->out);
     size_t room = have < OUT_HIGH ? OUT_HIGH - have : 0;
@@ -555,7 +555,7 @@ static enum step exchange_stream(struct conn *c)
 }
 
 /* Produces output until input runs out, the output is full, or a timer has to fire. */
-void exchange_process(struct conn *c)
+void exchange_process(struct target_conn *c)
 {
     for (;;) {
         enum step r;
@@ -584,7 +584,7 @@ void exchange_process(struct conn *c)
     }
 }
 
-void exchange_finish_delay(struct conn *c)
+void exchange_finish_delay(struct target_conn *c)
 {
     exchange_count(c);
     resp_add_simple(c->out, 200, "text/plain", "ok\n", 3, c->head_only, exchange_conn_header(c),

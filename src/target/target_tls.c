@@ -127,7 +127,7 @@ void tls_ctx_free(SSL_CTX *ctx)
     SSL_CTX_free(ctx);
 }
 
-bool tls_conn_start(struct conn *c)
+bool tls_conn_start(struct target_conn *c)
 {
     c->ssl = SSL_new(c->srv->tls);
     if (c->ssl == NULL || SSL_set_fd(c->ssl, c->fd) != 1) {
@@ -141,7 +141,7 @@ bool tls_conn_start(struct conn *c)
 
 /* Goes on with the handshake; true once it is done. A failure is quiet: the client gets
  * OpenSSL's alert, the connection is closed and tls_failed counts it. */
-static bool tls_handshake(struct conn *c)
+static bool tls_handshake(struct target_conn *c)
 {
     struct target_stats *st = &c->srv->stats;
     int r = SSL_do_handshake(c->ssl);
@@ -166,7 +166,7 @@ static bool tls_handshake(struct conn *c)
     return false;
 }
 
-void tls_conn_read(struct conn *c)
+void tls_conn_read(struct target_conn *c)
 {
     size_t have = evbuffer_get_length(c->in);
 
@@ -202,7 +202,7 @@ void tls_conn_read(struct conn *c)
     }
 }
 
-int tls_conn_write(struct conn *c)
+int tls_conn_write(struct target_conn *c)
 {
     size_t len;
 
@@ -231,7 +231,7 @@ int tls_conn_write(struct conn *c)
     return 1;
 }
 
-void tls_conn_close_notify(struct conn *c)
+void tls_conn_close_notify(struct target_conn *c)
 {
     if (c->handshaking)
         return;
@@ -239,7 +239,7 @@ void tls_conn_close_notify(struct conn *c)
         ERR_clear_error(); /* the socket is full or gone: the client sees a plain EOF */
 }
 
-void tls_conn_free(struct conn *c)
+void tls_conn_free(struct target_conn *c)
 {
     /* OpenSSL drops a session from the cache when its connection is freed without having
      * sent close_notify, as if it had failed. Clients here usually close first, and their

@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "units.h"
 
 /* v with a 1000-based suffix, three significant digits. */
 static const char *fmt_si(double v, char *buf, size_t len)
@@ -57,25 +56,6 @@ const char *top_fmt_bytes(double v, char *buf, size_t len)
     else
         snprintf(buf, len, v < 9.995 ? "%.2f%c" : v < 99.95 ? "%.1f%c" : "%.0f%c", v, suffix[i]);
     return buf;
-}
-
-const char *top_fmt_size(double v, char *buf, size_t len)
-{
-    char n[32];
-    top_fmt_bytes(v, n, sizeof(n));
-    size_t l = strlen(n);
-    char unit = l && (n[l - 1] < '0' || n[l - 1] > '9') ? n[l - 1] : 0;
-    if (unit)
-        n[l - 1] = '\0';
-    snprintf(buf, len, unit ? "%s %ciB" : "%s B", n, unit);
-    return buf;
-}
-
-const char *top_fmt_us(uint64_t us, char *buf, size_t len)
-{
-    /* Beyond INT64_MAX ns only a corrupted file gets; clamp rather than wrap. */
-    int64_t ns = us > (uint64_t)INT64_MAX / 1000 ? INT64_MAX : (int64_t)us * 1000;
-    return units_format_duration(ns, buf, (unsigned)len);
 }
 
 const char *top_fmt_elapsed(double s, char *buf, size_t len)

@@ -13,10 +13,6 @@ const char *top_fmt_count(uint64_t v, int width, char *buf, size_t len);
 const char *top_fmt_rate(double v, char *buf, size_t len);
 /* Bytes (or bytes per second): 950, 12.3K, 1.20M, 3.40G (powers of 1024). */
 const char *top_fmt_bytes(double v, char *buf, size_t len);
-/* An amount of bytes for a sentence: 950 B, 12.3 KiB, 1.20 MiB. */
-const char *top_fmt_size(double v, char *buf, size_t len);
-/* Microseconds as 47us, 1.23ms, 2.50s. */
-const char *top_fmt_us(uint64_t us, char *buf, size_t len);
 /* Seconds of a run: 9.8s, 2m05s, 1h02m03s. */
 const char *top_fmt_elapsed(double s, char *buf, size_t len);
 

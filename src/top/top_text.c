@@ -8,6 +8,7 @@
 
 #include "errkind.h"
 #include "top_fmt.h"
+#include "units.h"
 
 /* Appending to a fixed buffer: output past the end is dropped, never overflows. */
 struct line {
@@ -148,7 +149,7 @@ static void cell(char *out, size_t len, enum top_col c, const struct top_row *r)
         if (!r->ival_count)
             snprintf(out, len, "-");
         else
-            top_fmt_us(c == TOP_COL_P50 ? r->p50_us : r->p99_us, out, len);
+            units_format_us((double)(c == TOP_COL_P50 ? r->p50_us : r->p99_us), out, len);
         break;
     default:
         out[0] = '\0';
@@ -196,7 +197,7 @@ void top_text_clients(char *buf, size_t len, const struct top_model *m)
     if (m->ramp_duration_ns > 0)
         line_add(&l, "   ramp %" PRIu64 " then +%" PRIu64 " over %s", m->ramp_start,
                  planned > m->ramp_start ? planned - m->ramp_start : 0,
-                 top_fmt_us((uint64_t)m->ramp_duration_ns / 1000, a, sizeof(a)));
+                 units_format_us((double)m->ramp_duration_ns / 1000, a, sizeof(a)));
     line_add(&l, "   workers %u", m->nworkers);
 }
 
@@ -257,9 +258,11 @@ void top_text_latency(char *buf, size_t len, const struct top_model *m, int inte
         return;
     }
     line_add(&l, "p50 %-7s p90 %-7s p99 %-7s p99.9 %-7s max %-7s (%" PRIu64 ")",
-             top_fmt_us(t->p50_us, a, sizeof(a)), top_fmt_us(t->p90_us, b, sizeof(b)),
-             top_fmt_us(t->p99_us, c, sizeof(c)), top_fmt_us(t->p999_us, d, sizeof(d)),
-             top_fmt_us(t->max_us, e, sizeof(e)), t->count);
+             units_format_us((double)t->p50_us, a, sizeof(a)),
+             units_format_us((double)t->p90_us, b, sizeof(b)),
+             units_format_us((double)t->p99_us, c, sizeof(c)),
+             units_format_us((double)t->p999_us, d, sizeof(d)),
+             units_format_us((double)t->max_us, e, sizeof(e)), t->count);
 }
 
 void top_text_conns(char *buf, size_t len, const struct top_model *m)
@@ -270,8 +273,9 @@ void top_text_conns(char *buf, size_t len, const struct top_model *m)
     line_add(&l, "conns     %" PRIu64 " opened, %" PRIu64 " reused   dns %" PRIu64 " hits, %" PRIu64
                  " misses   bytes %s in, %s out",
              sb_get(&m->c.conn_opened), sb_get(&m->c.conn_reused), sb_get(&m->c.dns_hits),
-             sb_get(&m->c.dns_misses), top_fmt_size((double)sb_get(&m->c.bytes_received), a, 32),
-             top_fmt_size((double)sb_get(&m->c.bytes_sent), b, 32));
+             sb_get(&m->c.dns_misses),
+             units_format_bytes((double)sb_get(&m->c.bytes_received), a, 32),
+             units_format_bytes((double)sb_get(&m->c.bytes_sent), b, 32));
 }
 
 int top_text_extras(char *buf, size_t len, const struct top_model *m)

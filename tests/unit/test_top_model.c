@@ -17,6 +17,7 @@
 #include "top_fmt.h"
 #include "top_model.h"
 #include "top_sb.h"
+#include "units.h"
 
 static char dir[64];
 static char path[128];
@@ -204,10 +205,10 @@ static void test_format(void **state)
     assert_string_equal(top_fmt_rate(82613.4, b, sizeof(b)), "82.6k");
     assert_string_equal(top_fmt_bytes(950, b, sizeof(b)), "950");
     assert_string_equal(top_fmt_bytes(1536, b, sizeof(b)), "1.50K");
-    assert_string_equal(top_fmt_size(40002842, b, sizeof(b)), "38.1 MiB");
-    assert_string_equal(top_fmt_size(12, b, sizeof(b)), "12 B");
-    assert_string_equal(top_fmt_us(92, b, sizeof(b)), "92us");
-    assert_string_equal(top_fmt_us(12186, b, sizeof(b)), "12.2ms");
+    assert_string_equal(units_format_bytes(40002842, b, sizeof(b)), "38.1 MiB");
+    assert_string_equal(units_format_bytes(12, b, sizeof(b)), "12 B");
+    assert_string_equal(units_format_us(92, b, sizeof(b)), "92us");
+    assert_string_equal(units_format_us(12186, b, sizeof(b)), "12.2ms");
     assert_string_equal(top_fmt_elapsed(9.84, b, sizeof(b)), "9.8s");
     assert_string_equal(top_fmt_elapsed(125, b, sizeof(b)), "2m05s");
     assert_string_equal(top_fmt_elapsed(3723, b, sizeof(b)), "1h02m03s");
