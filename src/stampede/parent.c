@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "endpoint.h"
+#include "evbase.h"
 #include "plugin.h"
 #include "report.h"
 #include "scoreboard.h"
@@ -249,7 +250,7 @@ static void supervise(struct parent *p)
 {
     const struct config *cfg = p->cfg;
     struct event *ev[7] = {0};
-    p->base = event_base_new();
+    p->base = evbase_new();
     if (!p->base) {
         reap(p, 1);
         return;

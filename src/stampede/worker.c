@@ -12,6 +12,7 @@
 
 #include "client.h"
 #include "conn.h"
+#include "evbase.h"
 #include "plugin.h"
 #include "ramp.h"
 #include "tls.h"
@@ -123,14 +124,7 @@ static int worker_prepare(struct worker *w)
     const struct config *cfg = w->cfg;
     size_t nreq = cfg->nrequests;
 
-    struct event_config *ec = event_config_new();
-    if (!ec)
-        return -1;
-    /* Microsecond timers from CLOCK_MONOTONIC, not the coarse millisecond clock; one process,
-     * one thread: no locks. */
-    event_config_set_flag(ec, EVENT_BASE_FLAG_PRECISE_TIMER | EVENT_BASE_FLAG_NOLOCK);
-    w->base = event_base_new_with_config(ec);
-    event_config_free(ec);
+    w->base = evbase_new();
     if (!w->base)
         return -1;
 

@@ -22,6 +22,7 @@
 
 #include <event2/event.h>
 
+#include "evbase.h"
 #include "target_conn.h"
 #include "target_resp.h"
 #include "target_tls.h"
@@ -298,7 +299,7 @@ int main(int argc, char **argv)
         die(1, "%s", err);
 
     l.fd = listen_open(listen_arg);
-    if ((srv.base = event_base_new()) == NULL)
+    if ((srv.base = evbase_new()) == NULL)
         die(1, "event_base_new failed (out of memory or descriptors)");
     l.srv = &srv;
     l.ev = event_new(srv.base, l.fd, EV_READ | EV_PERSIST, on_accept, &l);

@@ -233,6 +233,9 @@ bool target_conn_arm_timer(struct target_conn *c, long ms)
 
     if (c->timer == NULL)
         c->timer = evtimer_new(c->srv->base, conn_on_timer, c);
+    /* libevent measures from the time it cached when the loop woke, which under load is
+     * milliseconds old: a /delay would answer that much early. Arm from the clock. */
+    event_base_update_cache_time(c->srv->base);
     return c->timer != NULL && evtimer_add(c->timer, &tv) == 0;
 }
 
