@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -107,6 +108,7 @@ static int fork_workers(struct parent *p, int ready[2], int go[2])
 {
     fflush(stdout);
     fflush(stderr);
+    pid_t parent = getpid();
     for (unsigned i = 0; i < p->cfg->workers; i++) {
         pid_t pid = fork();
         if (pid < 0) {
@@ -115,6 +117,11 @@ static int fork_workers(struct parent *p, int ready[2], int go[2])
             return -1;
         }
         if (pid == 0) {
+            /* A worker stops when its parent dies (killed, or its terminal closed), as it
+             * does when the parent asks: nobody would count or stop its load otherwise. The
+             * parent may have died before prctl ran; then getppid() tells. */
+            if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() != parent)
+                _exit(1);
             close(ready[0]);
             close(go[1]);
             _exit(worker_main(p->cfg, &p->eps, &p->plugins, p->sb.hdr, i, ready[1], go[0]));

@@ -251,7 +251,9 @@ int worker_main(const struct config *cfg, struct endpoints *eps, const struct pl
         return 1;
     }
     atomic_store(&w.slot->state, SB_WORKER_READY);
-    if (write(ready_fd, "r", 1) != 1 || wait_for_release(go_fd) < 0) {
+    /* The "go" pipe also reads EOF when the parent died: that is no release. */
+    if (write(ready_fd, "r", 1) != 1 || wait_for_release(go_fd) < 0 ||
+        getppid() != (pid_t)hdr->parent_pid) {
         worker_release(&w);
         return 1;
     }

@@ -164,7 +164,10 @@ static int list_runs(const char *dir)
                  localtime_r(&r->mtime.tv_sec, &tm));
         if (r->status == TOP_SB_OK)
             printf("%s  %s  parent %-7d %-8s %s\n", r->path, when, r->parent_pid,
-                   top_run_state_name(r->run_state), r->config_name);
+                   top_run_parent_gone(r->parent_pid, r->run_state)
+                       ? "gone"
+                       : top_run_state_name(r->run_state),
+                   r->config_name);
         else
             printf("%s  %s  (%s)\n", r->path, when, r->note);
     }

@@ -294,9 +294,14 @@ static void header_update(struct top_model *m, const struct top_snap *s, int64_t
         if (m->left_s < 0 || s->run_state == SB_RUN_DONE)
             m->left_s = 0;
     }
+    m->parent_gone = top_run_parent_gone(s->parent_pid, s->run_state);
+}
+
+bool top_run_parent_gone(int parent_pid, unsigned run_state)
+{
     /* kill(0) only asks; a pid from the file that is not positive would name a group. */
-    m->parent_gone = s->parent_pid > 0 && s->run_state != SB_RUN_DONE &&
-                     kill(s->parent_pid, 0) < 0 && errno == ESRCH;
+    return parent_pid > 0 && run_state != SB_RUN_DONE && kill(parent_pid, 0) < 0 &&
+           errno == ESRCH;
 }
 
 int top_model_sample(struct top_model *m)

@@ -6,6 +6,7 @@
 #ifndef STAMPEDE_TOP_MODEL_H
 #define STAMPEDE_TOP_MODEL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "clock.h"
@@ -100,6 +101,9 @@ int top_model_sample(struct top_model *m);
 void top_model_sort(const struct top_model *m, enum top_col col, int reverse, unsigned *order);
 
 const char *top_run_state_name(unsigned state);
+/* A run whose parent died before it was done (killed, or its terminal closed): what the file
+ * says of its state is stale. */
+bool top_run_parent_gone(int parent_pid, unsigned run_state);
 const char *top_worker_state_name(unsigned state);
 
 
