@@ -590,6 +590,12 @@ static void request_end(struct client *c, int status, enum errkind kind, const c
     request_end_at(c, status, kind, reason, now_ns());
 }
 
+static int failed_before_server(enum errkind kind)
+{
+    return kind == ERR_DNS || kind == ERR_SOCKET || kind == ERR_CONNECT_REFUSED ||
+           kind == ERR_CONNECT;
+}
+
 /* The request in flight ended at `now`: count it, tell the plugins, go on. */
 static void request_end_at(struct client *c, int status, enum errkind kind, const char *reason,
                            int64_t now)
@@ -617,6 +623,12 @@ static void request_end_at(struct client *c, int status, enum errkind kind, cons
         post += c->extra_delay_ns;
         c->extra_delay_ns = 0;
     }
+    /* A request that failed before any server saw it (no address, no socket, refused, or
+     * failed inside request_begin) would fail again at once: back off, so that a dead target
+     * or a broken setup is not hammered at millions of requests a second. */
+    if (kind != ERR_NONE && (c->depth > 0 || failed_before_server(kind)) &&
+        post < w->cfg->fail_backoff_ns)
+        post = w->cfg->fail_backoff_ns;
     if (w->trace.fd >= 0) {
         struct trace_record r = {
             .worker = w->index, .client = c->number, .round = c->round, .request = spec->name,
@@ -643,11 +655,13 @@ static void request_end_at(struct client *c, int status, enum errkind kind, cons
         c->phase = PH_POSTDELAY;
         timer_after(c, post);
     } else if (c->depth > 0) {
-        /* Ended inside request_begin (refused, no address): go on from the loop, not by
-         * recursion, or a tight failing loop would grow the stack without bound. */
+        /* Ended inside request_begin with fail_backoff = 0: go on from the loop, not by
+         * recursion, which would grow the stack without bound, and through a zero-delay timer,
+         * not event_active(): active events run in the same pass, so a client failing at once
+         * would starve I/O, signals and the end of the run. */
         c->phase = PH_DEFERRED;
         timer_stop(c);
-        event_active(&c->timer, EV_TIMEOUT, 1);
+        timer_after(c, 0);
     } else {
         next_step(c);
     }

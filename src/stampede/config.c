@@ -29,6 +29,7 @@
 #define DEFAULT_CONNECT_TIMEOUT_NS (INT64_C(10) * 1000000000)
 #define DEFAULT_TIMEOUT_NS (INT64_C(60) * 1000000000)
 #define DEFAULT_GRACE_NS (INT64_C(2) * 1000000000)
+#define DEFAULT_FAIL_BACKOFF_NS (INT64_C(5) * 1000000)
 #define DEFAULT_URL_DURATION_NS (INT64_C(10) * 1000000000)
 #define DEFAULT_URL_CLIENTS 10
 #define DEFAULT_MAX_REDIRECTS 10
@@ -45,7 +46,7 @@ static const char *const section_words[] = {"run",  "defaults", "request", "dns"
                                             "tls",  "plugin",   NULL};
 static const char *const run_keys[] = {
     "workers", "clients", "ramp_start", "ramp_duration", "rounds", "duration",
-    "iterator", "seed", "scoreboard", "keep_scoreboard", "grace", "dns_ttl", "dns_server",
+    "iterator", "seed", "scoreboard", "keep_scoreboard", "grace", "fail_backoff", "dns_ttl", "dns_server",
     "plugins", "top", NULL};
 static const char *const request_keys[] = {
     "url", "method", "header", "body", "body_file", "keepalive", "predelay", "prejitter",
@@ -1386,6 +1387,8 @@ static int apply_run_key(struct config *c, struct run_where *w, const char *wher
         return get_bool(where, k, v, &c->keep_scoreboard);
     } else if (strcmp(k, "grace") == 0) {
         return get_duration(where, k, v, &c->grace_ns);
+    } else if (strcmp(k, "fail_backoff") == 0) {
+        return get_duration(where, k, v, &c->fail_backoff_ns);
     } else {
         errorf(where, "unknown key '%.60s' in [run]", k);
         return -1;
@@ -1428,6 +1431,7 @@ static int build_run(struct load *L, const struct config_overrides *o)
     c->workers = 1;
     c->rounds = L->url_mode ? 0 : 1;
     c->grace_ns = DEFAULT_GRACE_NS;
+    c->fail_backoff_ns = DEFAULT_FAIL_BACKOFF_NS;
     c->iterator = ITERATOR_DEFAULT;
     for (size_t i = 0; i < L->nents; i++) {
         const struct entry *e = &L->ents[i];
