@@ -23,7 +23,7 @@
 #include "hist.h"
 
 #define SB_MAGIC "STAMPSB\0"
-#define SB_VERSION 1u
+#define SB_VERSION 2u
 #define SB_HEADER_SIZE 4096u
 #define SB_NAME_MAX 64
 #define SB_STATUS_MAX 1000 /* per-code counters for 0..999 */
@@ -56,6 +56,7 @@ struct sb_counters {
     _Atomic uint64_t bytes_sent, bytes_received;
     _Atomic uint64_t header_count, header_bytes, body_bytes;
     _Atomic uint64_t conn_opened, conn_reused;
+    _Atomic uint64_t conn_retried; /* requests sent again on a fresh connection */
     _Atomic uint64_t dns_hits, dns_misses;
     _Atomic uint64_t tls_full, tls_resumed; /* TLS handshakes: full, and resumed sessions */
     _Atomic uint64_t status_class[6]; /* [0] other, [1] 1xx .. [5] 5xx; 599 counts as errors */

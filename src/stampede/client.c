@@ -7,8 +7,9 @@
  *       └───────────────────────────────── postdelay ─────────────────────────────────────┘
  *
  * One timer serves the delays and the whole-request timeout (they never overlap), a second one
- * the connect timeout. A request that fails on a kept-alive connection before any response byte
- * arrived is retried once on a fresh connection: the server closed it while it was idle.
+ * the connect timeout. An idempotent request that fails on a kept-alive connection before any
+ * response byte arrived is retried once on a fresh connection: the server closed it while it
+ * was idle.
  *
  * Connections: conns[e] is the kept connection of configured endpoint e; the last slot, the
  * spare, carries requests that must not reuse (so the kept one survives them) and requests to
@@ -157,11 +158,28 @@ static void fail_conn(struct client *c)
 
 /* A kept connection failed before any byte of the response: the server closed it while idle.
  * Returns 1 when a retry on a fresh connection was started. */
+/* RFC 9110 9.2.2: what a client may send again without changing what the server did. */
+static int method_is_idempotent(const char *m)
+{
+    static const char *const idempotent[] = {"GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"};
+    for (size_t i = 0; i < sizeof(idempotent) / sizeof(idempotent[0]); i++)
+        if (strcmp(m, idempotent[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* A request that failed on a kept-alive connection before any response byte arrived: the
+ * server most likely closed the connection while it was idle, so send it again, once, on a
+ * fresh one. Not a POST or another non-idempotent method (the server may have acted on it and
+ * died before answering) unless retry_non_idempotent says so. */
 static int retry_fresh(struct client *c)
 {
     if (!c->reused || c->got_bytes || c->retried)
         return 0;
+    if (!spec_of(c)->retry_non_idempotent && !method_is_idempotent(client_method(c)))
+        return 0;
     c->retried = 1;
+    sb_add(&c->w->slot->c.conn_retried, 1);
     c->reused = 0;
     c->sent = 0;
     c->bytes_in = 0;
@@ -634,7 +652,7 @@ static void request_end_at(struct client *c, int status, enum errkind kind, cons
             .worker = w->index, .client = c->number, .round = c->round, .request = spec->name,
             .start_ns = c->t_start - w->t0, .predelay_ns = c->predelay_ns,
             .postdelay_ns = post, .status = status, .latency_ns = latency,
-            .bytes_in = c->bytes_in, .reused = c->reused,
+            .bytes_in = c->bytes_in, .reused = c->reused, .retried = c->retried,
             .hop = follow ? c->hop - 1 : c->hop, .reason = kind ? reason : "",
         };
         trace_write(&w->trace, &r);

@@ -41,6 +41,7 @@ struct request_spec {
     size_t body_len;
     int has_body;           /* body or body_file was given (even empty) */
     int keepalive;          /* enum keepalive, default yes */
+    int retry_non_idempotent; /* a stale kept-alive connection may re-send a POST; default no */
     int64_t predelay_ns, prejitter_ns, postdelay_ns, postjitter_ns; /* default 0 */
     int64_t connect_timeout_ns; /* default 10s */
     int64_t timeout_ns;         /* whole request, start to last body byte; default 60s */

@@ -120,8 +120,11 @@ void report_print(FILE *f, const struct summary *s)
             ok + failed, ok, failed, s->rps);
     fprintf(f, "  bytes     %s sent, %s received\n", units_format_bytes((double)sb_get(&c->bytes_sent), b1, 32),
             units_format_bytes((double)sb_get(&c->bytes_received), b2, 32));
-    fprintf(f, "  conns     %" PRIu64 " opened, %" PRIu64 " reused\n", sb_get(&c->conn_opened),
+    fprintf(f, "  conns     %" PRIu64 " opened, %" PRIu64 " reused", sb_get(&c->conn_opened),
             sb_get(&c->conn_reused));
+    if (sb_get(&c->conn_retried))
+        fprintf(f, ", %" PRIu64 " retried on a fresh one", sb_get(&c->conn_retried));
+    fputc('\n', f);
     if (sb_get(&c->tls_full) || sb_get(&c->tls_resumed))
         fprintf(f, "  tls       %" PRIu64 " full handshakes, %" PRIu64 " resumed\n",
                 sb_get(&c->tls_full), sb_get(&c->tls_resumed));
@@ -225,8 +228,9 @@ int report_write_json(int fd, const char *path, const struct summary *s)
     json_latency(f, s->latency);
     fputs(",\n\"connect_us\":", f);
     json_latency(f, s->connect);
-    fprintf(f, ",\n\"connections\":{\"opened\":%" PRIu64 ",\"reused\":%" PRIu64 "},\n",
-            sb_get(&c->conn_opened), sb_get(&c->conn_reused));
+    fprintf(f, ",\n\"connections\":{\"opened\":%" PRIu64 ",\"reused\":%" PRIu64
+               ",\"retried\":%" PRIu64 "},\n",
+            sb_get(&c->conn_opened), sb_get(&c->conn_reused), sb_get(&c->conn_retried));
     fprintf(f, "\"tls\":{\"full\":%" PRIu64 ",\"resumed\":%" PRIu64 "},\n", sb_get(&c->tls_full),
             sb_get(&c->tls_resumed));
     fprintf(f, "\"dns\":{\"hits\":%" PRIu64 ",\"misses\":%" PRIu64 "},\n", sb_get(&c->dns_hits),

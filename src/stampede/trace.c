@@ -15,7 +15,8 @@
 #define TRACE_LINE_MAX 512
 
 static const char trace_columns[] = "# worker\tclient\tround\trequest\tstart_us\tpredelay_us\t"
-                                    "postdelay_us\tstatus\tlatency_us\tbytes_in\treused\thop\treason\n";
+                                    "postdelay_us\tstatus\tlatency_us\tbytes_in\treused\thop\treason\t"
+                                    "retried\n";
 
 static int write_all(int fd, const char *p, size_t n)
 {
@@ -78,14 +79,15 @@ void trace_write(struct trace *t, const struct trace_record *r)
         trace_flush(t);
     int n = snprintf(t->buf + t->len, TRACE_LINE_MAX,
                      "%u\t%" PRIu64 "\t%" PRIu64 "\t%s\t%" PRId64 "\t%" PRId64 "\t%" PRId64
-                     "\t%d\t%" PRId64 "\t%" PRIu64 "\t%d\t%u\t%s\n",
+                     "\t%d\t%" PRId64 "\t%" PRIu64 "\t%d\t%u\t%s\t%d\n",
                      r->worker, r->client, r->round, r->request, r->start_ns / 1000,
                      r->predelay_ns / 1000, r->postdelay_ns / 1000, r->status,
                      r->latency_ns / 1000, r->bytes_in, r->reused, r->hop,
-                     r->reason ? r->reason : "");
-    if (n >= TRACE_LINE_MAX) { /* a very long reason: cut it but keep the line whole */
+                     r->reason ? r->reason : "", r->retried);
+    if (n >= TRACE_LINE_MAX) { /* a very long reason: cut it, keep the line whole */
+        int tail = snprintf(NULL, 0, "\t%d\n", r->retried);
         n = TRACE_LINE_MAX - 1;
-        t->buf[t->len + n - 1] = '\n';
+        snprintf(t->buf + t->len + n - tail, (size_t)tail + 1, "\t%d\n", r->retried);
     }
     t->len += (size_t)n;
 }

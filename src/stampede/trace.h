@@ -25,6 +25,7 @@ struct trace_record {
     int64_t latency_ns;
     uint64_t bytes_in;
     int reused;
+    int retried; /* sent again on a fresh connection after a kept-alive one failed */
     unsigned hop;       /* 0, or which redirect of the request this was */
     const char *reason;
 };

@@ -128,8 +128,9 @@ int top_batch_json(FILE *f, const struct top_model *m, const struct top_view *v,
     json_latency(f, &m->run);
     fputs(",\"interval\":", f);
     json_latency(f, &m->ival);
-    fprintf(f, "},\"connections\":{\"opened\":%" PRIu64 ",\"reused\":%" PRIu64 "},",
-            sb_get(&c->conn_opened), sb_get(&c->conn_reused));
+    fprintf(f, "},\"connections\":{\"opened\":%" PRIu64 ",\"reused\":%" PRIu64
+               ",\"retried\":%" PRIu64 "},",
+            sb_get(&c->conn_opened), sb_get(&c->conn_reused), sb_get(&c->conn_retried));
     fprintf(f, "\"dns\":{\"hits\":%" PRIu64 ",\"misses\":%" PRIu64 "},\"extras\":{",
             sb_get(&c->dns_hits), sb_get(&c->dns_misses));
     for (unsigned i = 0; i < m->nextras; i++) {
