@@ -96,8 +96,12 @@ const char *tls_error_text(SSL *ssl, char *buf, size_t len)
         snprintf(buf, len, "certificate verify failed: %s", X509_verify_cert_error_string(v));
         return buf;
     }
+    unsigned long e = ERR_peek_error();
     char why[256];
     const char *t = queue_text(why, sizeof why);
-    snprintf(buf, len, "TLS: %s", t ? t : "handshake failed");
+    /* What a plain-HTTP server's "HTTP/1.1 400" looks like to a TLS client. */
+    int plain = ERR_GET_LIB(e) == ERR_LIB_SSL && ERR_GET_REASON(e) == SSL_R_WRONG_VERSION_NUMBER;
+    snprintf(buf, len, "TLS: %s%s", t ? t : "handshake failed",
+             plain ? " (the server answered without TLS: is it plain HTTP? use http://)" : "");
     return buf;
 }

@@ -358,6 +358,10 @@ static enum step exchange_read_head(struct target_conn *c)
         end = target_http_find_head_end((const char *)p, lim, &c->scan);
     }
     if (end == 0) {
+        if (target_http_bad_start((const char *)p, avail)) {
+            exchange_reject(c, 400);
+            return STEP_OK;
+        }
         if (lim < TARGET_HEAD_MAX)
             return STEP_AGAIN;
         exchange_reject(c, 431);

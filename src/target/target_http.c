@@ -46,6 +46,17 @@ static bool token_is(const char *p, size_t len, const char *lit)
     return strlen(lit) == len && strncasecmp(p, lit, len) == 0;
 }
 
+bool target_http_bad_start(const char *p, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        if (p[i] == ' ')
+            return i == 0;
+        if (!str_is_tchar((unsigned char)p[i]))
+            return true;
+    }
+    return false;
+}
+
 size_t target_http_find_head_end(const char *p, size_t len, size_t *scan)
 {
     size_t i = *scan;

@@ -78,6 +78,11 @@ struct target_match {
  * length including the blank line, or 0 if it is not complete yet. */
 size_t target_http_find_head_end(const char *p, size_t len, size_t *scan);
 
+/* Whether the first bytes of a head, p[0..len), cannot begin a request line: the method must
+ * be a token followed by a space. A TLS ClientHello sent to a plain port is such a start; like
+ * nginx, the target answers it at once instead of waiting for a blank line that never comes. */
+bool target_http_bad_start(const char *p, size_t len);
+
 /* Parses a complete head of len bytes. Returns 0, or the status code to reject it with
  * (400 malformed, 501 unknown transfer coding, 505 not HTTP/1.x). */
 int target_http_parse_head(const char *p, size_t len, struct target_req *req);
