@@ -101,6 +101,7 @@ struct config {
     char *json_path;
     char *trace_path;
     int quiet;
+    int allow_fd_shortage; /* --allow-fd-shortage: run more clients than files may be opened */
     int top;               /* --top or [run] top = yes: stampede-top on this terminal */
 };
 

@@ -29,6 +29,8 @@ static void usage(FILE *f)
           "      --scoreboard PATH  scoreboard file (default /dev/shm/stampede-PID.sb)\n"
           "      --keep-scoreboard  leave the scoreboard file after the run\n"
           "  -q, --quiet            no progress lines\n"
+          "      --allow-fd-shortage  run even when a worker has more clients than it may open\n"
+          "                         files (ulimit -n); those without a socket fail\n"
           "      --top              watch the run in stampede-top on this terminal, then print\n"
           "                         the summary\n"
           "  -h, --help             this help\n"
@@ -56,6 +58,7 @@ int main(int argc, char **argv)
         {"trace", required_argument, NULL, 'T'},
         {"scoreboard", required_argument, NULL, 'B'},
         {"keep-scoreboard", no_argument, NULL, 'K'},
+        {"allow-fd-shortage", no_argument, NULL, 'F'},
         {"quiet", no_argument, NULL, 'q'},
         {"top", no_argument, NULL, 't'},
         {"help", no_argument, NULL, 'h'},
@@ -65,7 +68,7 @@ int main(int argc, char **argv)
     struct config_overrides o = {0};
     const char *defines[MAX_DEFINES];
     const char *json = NULL, *trace = NULL;
-    int quiet = 0, keep = 0, top = 0, ch;
+    int quiet = 0, keep = 0, top = 0, fd_shortage = 0, ch;
 
     o.defines = defines;
     opterr = 0;
@@ -80,6 +83,7 @@ int main(int argc, char **argv)
         case 'J': json = optarg; break;
         case 'T': trace = optarg; break;
         case 'K': keep = 1; break;
+        case 'F': fd_shortage = 1; break;
         case 'q': quiet = 1; break;
         case 't': top = 1; break;
         case 'D':
@@ -115,6 +119,7 @@ int main(int argc, char **argv)
     cfg.json_path = (char *)json;
     cfg.trace_path = (char *)trace;
     cfg.quiet = quiet;
+    cfg.allow_fd_shortage = fd_shortage;
     if (top)
         cfg.top = 1;
     if (keep)

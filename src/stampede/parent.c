@@ -18,11 +18,13 @@
 #include "endpoint.h"
 #include "evbase.h"
 #include "plugin.h"
+#include "ramp.h"
 #include "report.h"
 #include "scoreboard.h"
 #include "tls.h"
 #include "top_launch.h"
 #include "trace.h"
+#include "units.h"
 #include "worker.h"
 
 #define KILL_SLACK_NS (5LL * 1000000000) /* past duration + grace, a worker is stuck */
@@ -313,24 +315,57 @@ static int check_tls_settings(const struct config *cfg)
     return 0;
 }
 
-/* Every client holds a socket: take the hard limit of open files, and say so up front when
- * even that is below what a worker needs (each connect would then fail as a socket_error). */
-static void raise_file_limit(const struct config *cfg)
+/* A ramp longer than the run leaves clients that never start: say so before, not after. */
+static void warn_short_ramp(const struct config *cfg)
+{
+    if (cfg->duration_ns <= 0 || cfg->ramp_duration_ns <= cfg->duration_ns)
+        return;
+    struct ramp r = {cfg->clients, cfg->ramp_start, cfg->ramp_duration_ns};
+    uint64_t started = ramp_started_by(&r, cfg->duration_ns);
+    if (started >= cfg->clients)
+        return;
+    char a[32], b[32];
+    fprintf(stderr,
+            "stampede: warning: ramp_duration %s is longer than duration %s: only %" PRIu64
+            " of the %" PRIu64 " clients will start\n",
+            units_format_duration(cfg->ramp_duration_ns, a, sizeof(a)),
+            units_format_duration(cfg->duration_ns, b, sizeof(b)),
+            started, cfg->clients);
+}
+
+/* Files a worker needs for itself: the loop, its pipes and signals, DNS, the outputs. */
+#define WORKER_OWN_FILES 32
+
+/* Every client holds a socket: take the hard limit of open files, and refuse a run whose
+ * workers could not hold their clients even then (each connect past the limit would fail as a
+ * socket_error), unless --allow-fd-shortage. Returns -1 after a message. */
+static int check_file_limit(const struct config *cfg)
 {
     struct rlimit rl;
     if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
-        return;
+        return 0;
     if (rl.rlim_cur < rl.rlim_max) {
         rl.rlim_cur = rl.rlim_max;
         setrlimit(RLIMIT_NOFILE, &rl);
     }
     uint64_t per_worker = (cfg->clients + cfg->workers - 1) / cfg->workers;
-    uint64_t needed = per_worker + 32; /* the loop, pipes, DNS, files */
-    if (rl.rlim_cur != RLIM_INFINITY && needed > rl.rlim_cur)
-        fprintf(stderr,
-                "stampede: warning: a worker runs up to %" PRIu64 " clients but may open only "
-                "%llu files (raise ulimit -n, or use more workers)\n",
-                per_worker, (unsigned long long)rl.rlim_cur);
+    uint64_t limit = rl.rlim_cur;
+    if (rl.rlim_cur == RLIM_INFINITY || per_worker + WORKER_OWN_FILES <= limit)
+        return 0;
+    char fit[64];
+    if (limit > WORKER_OWN_FILES)
+        snprintf(fit, sizeof(fit), "room for %" PRIu64 " clients", limit - WORKER_OWN_FILES);
+    else
+        snprintf(fit, sizeof(fit), "room for no client");
+    fprintf(stderr,
+            "stampede: %sa worker would run up to %" PRIu64 " clients, but it may open only %"
+            PRIu64 " files (ulimit -n), about %d of them for itself: %s (raise ulimit -n to %"
+            PRIu64 ", use more workers with -w%s)\n",
+            cfg->allow_fd_shortage ? "warning: " : "", per_worker, limit, WORKER_OWN_FILES, fit,
+            per_worker + WORKER_OWN_FILES,
+            cfg->allow_fd_shortage ? "; the clients without a socket fail as socket_error"
+                                   : ", or run anyway with --allow-fd-shortage");
+    return cfg->allow_fd_shortage ? 0 : -1;
 }
 
 static char *default_scoreboard_path(void)
@@ -394,7 +429,9 @@ int parent_run(const struct config *cfg)
     int rc = 1;
     if (check_tls_settings(cfg) < 0)
         return 2;
-    raise_file_limit(cfg);
+    if (check_file_limit(cfg) < 0)
+        return 2;
+    warn_short_ramp(cfg);
     char *sbpath = cfg->scoreboard ? strdup(cfg->scoreboard) : default_scoreboard_path();
 
     /* Over `ulimit -f`, a write or ftruncate would kill us (and the workers, who inherit this)

@@ -26,3 +26,17 @@ int64_t ramp_start_offset(const struct ramp *r, uint64_t k)
     unsigned __int128 t = (unsigned __int128)step * (uint64_t)r->duration_ns;
     return (int64_t)(t / span);
 }
+
+uint64_t ramp_started_by(const struct ramp *r, int64_t t)
+{
+    /* offsets grow with k: find the first client due after t */
+    uint64_t lo = 0, hi = r->clients;
+    while (lo < hi) {
+        uint64_t mid = lo + (hi - lo) / 2;
+        if (ramp_start_offset(r, mid) <= t)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}

@@ -17,5 +17,7 @@ uint64_t ramp_client_number(unsigned n, unsigned p, uint64_t i);
 /* Start offset from T0 of global client k: 0 for k < start, else
  * (k - start + 1) * duration / (clients - start), exact in integers. */
 int64_t ramp_start_offset(const struct ramp *r, uint64_t k);
+/* How many clients have started by offset t (those due at t included). */
+uint64_t ramp_started_by(const struct ramp *r, int64_t t);
 
 #endif

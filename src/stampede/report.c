@@ -30,6 +30,7 @@ int report_collect(struct summary *s, const struct sb_header *h)
 
     memset(&s->c, 0, sizeof(s->c));
     s->duration_s = t0 && end > t0 ? (double)(end - t0) / 1e9 : 0;
+    s->planned_clients = h->planned_clients;
     s->latency = hist_new();
     s->connect = hist_new();
     s->nrequests = h->nrequests;
@@ -118,7 +119,14 @@ void report_print(FILE *f, const struct summary *s)
             s->interrupted ? " (interrupted)" : "", s->seed);
     fprintf(f, "  requests  %" PRIu64 " total, %" PRIu64 " ok, %" PRIu64 " failed, %.1f/s\n",
             ok + failed, ok, failed, s->rps);
-    fprintf(f, "  bytes     %s sent, %s received\n", units_format_bytes((double)sb_get(&c->bytes_sent), b1, 32),
+    uint64_t started = sb_get(&c->clients_started);
+    if (started == s->planned_clients)
+        fprintf(f, "  clients   %" PRIu64 ", all started\n", started);
+    else
+        fprintf(f, "  clients   %" PRIu64 " of %" PRIu64 " planned started (the run ended first)\n",
+                started, s->planned_clients);
+    fprintf(f, "  bytes     %s sent, %s received\n",
+            units_format_bytes((double)sb_get(&c->bytes_sent), b1, 32),
             units_format_bytes((double)sb_get(&c->bytes_received), b2, 32));
     fprintf(f, "  conns     %" PRIu64 " opened, %" PRIu64 " reused", sb_get(&c->conn_opened),
             sb_get(&c->conn_reused));
@@ -210,6 +218,8 @@ int report_write_json(int fd, const char *path, const struct summary *s)
             ok + failed, ok, failed, sb_get(&c->requests_started));
     fprintf(f, "\"rps\":%.3f,\"duration_s\":%.6f,\"seed\":%" PRIu64 ",\"interrupted\":%s,\n",
             s->rps, s->duration_s, s->seed, s->interrupted ? "true" : "false");
+    fprintf(f, "\"clients\":{\"planned\":%" PRIu64 ",\"started\":%" PRIu64 "},\n",
+            s->planned_clients, sb_get(&c->clients_started));
     fprintf(f, "\"bytes\":{\"sent\":%" PRIu64 ",\"received\":%" PRIu64 ",\"headers\":%" PRIu64
                ",\"body\":%" PRIu64 "},\n",
             sb_get(&c->bytes_sent), sb_get(&c->bytes_received), sb_get(&c->header_bytes),

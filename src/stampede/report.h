@@ -30,6 +30,7 @@ struct summary {
     const char **extra_names; /* the plugins' counters ("plugin.counter") and totals */
     uint64_t *extras;
     unsigned nextras;
+    uint64_t planned_clients; /* clients started are in c.clients_started */
     double duration_s;     /* T0 to the end of the last worker */
     double rps;            /* completed requests per second */
     uint64_t seed;

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <event2/event.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,7 +43,12 @@ void worker_client_done(struct worker *w)
         event_base_loopexit(w->base, NULL);
 }
 
-/* Starts every client whose time has come, then sleeps until the next one's. */
+/* Starts every client whose time has come, then sleeps until the next one's. A client is set
+ * up when it starts, so that memory follows the ramp, and at most RAMP_BATCH start in one pass
+ * of the loop: 100,000 clients due at T0 must not keep signals, I/O and the end of the run
+ * waiting while they all connect. */
+#define RAMP_BATCH 256
+
 static void on_ramp(evutil_socket_t fd, short what, void *arg)
 {
     struct worker *w = arg;
@@ -50,13 +56,22 @@ static void on_ramp(evutil_socket_t fd, short what, void *arg)
     (void)fd;
     (void)what;
     int64_t now = now_ns();
-    while (w->next_start < w->nclients && !w->stopping) {
-        struct client *c = &w->clients[w->next_start];
-        int64_t due = w->t0 + ramp_start_offset(&r, c->number);
-        if (due > now) {
+    for (unsigned batch = 0; w->next_start < w->nclients && !w->stopping; batch++) {
+        uint64_t number = ramp_client_number(w->nworkers, w->index, w->next_start);
+        int64_t due = w->t0 + ramp_start_offset(&r, number);
+        if (due > now || batch == RAMP_BATCH) {
             struct timeval tv = timeval_of_ns(due - now);
             event_add(w->ramp_timer, &tv);
             return;
+        }
+        struct client *c = &w->clients[w->next_start];
+        if (client_init(c, w, number) < 0) {
+            fprintf(stderr, "stampede: worker %u: cannot set up client %" PRIu64 ": %s\n",
+                    w->index, number, strerror(errno ? errno : ENOMEM));
+            client_free(c);
+            w->failed = 1;
+            stop_run(w);
+            break;
         }
         w->next_start++;
         w->active++;
@@ -161,14 +176,9 @@ static int worker_prepare(struct worker *w)
 
     w->nclients = ramp_worker_clients(cfg->clients, w->nworkers, w->index);
     atomic_store(&w->slot->clients, w->nclients);
-    if (w->nclients) {
-        w->clients = calloc(w->nclients, sizeof(*w->clients));
-        if (!w->clients)
-            return -1;
-    }
-    for (uint64_t i = 0; i < w->nclients; i++)
-        if (client_init(&w->clients[i], w, ramp_client_number(w->nworkers, w->index, i)) < 0)
-            return -1;
+    /* zeroed pages cost nothing until a client is set up in them (on_ramp) */
+    if (w->nclients && !(w->clients = calloc(w->nclients, sizeof(*w->clients))))
+        return -1;
 
     w->ramp_timer = evtimer_new(w->base, on_ramp, w);
     w->stop_timer = evtimer_new(w->base, on_duration_over, w);
@@ -184,7 +194,7 @@ static int worker_prepare(struct worker *w)
 
 static void worker_release(struct worker *w)
 {
-    for (uint64_t i = 0; i < w->nclients; i++)
+    for (uint64_t i = 0; i < w->next_start; i++)
         client_free(&w->clients[i]);
     free(w->clients);
     for (size_t r = 0; w->wires && r < w->cfg->nrequests; r++)
@@ -270,7 +280,7 @@ int worker_main(const struct config *cfg, struct endpoints *eps, const struct pl
     if (w.active > 0 || w.next_start < w.nclients)
         event_base_dispatch(w.base);
 
-    int rc = trace_close(&w.trace) < 0 ? 1 : 0;
+    int rc = trace_close(&w.trace) < 0 || w.failed ? 1 : 0;
     if (plugins->hooks & HOOK_PROC_EXIT) {
         int prc = plugins_proc_exit(&w);
         if (prc)

@@ -42,6 +42,7 @@ struct worker {
     uint64_t active;               /* started and not finished */
     int64_t t0;                    /* CLOCK_MONOTONIC ns at release */
     int stopping;                  /* no new requests; finish what is in flight */
+    int failed;                    /* a client could not be set up: exit status 1 */
 
     struct event *ramp_timer, *stop_timer, *grace_timer, *sigint_ev, *sigterm_ev;
     unsigned sigints;

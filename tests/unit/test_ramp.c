@@ -110,6 +110,23 @@ static void test_all_at_start(void **state)
         assert_int_equal(ramp_start_offset(&zero, k), 0);
 }
 
+/* 2 at T0, then 8 more over 8 s: one a second. */
+static void test_started_by(void **state)
+{
+    (void)state;
+    struct ramp r = {10, 2, 8000000000LL};
+    assert_int_equal(ramp_started_by(&r, 0), 2);
+    assert_int_equal(ramp_started_by(&r, 999999999), 2);
+    assert_int_equal(ramp_started_by(&r, 1000000000), 3);
+    assert_int_equal(ramp_started_by(&r, 4500000000LL), 6);
+    assert_int_equal(ramp_started_by(&r, 8000000000LL), 10);
+    assert_int_equal(ramp_started_by(&r, INT64_MAX), 10);
+    struct ramp flat = {5, 0, 0};
+    assert_int_equal(ramp_started_by(&flat, 0), 5);
+    struct ramp none = {0, 0, 1000};
+    assert_int_equal(ramp_started_by(&none, 5000), 0);
+}
+
 static void test_big(void **state)
 {
     (void)state;
@@ -133,6 +150,7 @@ int main(void)
         cmocka_unit_test(test_three_workers), cmocka_unit_test(test_partition),
         cmocka_unit_test(test_offsets),       cmocka_unit_test(test_all_at_start),
         cmocka_unit_test(test_big),
+        cmocka_unit_test(test_started_by),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
