@@ -13,6 +13,10 @@ int outfile_append(const char *path);
 /* Creates PATH, which must not exist, for reading and writing. -1 with errno set. */
 int outfile_create_new(const char *path);
 
+/* Whether paths a and b name the same file: the same inode when both exist, else the same
+ * canonical path (for an output not created yet). */
+int outfile_same(const char *a, const char *b);
+
 /* strerror(err), but a refused symbolic link says so; for the open calls above. */
 const char *outfile_error(int err);
 

@@ -17,6 +17,7 @@
 
 #include "endpoint.h"
 #include "evbase.h"
+#include "outfile.h"
 #include "plugin.h"
 #include "ramp.h"
 #include "report.h"
@@ -315,6 +316,25 @@ static int check_tls_settings(const struct config *cfg)
     return 0;
 }
 
+/* --json naming the trace, the scoreboard or the INI itself would silently overwrite it: refuse
+ * any two of them that are the same file. Returns -1 after a message. */
+static int check_distinct_files(const struct config *cfg, const char *sbpath)
+{
+    const struct {
+        const char *what, *path;
+    } f[] = {{"the configuration file", cfg->path}, {"--json", cfg->json_path},
+             {"--trace", cfg->trace_path}, {"the scoreboard", sbpath}};
+    size_t n = sizeof(f) / sizeof(f[0]);
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = 0; j < i; j++)
+            if (f[i].path && f[j].path && outfile_same(f[i].path, f[j].path)) {
+                fprintf(stderr, "stampede: %s %s is also %s (give each output its own file)\n",
+                        f[i].what, f[i].path, f[j].what);
+                return -1;
+            }
+    return 0;
+}
+
 /* A ramp longer than the run leaves clients that never start: say so before, not after. */
 static void warn_short_ramp(const struct config *cfg)
 {
@@ -442,6 +462,11 @@ int parent_run(const struct config *cfg)
         fprintf(stderr, "stampede: out of memory\n");
         free(sbpath);
         return 1;
+    }
+    if (check_distinct_files(cfg, sbpath) < 0) {
+        free(sbpath);
+        endpoints_free(&p.eps);
+        return 2;
     }
     if (plugins_load(&p.plugins, cfg) < 0) {
         free(sbpath);
