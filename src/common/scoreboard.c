@@ -81,6 +81,7 @@ int sb_create(struct scoreboard *sb, const char *path, unsigned nworkers, unsign
         struct sb_slot *s = sb_slot(h, w);
         atomic_store(&s->exit_code, -1);
         hist_init(&s->latency);
+        hist_init(&s->latency_failed);
         hist_init(&s->connect);
         for (unsigned r = 0; r < nrequests; r++)
             hist_init(&sb_reqstat(h, w, r)->latency);

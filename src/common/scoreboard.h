@@ -27,6 +27,7 @@
 #define SB_HEADER_SIZE 4096u
 #define SB_NAME_MAX 64
 #define SB_STATUS_MAX 1000 /* per-code counters for 0..999 */
+#define SB_REASON_MAX 120  /* bytes of an error reason kept for the summary */
 
 enum sb_run_state { SB_RUN_INIT = 0, SB_RUN_RAMPING, SB_RUN_RUNNING, SB_RUN_STOPPING, SB_RUN_DONE };
 enum sb_worker_state {
@@ -73,14 +74,21 @@ struct sb_slot {
     uint32_t pad;
     _Atomic uint64_t clients;     /* planned for this worker */
     struct sb_counters c;
-    struct hist latency;          /* request start to last body byte */
+    struct hist latency;          /* request start to last body byte, ok requests */
+    struct hist latency_failed;   /* the same for failed ones */
     struct hist connect;          /* connect time of new connections */
+    /* Per error kind, the reason this worker saw most often and how often: written once, when
+     * the worker's loop has ended, for the summary (the viewer does not read it). */
+    struct sb_reason {
+        uint64_t count;
+        char text[SB_REASON_MAX];
+    } reasons[ERR_KIND_COUNT];
 };
 
 struct sb_reqstat {
     char name[SB_NAME_MAX];
     _Atomic uint64_t count, ok, failed;
-    struct hist latency;
+    struct hist latency;          /* ok requests */
 };
 
 struct scoreboard {

@@ -555,10 +555,13 @@ static void count_result(struct client *c, int status, enum errkind kind, int64_
     sb_add(&sc->bytes_received, c->bytes_in);
     if (c->reused)
         sb_add(&sc->conn_reused, 1);
-    hist_record(&w->slot->latency, (uint64_t)latency);
+    /* percentiles are those of the answers people wait for, as wrk and k6 report them; a
+     * timeout or a refusal must not pass for a fast response */
+    hist_record(ok ? &w->slot->latency : &w->slot->latency_failed, (uint64_t)latency);
     sb_add(&rs->count, 1);
     sb_add(ok ? &rs->ok : &rs->failed, 1);
-    hist_record(&rs->latency, (uint64_t)latency);
+    if (ok)
+        hist_record(&rs->latency, (uint64_t)latency);
 }
 
 /* With a follow iterator, a 301/302/303/307/308 with a usable Location becomes the next hop.
@@ -608,6 +611,22 @@ static void request_end(struct client *c, int status, enum errkind kind, const c
     request_end_at(c, status, kind, reason, now_ns());
 }
 
+/* Tallies why a request failed, for the summary. A timeout's reason carries its elapsed time,
+ * which differs for every request: the tally names the setting instead. */
+static void count_reason(struct client *c, enum errkind kind, const char *reason)
+{
+    char text[64], d[32];
+    if (kind == ERR_TIMEOUT || kind == ERR_CONNECT_TIMEOUT) {
+        int connect = kind == ERR_CONNECT_TIMEOUT;
+        const struct request_spec *spec = spec_of(c);
+        snprintf(text, sizeof(text), "%s = %s passed", connect ? "connect_timeout" : "timeout",
+                 units_format_duration(connect ? spec->connect_timeout_ns : spec->timeout_ns, d,
+                                       sizeof(d)));
+        reason = text;
+    }
+    reasons_count(&c->w->reasons, kind, reason);
+}
+
 static int failed_before_server(enum errkind kind)
 {
     return kind == ERR_DNS || kind == ERR_SOCKET || kind == ERR_CONNECT_REFUSED ||
@@ -629,6 +648,8 @@ static void request_end_at(struct client *c, int status, enum errkind kind, cons
     c->in_request = 0;
     c->conn = NULL;
     count_result(c, status, kind, latency);
+    if (kind != ERR_NONE)
+        count_reason(c, kind, reason);
     if (hooks_of(c) & CAPTURE_HOOKS)
         result_fill(c, status, kind, reason, now);
     if (hooks_of(c) & HOOK_REQ_DONE)

@@ -36,9 +36,12 @@ static int fail_errno(int err, enum errkind kind)
     case ENFILE: kind = ERR_SOCKET; break;
     default: break;
     }
-    snprintf(last_error, sizeof(last_error), "%s",
+    snprintf(last_error, sizeof(last_error), "%s%s",
              err == EMFILE || err == ENFILE ? "out of file descriptors (raise ulimit -n)"
-                                            : strerror(err));
+                                            : strerror(err),
+             err == EADDRNOTAVAIL ? " (out of ephemeral ports? fewer connections, keep-alive, "
+                                    "or more source addresses)"
+                                  : "");
     last_kind = kind;
     return CONN_ERROR;
 }

@@ -11,6 +11,7 @@
 #include "errkind.h"
 #include "json.h"
 #include "outfile.h"
+#include "reasons.h"
 #include "units.h"
 
 static const double report_percentiles[] = {50, 90, 99, 99.9};
@@ -32,6 +33,7 @@ int report_collect(struct summary *s, const struct sb_header *h)
     s->duration_s = t0 && end > t0 ? (double)(end - t0) / 1e9 : 0;
     s->planned_clients = h->planned_clients;
     s->latency = hist_new();
+    s->latency_failed = hist_new();
     s->connect = hist_new();
     s->nrequests = h->nrequests;
     s->requests = calloc(h->nrequests, sizeof(*s->requests));
@@ -40,7 +42,7 @@ int report_collect(struct summary *s, const struct sb_header *h)
     s->nextras = h->nextras;
     s->extras = calloc(h->nextras + 1, sizeof(*s->extras));
     s->extra_names = calloc(h->nextras + 1, sizeof(*s->extra_names));
-    if (!s->latency || !s->connect || !s->requests || !s->workers || !s->extras ||
+    if (!s->latency || !s->latency_failed || !s->connect || !s->requests || !s->workers || !s->extras ||
         !s->extra_names)
         return -1;
     for (unsigned i = 0; i < h->nextras; i++) {
@@ -58,6 +60,7 @@ int report_collect(struct summary *s, const struct sb_header *h)
         struct summary_worker *sw = &s->workers[w];
         sb_counters_add(&s->c, &slot->c);
         hist_add(s->latency, &slot->latency);
+        hist_add(s->latency_failed, &slot->latency_failed);
         hist_add(s->connect, &slot->connect);
         sw->pid = atomic_load(&slot->pid);
         sw->clients = sb_get(&slot->clients);
@@ -73,6 +76,11 @@ int report_collect(struct summary *s, const struct sb_header *h)
             hist_add(s->requests[r].latency, &rs->latency);
         }
     }
+    for (int k = 1; k < ERR_KIND_COUNT; k++) {
+        const char *r = reasons_most_frequent(h, (enum errkind)k, &s->reason_counts[k]);
+        if (r && !(s->reasons[k] = strdup(r)))
+            return -1;
+    }
     uint64_t total = sb_get(&s->c.requests_ok) + sb_get(&s->c.requests_failed);
     s->rps = s->duration_s > 0 ? (double)total / s->duration_s : 0;
     return 0;
@@ -86,7 +94,10 @@ void report_free(struct summary *s)
     free(s->workers);
     free(s->extras);
     free(s->extra_names);
+    for (int k = 0; k < ERR_KIND_COUNT; k++)
+        free(s->reasons[k]);
     free(s->latency);
+    free(s->latency_failed);
     free(s->connect);
     memset(s, 0, sizeof(*s));
 }
@@ -147,20 +158,25 @@ void report_print(FILE *f, const struct summary *s)
             any = 1;
         }
     fputs(any ? "\n" : " -\n", f);
+    /* one kind a line, with the reason seen most often ("most:" when others were seen too) */
     any = 0;
-    for (int k = 1; k < ERR_KIND_COUNT; k++)
-        if (sb_get(&c->errors[k])) {
-            fprintf(f, "%s %s: %" PRIu64, any ? "" : "  errors   ", errkind_names[k],
-                    sb_get(&c->errors[k]));
-            any = 1;
-        }
-    if (any)
+    for (int k = 1; k < ERR_KIND_COUNT; k++) {
+        uint64_t n = sb_get(&c->errors[k]);
+        if (!n)
+            continue;
+        fprintf(f, "  %-9s %s: %" PRIu64, any ? "" : "errors", errkind_names[k], n);
+        if (s->reasons[k] && s->reasons[k][0])
+            fprintf(f, " (%s%s)", s->reason_counts[k] < n ? "most: " : "", s->reasons[k]);
         fputc('\n', f);
+        any = 1;
+    }
     for (unsigned i = 0; i < s->nextras; i++)
         fprintf(f, "%s %s: %" PRIu64 "%s", i ? "" : "  counters ", s->extra_names[i],
                 s->extras[i], i + 1 == s->nextras ? "\n" : "");
     fputs("latency\n", f);
-    print_latency_line(f, "request", s->latency);
+    print_latency_line(f, "ok", s->latency);
+    if (s->latency_failed->count)
+        print_latency_line(f, "failed", s->latency_failed);
     print_latency_line(f, "connect", s->connect);
     fputs("by request\n", f);
     for (size_t r = 0; r < s->nrequests; r++) {
@@ -228,6 +244,16 @@ int report_write_json(int fd, const char *path, const struct summary *s)
     json_status_counts(f, c);
     fputs(",\n\"errors\":", f);
     json_error_counts(f, c);
+    fputs(",\n\"error_reasons\":{", f);
+    for (int k = 1, first = 1; k < ERR_KIND_COUNT; k++) {
+        if (!s->reasons[k])
+            continue;
+        fprintf(f, "%s\"%s\":{\"reason\":", first ? "" : ",", errkind_names[k]);
+        json_string(f, s->reasons[k]);
+        fprintf(f, ",\"count\":%" PRIu64 "}", s->reason_counts[k]);
+        first = 0;
+    }
+    fputc('}', f);
     fputs(",\n\"counters\":{", f);
     for (unsigned i = 0; i < s->nextras; i++) {
         fputs(i ? "," : "", f);
@@ -236,6 +262,8 @@ int report_write_json(int fd, const char *path, const struct summary *s)
     }
     fputs("},\n\"latency_us\":", f);
     json_latency(f, s->latency);
+    fputs(",\n\"latency_failed_us\":", f);
+    json_latency(f, s->latency_failed);
     fputs(",\n\"connect_us\":", f);
     json_latency(f, s->connect);
     fprintf(f, ",\n\"connections\":{\"opened\":%" PRIu64 ",\"reused\":%" PRIu64

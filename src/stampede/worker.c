@@ -280,6 +280,7 @@ int worker_main(const struct config *cfg, struct endpoints *eps, const struct pl
     if (w.active > 0 || w.next_start < w.nclients)
         event_base_dispatch(w.base);
 
+    reasons_publish(&w.reasons, w.slot);
     int rc = trace_close(&w.trace) < 0 || w.failed ? 1 : 0;
     if (plugins->hooks & HOOK_PROC_EXIT) {
         int prc = plugins_proc_exit(&w);

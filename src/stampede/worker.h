@@ -14,6 +14,7 @@
 #include "dns.h"
 #include "endpoint.h"
 #include "http_request.h"
+#include "reasons.h"
 #include "scoreboard.h"
 #include "trace.h"
 
@@ -50,6 +51,7 @@ struct worker {
     char *rbuf;                    /* one read buffer for every connection of the worker */
     size_t rbuf_size;
     struct trace trace;
+    struct reason_tally reasons;   /* why requests failed, for the summary */
 };
 
 /* The worker's whole life after fork. Returns the process exit code. ready_fd gets one byte when

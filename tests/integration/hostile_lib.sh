@@ -109,7 +109,7 @@ hostile_check() {
         'BEGIN { print r * n * t + 1.5 }')
     assert_between "$dur" 0 "$max" "$mode: run duration (s)"
     local lat
-    lat=$(jq -r .latency_us.max "$j")
+    lat=$(jq -r '[.latency_us.max, .latency_failed_us.max] | max' "$j")
     assert_between "$lat" 0 $((HOSTILE_TIMEOUT_S * 1000000 + 500000)) "$mode: slowest request (us)"
     assert_between "$RSS_KB" 1 $((BASE_RSS_KB + RSS_SLACK_KB)) "$mode: peak RSS (kB)"
     grep -q "killed by signal" "$TMP/h.err" && fail "$mode: a worker was killed: $(cat "$TMP/h.err")"
