@@ -48,12 +48,11 @@ struct parent {
     int viewed;             /* a viewer owns the terminal until the end of the run */
 };
 
-static volatile sig_atomic_t barrier_interrupted;
+static volatile sig_atomic_t barrier_interrupted; /* the signal, before the release */
 
 static void on_barrier_signal(int sig)
 {
-    (void)sig;
-    barrier_interrupted = 1;
+    barrier_interrupted = sig;
 }
 
 static void kill_all(struct parent *p, int sig)
@@ -237,7 +236,8 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
             event_base_loopexit(p->base, NULL);
         return;
     }
-    p->interrupted = 1;
+    if (!p->interrupted)
+        p->interrupted = sig;
     atomic_store(&p->sb.hdr->run_state, SB_RUN_STOPPING);
     if (sig == SIGINT && p->sigints++ > 0) {
         kill_all(p, SIGKILL);
@@ -438,6 +438,9 @@ static int report(struct parent *p)
     for (unsigned w = 0; w < s.nworkers; w++)
         if (s.workers[w].exit_code != 0 || s.workers[w].signal)
             rc = 1;
+    /* a run where every request failed tested nothing: say so to scripts */
+    if (rc == 0 && sb_get(&s.c.requests_failed) > 0 && sb_get(&s.c.requests_ok) == 0)
+        rc = EXIT_ALL_FAILED;
     report_free(&s);
     return rc;
 }
@@ -480,16 +483,19 @@ int parent_run(const struct config *cfg)
         sb_close(&p.sb, 0);
         endpoints_free(&p.eps);
         plugins_unload(&p.plugins);
-        return 1;
+        return 2;
     }
     free(sbpath);
     fill_header(&p);
     p.viewed = cfg->top && top_launch_start(&p.viewer, p.sb.path) == 0;
     p.pids = calloc(cfg->workers, sizeof(*p.pids));
-    if (!p.pids || (cfg->trace_path && trace_create(cfg->trace_path) < 0) ||
-        (cfg->json_path && (p.json_fd = report_open_json(cfg->json_path)) < 0) ||
-        pipe(ready) < 0 || pipe(go) < 0)
+    if (!p.pids || pipe(ready) < 0 || pipe(go) < 0)
         goto out;
+    if ((cfg->trace_path && trace_create(cfg->trace_path) < 0) ||
+        (cfg->json_path && (p.json_fd = report_open_json(cfg->json_path)) < 0)) {
+        rc = 2;
+        goto out;
+    }
 
     struct sigaction sa = {.sa_handler = on_barrier_signal};
     sigaction(SIGINT, &sa, NULL);
@@ -500,6 +506,8 @@ int parent_run(const struct config *cfg)
                                             barrier_wait(&p, ready[0]) < 0)) {
         kill_all(&p, SIGKILL);
         reap(&p, 1);
+        if (barrier_interrupted)
+            rc = 128 + barrier_interrupted;
         goto out;
     }
     /* Release: T0 first, then the broadcast (EOF on the go pipe). */
@@ -516,8 +524,8 @@ int parent_run(const struct config *cfg)
     top_launch_finish(&p.viewer, 0); /* the viewer quits once it has shown "done" */
     plugins_parent_exit(&p.plugins, cfg);
     rc = report(&p);
-    if (p.interrupted)
-        rc = 130;
+    if (p.interrupted) /* as a shell reports a command the signal ended: 130, 143 */
+        rc = 128 + p.interrupted;
 out:
     top_launch_finish(&p.viewer, 1); /* on an error path, before the file goes */
     for (int i = 0; i < 2; i++) {

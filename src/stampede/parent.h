@@ -6,8 +6,14 @@
 
 #include "config.h"
 
-/* Runs the whole load. Returns the process exit status: 0 done, 1 a worker or output failed,
- * 130 interrupted. */
+/* The process exit statuses of a run (stampede(1), EXIT STATUS). */
+#define EXIT_DONE 0          /* the run completed; failed requests are results */
+#define EXIT_RUN_FAILED 1    /* a worker died or failed, or an output could not be written */
+#define EXIT_SETUP 2         /* configuration, plugin or output file refused before any load */
+#define EXIT_ALL_FAILED 4    /* the run completed but not one request was ok */
+/* and 128 + the signal that stopped it: 130 for SIGINT, 143 for SIGTERM */
+
+/* Runs the whole load. Returns the process exit status, one of the above. */
 int parent_run(const struct config *cfg);
 
 #endif
