@@ -44,6 +44,7 @@ struct parent {
     struct event_base *base;
     uint64_t last_done;
     int64_t last_t;
+    struct timespec started;    /* wall clock at the release, for the JSON */
     struct top_launch viewer; /* stampede --top */
     int viewed;             /* a viewer owns the terminal until the end of the run */
 };
@@ -430,6 +431,8 @@ static int report(struct parent *p)
     s.seed = p->cfg->seed;
     s.interrupted = p->interrupted;
     s.config_name = p->sb.hdr->config_name;
+    s.cfg = p->cfg;
+    s.started = p->started;
     report_print(stdout, &s);
     fflush(stdout);
     if (p->json_fd >= 0 && report_write_json(p->json_fd, p->cfg->json_path, &s) < 0)
@@ -512,6 +515,7 @@ int parent_run(const struct config *cfg)
     }
     /* Release: T0 first, then the broadcast (EOF on the go pipe). */
     int64_t t0 = now_ns();
+    clock_gettime(CLOCK_REALTIME, &p.started);
     atomic_store(&p.sb.hdr->t0_ns, t0);
     atomic_store(&p.sb.hdr->run_state,
                  cfg->ramp_duration_ns > 0 ? SB_RUN_RAMPING : SB_RUN_RUNNING);

@@ -211,6 +211,35 @@ static void json_latency(FILE *f, const struct hist *h)
     fprintf(f, ",\"max\":%.3f,\"count\":%" PRIu64 "}", (double)h->max_ns / 1000, (uint64_t)h->count);
 }
 
+/* "run": what ran, so that a JSON file found later says what it is the result of. */
+static void json_run(FILE *f, const struct summary *s)
+{
+    char when[64] = "";
+    struct tm tm;
+    if (s->started.tv_sec && gmtime_r(&s->started.tv_sec, &tm)) {
+        size_t n = strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
+        snprintf(when + n, sizeof(when) - n, ".%03ldZ", s->started.tv_nsec / 1000000);
+    }
+    fputs("\"run\":{\"version\":\"" PACKAGE_VERSION "\",\"started\":", f);
+    if (*when)
+        json_string(f, when);
+    else
+        fputs("null", f);
+    fputs(",\"config\":", f);
+    char *abs = s->cfg && s->cfg->path ? realpath(s->cfg->path, NULL) : NULL;
+    if (s->cfg && s->cfg->path)
+        json_string(f, abs ? abs : s->cfg->path);
+    else
+        fputs("null", f);
+    free(abs);
+    fputs(",\"urls\":[", f);
+    for (size_t r = 0; s->cfg && r < s->cfg->nrequests; r++) {
+        fputs(r ? "," : "", f);
+        json_string(f, s->cfg->requests[r].url_text);
+    }
+    fprintf(f, "],\"seed\":%" PRIu64 "},\n", s->seed);
+}
+
 int report_open_json(const char *path)
 {
     int fd = outfile_create(path);
@@ -229,7 +258,9 @@ int report_write_json(int fd, const char *path, const struct summary *s)
         return -1;
     }
     uint64_t ok = sb_get(&c->requests_ok), failed = sb_get(&c->requests_failed);
-    fprintf(f, "{\"requests\":{\"total\":%" PRIu64 ",\"ok\":%" PRIu64 ",\"failed\":%" PRIu64
+    fputc('{', f);
+    json_run(f, s);
+    fprintf(f, "\"requests\":{\"total\":%" PRIu64 ",\"ok\":%" PRIu64 ",\"failed\":%" PRIu64
                ",\"started\":%" PRIu64 "},\n",
             ok + failed, ok, failed, sb_get(&c->requests_started));
     fprintf(f, "\"rps\":%.3f,\"duration_s\":%.6f,\"seed\":%" PRIu64 ",\"interrupted\":%s,\n",

@@ -4,6 +4,7 @@
 #define STAMPEDE_REPORT_H
 
 #include <stdio.h>
+#include <time.h>
 
 #include "config.h"
 #include "scoreboard.h"
@@ -38,6 +39,8 @@ struct summary {
     uint64_t seed;
     int interrupted;
     const char *config_name;
+    const struct config *cfg;  /* what ran: its file and URLs, for the JSON */
+    struct timespec started;   /* wall clock at T0 */
 };
 
 /* Merges the scoreboard into s. Returns -1 when out of memory. */
