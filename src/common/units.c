@@ -216,18 +216,23 @@ const char *units_format_us(double us, char *buf, size_t len)
     return units_format_duration(ns, buf, (unsigned)len);
 }
 
-const char *units_format_bytes(double bytes, char *buf, size_t len)
+const char *units_format_scaled(double v, unsigned base, const char *const suffix[7], char *buf,
+                                size_t len)
 {
-    static const char *const unit[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
-    double v = bytes > 0 ? bytes : 0;
     int i = 0;
-    while (v >= 1023.5 && i < 6) {
-        v /= 1024;
+    if (!(v > 0)) /* NaN too */
+        v = 0;
+    while (v >= base - 0.5 && i < 6) {
+        v /= base;
         i++;
     }
-    if (i == 0)
-        snprintf(buf, len, "%.0f B", v);
-    else
-        snprintf(buf, len, v < 9.995 ? "%.2f %s" : v < 99.95 ? "%.1f %s" : "%.0f %s", v, unit[i]);
+    const char *fmt = i == 0 ? "%.0f%s" : v < 9.995 ? "%.2f%s" : v < 99.95 ? "%.1f%s" : "%.0f%s";
+    snprintf(buf, len, fmt, v, suffix[i]);
     return buf;
+}
+
+const char *units_format_bytes(double bytes, char *buf, size_t len)
+{
+    static const char *const unit[] = {" B", " KiB", " MiB", " GiB", " TiB", " PiB", " EiB"};
+    return units_format_scaled(bytes, 1024, unit, buf, len);
 }

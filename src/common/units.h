@@ -20,6 +20,11 @@ const char *units_format_duration(int64_t ns, char *buf, unsigned len);
 /* The same from microseconds (a histogram's unit); beyond INT64_MAX ns it clamps. */
 const char *units_format_us(double us, char *buf, size_t len);
 
+/* v in steps of base (1000 or 1024) with suffix[step] after it, three significant digits past
+ * the first step: 950, 12.3k, 1.20M. Negative values and NaN are 0. */
+const char *units_format_scaled(double v, unsigned base, const char *const suffix[7], char *buf,
+                                size_t len);
+
 /* An amount of bytes for a sentence, three significant digits in powers of 1024: "950 B",
  * "12.3 KiB", "1.20 MiB", "176 MiB". */
 const char *units_format_bytes(double bytes, char *buf, size_t len);

@@ -5,21 +5,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "units.h"
 
 /* v with a 1000-based suffix, three significant digits. */
 static const char *fmt_si(double v, char *buf, size_t len)
 {
-    static const char suffix[] = " kMGTPE";
-    int i = 0;
-    while (v >= 999.5 && i < 6) {
-        v /= 1000;
-        i++;
-    }
-    if (i == 0)
-        snprintf(buf, len, "%.0f", v);
-    else
-        snprintf(buf, len, v < 9.995 ? "%.2f%c" : v < 99.95 ? "%.1f%c" : "%.0f%c", v, suffix[i]);
-    return buf;
+    static const char *const suffix[] = {"", "k", "M", "G", "T", "P", "E"};
+    return units_format_scaled(v, 1000, suffix, buf, len);
 }
 
 const char *top_fmt_count(uint64_t v, int width, char *buf, size_t len)
@@ -43,19 +35,8 @@ const char *top_fmt_rate(double v, char *buf, size_t len)
 
 const char *top_fmt_bytes(double v, char *buf, size_t len)
 {
-    static const char suffix[] = " KMGTPE";
-    int i = 0;
-    if (v < 0)
-        v = 0;
-    while (v >= 1023.5 && i < 6) {
-        v /= 1024;
-        i++;
-    }
-    if (i == 0)
-        snprintf(buf, len, "%.0f", v);
-    else
-        snprintf(buf, len, v < 9.995 ? "%.2f%c" : v < 99.95 ? "%.1f%c" : "%.0f%c", v, suffix[i]);
-    return buf;
+    static const char *const suffix[] = {"", "K", "M", "G", "T", "P", "E"};
+    return units_format_scaled(v, 1024, suffix, buf, len);
 }
 
 const char *top_fmt_elapsed(double s, char *buf, size_t len)
