@@ -858,13 +858,10 @@ static int add_header(struct build *b, const struct entry *e)
     size_t vl = strlen(val);
     while (vl > 0 && (val[vl - 1] == ' ' || val[vl - 1] == '\t'))
         vl--;
-    for (size_t i = 0; i < vl; i++) {
-        unsigned char c = (unsigned char)val[i];
-        if ((c < 0x20 && c != '\t') || c == 0x7f) {
-            errorf(e->where, "header '%.60s' contains a control character (remove it)", name);
-            free(name);
-            return -1;
-        }
+    if (!str_is_header_value(val, vl)) {
+        errorf(e->where, "header '%.60s' contains a control character (remove it)", name);
+        free(name);
+        return -1;
     }
     size_t nl = strlen(name);
     char *line = malloc(nl + vl + 3);
