@@ -703,7 +703,8 @@ static void result_fill(struct client *c, int status, enum errkind kind, const c
     }
     *r = (struct stampede_result){
         .status = status, .reason = reason ? reason : "",
-        .error = kind ? errkind_names[kind] : NULL, .http_minor = c->parser.version_minor,
+        .error = kind ? errkind_names[kind] : NULL, /* as received; 1 (what was sent) when no status line came */
+        .http_minor = c->parser.version_minor >= 0 ? c->parser.version_minor : 1,
         .t = {c->t_start, c->t_dns, c->t_connected, c->t_tls, c->t_sent, c->t_first,
               c->t_headers, now},
         .headers = c->hdrs, .nheaders = kind ? 0 : c->nhdrs, .body = c->body,
