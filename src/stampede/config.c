@@ -50,7 +50,7 @@ static const char *const run_keys[] = {
 static const char *const request_keys[] = {
     "url", "method", "header", "body", "body_file", "keepalive", "predelay", "prejitter",
     "postdelay", "postjitter", "connect_timeout", "timeout", "max_redirects", "max_body",
-    "max_header_bytes", "max_headers",
+    "max_header_bytes", "max_headers", "follow_credentials",
     /* the TLS keys, also allowed in [tls] */
     "verify", "ca_file", "ca_path", "client_cert", "client_key", "ciphers", "min_version",
     "max_version", "session_cache", NULL};
@@ -1090,6 +1090,8 @@ static int apply_request_key(const struct load *L, struct build *b, const struct
         return rc;
     if (strcmp(k, "max_redirects") == 0)
         return get_count(e->where, k, v, &s->max_redirects);
+    if (strcmp(k, "follow_credentials") == 0)
+        return get_bool(e->where, k, v, &s->follow_credentials);
     if (strcmp(k, "max_body") == 0)
         return get_count(e->where, k, v, &s->max_body);
     if (strcmp(k, "max_header_bytes") == 0 || strcmp(k, "max_headers") == 0) {

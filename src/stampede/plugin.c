@@ -12,6 +12,7 @@
 #include "client.h"
 #include "errkind.h"
 #include "rng.h"
+#include "strutil.h"
 #include "url.h"
 #include "worker.h"
 
@@ -29,20 +30,19 @@ struct stampede_ctx {
     const char *fail;     /* set by stampede_fail */
 };
 
-/* The request req_start sees: the configured one until a plugin changes something, then owned
- * copies that are serialised again once the chain is done. */
+/* The request req_start sees: the client's request in flight until a hook changes something,
+ * then owned copies that the client is retargeted to once the chain is done. */
 struct stampede_request {
-    struct client *c;
-    const struct request_spec *spec;
     const char *method;
     const struct url *url;
     const char *url_text;
-    char **headers;       /* spec's until own_headers */
+    char *const *headers; /* the client's until own_headers */
     size_t nheaders;
     const char *body;
     size_t body_len;
     int has_body;
-    int changed, own_headers;
+    int changed;
+    char **own_headers;
     char *own_method, *own_body, *own_url_text;
     struct url own_url;
 };
@@ -248,8 +248,8 @@ static void request_free(struct stampede_request *r)
 {
     if (r->own_headers) {
         for (size_t i = 0; i < r->nheaders; i++)
-            free(r->headers[i]);
-        free(r->headers);
+            free(r->own_headers[i]);
+        free(r->own_headers);
     }
     free(r->own_method);
     free(r->own_body);
@@ -257,52 +257,16 @@ static void request_free(struct stampede_request *r)
     url_free(&r->own_url);
 }
 
-/* Serialises a changed request into the client's own bytes and points the client at them. */
-static int request_apply(struct client *c, struct stampede_request *r, const char **reason)
-{
-    struct request_spec tmp = *r->spec;
-    tmp.headers = r->headers;
-    tmp.nheaders = r->nheaders;
-    tmp.body = (char *)r->body;
-    tmp.body_len = r->body_len;
-    tmp.has_body = r->has_body;
-    /* an unchanged URL keeps the request's own Host header; a new one gets its host */
-    const struct url *u = r->url == &r->spec->url ? &tmp.url : r->url;
-    struct wire wire;
-    if (http_request_serialise_to(&tmp, r->method, u, r->has_body, &wire) != 0) {
-        *reason = "out of memory";
-        return -1;
-    }
-    if (r->url == &r->own_url) {
-        long ep = endpoints_find_or_add(c->w->endpoints, u->host, u->port, u->tls);
-        if (ep < 0) {
-            http_request_free(&wire);
-            *reason = "out of memory";
-            return -1;
-        }
-        c->ep = (size_t)ep;
-    }
-    http_request_free(&c->dyn_wire);
-    c->dyn_wire = wire;
-    c->wire = &c->dyn_wire;
-    free(c->dyn_method);
-    c->dyn_method = strdup(r->method);
-    free(c->dyn_url);
-    c->dyn_url = strdup(r->url_text);
-    c->parser.head_request = strcmp(r->method, "HEAD") == 0;
-    return 0;
-}
-
 int plugins_req_start(struct client *c, const char **reason)
 {
     struct worker *w = c->w;
     const struct plugins *ps = w->plugins;
-    const struct request_spec *spec = &w->cfg->requests[c->req];
     struct stampede_request r = {
-        .c = c, .spec = spec, .method = client_method(c), .url = client_url(c),
-        .url_text = client_url_text(c), .headers = spec->headers, .nheaders = spec->nheaders,
-        .body = spec->body, .body_len = spec->body_len, .has_body = spec->has_body,
+        .method = client_method(c), .url = client_url(c), .url_text = client_url_text(c),
     };
+    r.headers = client_headers(c, &r.nheaders);
+    r.body = client_body(c, &r.body_len);
+    r.has_body = r.body != NULL;
     int rc = 0;
     for (size_t i = 0; i < ps->n && rc == 0; i++) {
         if (!ps->v[i].api->req_start)
@@ -317,8 +281,13 @@ int plugins_req_start(struct client *c, const char **reason)
             rc = -1;
         }
     }
-    if (rc == 0 && r.changed)
-        rc = request_apply(c, &r, reason);
+    if (rc == 0 && r.changed) {
+        struct http_request_parts p = {
+            .method = r.method, .url = r.url, .headers = r.headers, .nheaders = r.nheaders,
+            .body = r.body, .body_len = r.body_len, .has_body = r.has_body,
+        };
+        rc = client_retarget(c, &p, r.url_text, reason);
+    }
     request_free(&r);
     return rc;
 }
@@ -511,14 +480,9 @@ const char *stampede_request_body(const struct stampede_request *req, size_t *le
     return req->has_body ? req->body : NULL;
 }
 
-static int has_crlf(const char *s)
-{
-    return strpbrk(s, "\r\n") != NULL;
-}
-
 int stampede_request_set_method(struct stampede_request *req, const char *method)
 {
-    if (!method || !*method || strpbrk(method, " \t\r\n"))
+    if (!method || !str_is_token(method)) /* what the configuration takes */
         return -1;
     char *m = strdup(method);
     if (!m)
@@ -526,27 +490,6 @@ int stampede_request_set_method(struct stampede_request *req, const char *method
     free(req->own_method);
     req->own_method = m;
     req->method = m;
-    req->changed = 1;
-    return 0;
-}
-
-int stampede_request_set_url(struct stampede_request *req, const char *url)
-{
-    struct url u;
-    const char *why;
-    if (!url || url_parse(url, &u, &why) != 0)
-        return -1;
-    char *text = strdup(url);
-    if (!text) {
-        url_free(&u);
-        return -1;
-    }
-    url_free(&req->own_url);
-    req->own_url = u;
-    req->url = &req->own_url;
-    free(req->own_url_text);
-    req->own_url_text = text;
-    req->url_text = text;
     req->changed = 1;
     return 0;
 }
@@ -566,32 +509,66 @@ static int own_headers(struct stampede_request *req)
             free(h);
             return -1;
         }
+    req->own_headers = h;
     req->headers = h;
-    req->own_headers = 1;
+    return 0;
+}
+
+/* Removes every header called name. */
+static int remove_header(struct stampede_request *req, const char *name)
+{
+    if (own_headers(req) < 0)
+        return -1;
+    size_t out = 0;
+    for (size_t i = 0; i < req->nheaders; i++) {
+        if (http_header_is(req->own_headers[i], name))
+            free(req->own_headers[i]);
+        else
+            req->own_headers[out++] = req->own_headers[i];
+    }
+    req->nheaders = out;
+    req->changed = 1;
+    return 0;
+}
+
+int stampede_request_set_url(struct stampede_request *req, const char *url)
+{
+    struct url u;
+    const char *why;
+    if (!url || url_parse(url, &u, &why) != 0)
+        return -1;
+    char *text = strdup(url);
+    /* the configured Host named the old URL's host: the new one gets its own */
+    if (!text || remove_header(req, "Host") < 0) {
+        free(text);
+        url_free(&u);
+        return -1;
+    }
+    url_free(&req->own_url);
+    req->own_url = u;
+    req->url = &req->own_url;
+    free(req->own_url_text);
+    req->own_url_text = text;
+    req->url_text = text;
+    req->changed = 1;
     return 0;
 }
 
 int stampede_request_set_header(struct stampede_request *req, const char *name,
                                 const char *value)
 {
-    if (!name || !*name || strpbrk(name, ": \t\r\n") || (value && has_crlf(value)) ||
-        own_headers(req) < 0)
+    /* the checks the configuration makes of its own headers */
+    if (!name || !str_is_token(name) || (value && !str_is_header_value(value, strlen(value))) ||
+        remove_header(req, name) < 0)
         return -1;
-    size_t out = 0;
-    for (size_t i = 0; i < req->nheaders; i++) {
-        if (http_header_is(req->headers[i], name))
-            free(req->headers[i]);
-        else
-            req->headers[out++] = req->headers[i];
-    }
-    req->nheaders = out;
-    req->changed = 1;
     if (!value)
         return 0;
-    char **h = realloc(req->headers, (req->nheaders + 2) * sizeof(*h));
+    char **h = realloc(req->own_headers, (req->nheaders + 2) * sizeof(*h));
     if (!h)
         return -1;
+    req->own_headers = h;
     req->headers = h;
+    value += strspn(value, " \t");
     if (asprintf(&h[req->nheaders], "%s: %s", name, value) < 0)
         return -1;
     req->nheaders++;
@@ -600,16 +577,21 @@ int stampede_request_set_header(struct stampede_request *req, const char *name,
 
 int stampede_request_set_body(struct stampede_request *req, const void *body, size_t len)
 {
-    char *b = malloc(len ? len : 1);
-    if (!b)
+    char *b = NULL;
+    if (body && !(b = malloc(len ? len : 1)))
         return -1;
-    if (len)
+    /* stampede computes the length of the new body */
+    if (remove_header(req, "Content-Length") < 0) {
+        free(b);
+        return -1;
+    }
+    if (len && b)
         memcpy(b, body, len);
     free(req->own_body);
     req->own_body = b;
     req->body = b;
-    req->body_len = len;
-    req->has_body = 1;
+    req->body_len = b ? len : 0;
+    req->has_body = b != NULL;
     req->changed = 1;
     return 0;
 }

@@ -50,8 +50,8 @@ void plugins_thread_init(struct client *c);
 void plugins_thread_exit(struct client *c);
 /* The plugins' iterator: a request index, STAMPEDE_NEXT_END or STAMPEDE_NEXT_DEFAULT. */
 int plugins_next_request(struct client *c, const struct stampede_result *prev);
-/* req_start chain over the request in flight; may make c send other bytes (c->wire) to
- * another endpoint. Returns 0, or -1 with *reason when a plugin failed the request. */
+/* req_start chain over the request in flight; a changed request goes to client_retarget.
+ * Returns 0, or -1 with *reason when a plugin failed the request. */
 int plugins_req_start(struct client *c, const char **reason);
 void plugins_req_done(struct client *c, const struct stampede_result *res);
 
