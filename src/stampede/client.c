@@ -150,6 +150,27 @@ int client_retarget(struct client *c, const struct http_request_parts *p, const 
     return retarget(c, p, NULL, NULL, url_text, why);
 }
 
+void *client_userdata(const struct client *c, size_t i)
+{
+    return c->userdata[i];
+}
+
+void client_set_userdata(struct client *c, size_t i, void *data)
+{
+    c->userdata[i] = data;
+}
+
+void client_add_delay(struct client *c, int64_t ns)
+{
+    if (ns > 0)
+        c->extra_delay_ns += ns;
+}
+
+uint32_t client_rnd(struct client *c, uint32_t max)
+{
+    return rng_bounded(&c->rng, max);
+}
+
 static struct conn *spare_of(const struct client *c)
 {
     return &c->conns[c->w->endpoints->nstatic];

@@ -101,6 +101,13 @@ const char *client_body(const struct client *c, size_t *len);
 int client_retarget(struct client *c, const struct http_request_parts *p, const char *url_text,
                     const char **why);
 
+/* What the plugin API reaches of a client: plugin i's userdata, a wait added before the next
+ * request, the client's own random stream (uniform in [0, max)). */
+void *client_userdata(const struct client *c, size_t i);
+void client_set_userdata(struct client *c, size_t i, void *data);
+void client_add_delay(struct client *c, int64_t ns);
+uint32_t client_rnd(struct client *c, uint32_t max);
+
 /* Sets up client number `number` of worker w (no allocation per request after this). */
 int client_init(struct client *c, struct worker *w, uint64_t number);
 /* Starts the first round. */

@@ -11,7 +11,6 @@
 
 #include "client.h"
 #include "errkind.h"
-#include "rng.h"
 #include "strutil.h"
 #include "url.h"
 #include "worker.h"
@@ -209,7 +208,7 @@ void plugins_thread_init(struct client *c)
     for (size_t i = 0; i < ps->n; i++) {
         struct stampede_ctx x = ctx_of(c->w->cfg, ps, i, c->w, c);
         if (ps->v[i].api->thread_init)
-            c->userdata[i] = ps->v[i].api->thread_init(&x);
+            client_set_userdata(c, i, ps->v[i].api->thread_init(&x));
     }
 }
 
@@ -354,13 +353,13 @@ const char *stampede_request_name(const struct stampede_ctx *ctx, int index)
 
 void *stampede_userdata(const struct stampede_ctx *ctx)
 {
-    return ctx->c ? ctx->c->userdata[ctx->pi] : NULL;
+    return ctx->c ? client_userdata(ctx->c, ctx->pi) : NULL;
 }
 
 void stampede_set_userdata(struct stampede_ctx *ctx, void *data)
 {
     if (ctx->c)
-        ctx->c->userdata[ctx->pi] = data;
+        client_set_userdata(ctx->c, ctx->pi, data);
 }
 
 const char *stampede_run_option(const struct stampede_ctx *ctx, const char *key)
@@ -389,13 +388,13 @@ const char *stampede_config_dir(const struct stampede_ctx *ctx)
 
 uint32_t stampede_rnd(struct stampede_ctx *ctx, uint32_t max)
 {
-    return ctx->c ? rng_bounded(&ctx->c->rng, max) : 0;
+    return ctx->c ? client_rnd(ctx->c, max) : 0;
 }
 
 void stampede_delay(struct stampede_ctx *ctx, int64_t ns)
 {
-    if (ctx->c && ns > 0)
-        ctx->c->extra_delay_ns += ns;
+    if (ctx->c)
+        client_add_delay(ctx->c, ns);
 }
 
 void stampede_count(struct stampede_ctx *ctx, unsigned i, uint64_t n)
