@@ -35,6 +35,11 @@ struct summary {
     uint64_t seed;
     int interrupted;
     const char *config_name;
+    /* a plugin's stampede_stop (stopped_by NULL without one); strings point into the
+     * scoreboard */
+    const char *stopped_by, *stop_reason;
+    int stop_worker;       /* -1: in the parent */
+    int stop_failed;
 };
 
 /* Merges the scoreboard into s. Returns -1 when out of memory. */
