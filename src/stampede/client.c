@@ -243,8 +243,8 @@ static void client_finish(struct client *c)
     ctimer_stop(c);
     dns_cancel(w->dns, &c->dns);
     conns_close_all(c, 0);
-    if (hooks_of(c) & HOOK_THREAD_EXIT)
-        plugins_thread_exit(c);
+    if (hooks_of(c) & HOOK_CLIENT_EXIT)
+        plugins_client_exit(c);
     sb_add(&w->slot->c.clients_active, (uint64_t)-1);
     sb_add(&w->slot->c.clients_done, 1);
     worker_client_done(w);
@@ -811,7 +811,8 @@ static void result_fill(struct client *c, int status, enum errkind kind, const c
     }
     *r = (struct stampede_result){
         .status = status, .reason = reason ? reason : "",
-        .error = kind ? errkind_names[kind] : NULL, /* as received; 1 (what was sent) when no status line came */
+        .error = kind ? errkind_names[kind] : NULL,
+        /* as received; 1 (what was sent) when no status line came */
         .http_minor = c->parser.version_minor >= 0 ? c->parser.version_minor : 1,
         .t = {c->t_start, c->t_dns, c->t_connected, c->t_tls, c->t_sent, c->t_first,
               c->t_headers, now},
@@ -1018,8 +1019,8 @@ void client_start(struct client *c)
     c->round = 0;
     c->step = 0;
     c->first = round_first(c);
-    if (hooks_of(c) & HOOK_THREAD_INIT)
-        plugins_thread_init(c);
+    if (hooks_of(c) & HOOK_CLIENT_INIT)
+        plugins_client_init(c);
     next_step(c);
 }
 

@@ -1554,10 +1554,17 @@ static int add_plugin(struct load *L, const char *name, long sec_index, const ch
     if (sec_index >= 0 && copy_entries(L, SEC_PLUGIN, (size_t)sec_index, &p->keys, &p->values,
                                        &p->nkeys) != 0)
         return -1;
+    if (!(p->wheres = calloc(p->nkeys + 1, sizeof *p->wheres)))
+        return -1;
+    size_t k = 0;
     for (size_t i = 0; i < L->nents; i++) {
         const struct entry *e = &L->ents[i];
-        if (e->sec == SEC_PLUGIN && sec_index >= 0 && e->req == (size_t)sec_index &&
-            strcmp(e->key, "path") == 0 && set_path(L, &p->path, e) != 0)
+        if (e->sec != SEC_PLUGIN || sec_index < 0 || e->req != (size_t)sec_index)
+            continue;
+        /* in the order copy_entries took them */
+        if (k < p->nkeys && !(p->wheres[k++] = strdup(e->where)))
+            return -1;
+        if (strcmp(e->key, "path") == 0 && set_path(L, &p->path, e) != 0)
             return -1;
     }
     return 0;
@@ -1747,8 +1754,11 @@ void config_free(struct config *c)
             free(p->keys[k]);
             free(p->values[k]);
         }
+        for (size_t k = 0; p->wheres && k < p->nkeys; k++)
+            free(p->wheres[k]);
         free(p->keys);
         free(p->values);
+        free(p->wheres);
         free(p->name);
         free(p->path);
         free(p->where);

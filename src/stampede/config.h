@@ -64,6 +64,8 @@ struct plugin_conf {
     char *path;            /* from its section's path key, resolved against the file's
                               directory; NULL: the installed plugin NAME.so */
     char **keys, **values; /* its section's keys (path too), for stampede_option() */
+    char **wheres;         /* where each key was set ("FILE:LINE" or "-D ..."), for the
+                              loader's checks of the plugin's options */
     size_t nkeys;
     char *where;           /* "FILE:LINE" of the section or of [run] plugins, for messages */
 };

@@ -34,6 +34,7 @@ struct parent {
     pid_t *pids;            /* 0 once reaped */
     unsigned alive;
     int interrupted;
+    int plugin_stopped;     /* a plugin's stampede_stop stopped the workers */
     unsigned sigints;
     int tty;
     struct event_base *base;
@@ -49,6 +50,11 @@ static void on_barrier_signal(int sig)
 {
     (void)sig;
     barrier_interrupted = 1;
+}
+
+static void on_stop_request(int sig)
+{
+    (void)sig; /* not to die of it: the scoreboard says who stopped and why */
 }
 
 static void kill_all(struct parent *p, int sig)
@@ -216,6 +222,17 @@ static void on_stuck(evutil_socket_t fd, short what, void *arg)
     kill_all(p, SIGKILL);
 }
 
+/* A plugin called stampede_stop (its worker wrote who and why into the scoreboard, then sent
+ * SIGUSR1): every worker stops as gracefully as on SIGTERM, and the run is not "interrupted". */
+static void stop_for_plugin(struct parent *p)
+{
+    if (p->plugin_stopped || !sb_stopped_by(p->sb.hdr))
+        return;
+    p->plugin_stopped = 1;
+    atomic_store(&p->sb.hdr->run_state, SB_RUN_STOPPING);
+    kill_all(p, SIGTERM);
+}
+
 static void on_signal(evutil_socket_t sig, short what, void *arg)
 {
     struct parent *p = arg;
@@ -224,6 +241,10 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
         reap(p, 0);
         if (!p->alive)
             event_base_loopexit(p->base, NULL);
+        return;
+    }
+    if (sig == SIGUSR1) {
+        stop_for_plugin(p);
         return;
     }
     p->interrupted = 1;
@@ -248,7 +269,7 @@ static void timer_at(struct event_base *base, event_callback_fn cb, void *arg, i
 static void supervise(struct parent *p)
 {
     const struct config *cfg = p->cfg;
-    struct event *ev[7] = {0};
+    struct event *ev[8] = {0};
     p->base = event_base_new();
     if (!p->base) {
         reap(p, 1);
@@ -257,9 +278,13 @@ static void supervise(struct parent *p)
     ev[0] = evsignal_new(p->base, SIGCHLD, on_signal, p);
     ev[1] = evsignal_new(p->base, SIGINT, on_signal, p);
     ev[2] = evsignal_new(p->base, SIGTERM, on_signal, p);
+    ev[7] = evsignal_new(p->base, SIGUSR1, on_signal, p);
     for (int i = 0; i < 3; i++)
         if (ev[i])
             event_add(ev[i], NULL);
+    if (ev[7])
+        event_add(ev[7], NULL);
+    stop_for_plugin(p); /* a stop before the event existed (proc_init, parent_init) */
     if (!cfg->quiet) {
         ev[3] = event_new(p->base, -1, EV_PERSIST, on_progress, p);
         struct timeval sec = {1, 0};
@@ -278,7 +303,7 @@ static void supervise(struct parent *p)
     reap(p, 1);
     if (!cfg->quiet && p->tty && !p->viewed)
         fputc('\n', stderr);
-    for (int i = 0; i < 7; i++)
+    for (int i = 0; i < 8; i++)
         if (ev[i])
             event_free(ev[i]);
     event_base_free(p->base);
@@ -355,6 +380,7 @@ static void fill_header(struct parent *p)
             snprintf(sb_reqstat(h, w, r)->name, SB_NAME_MAX, "%s", cfg->requests[r].name);
 }
 
+/* parent_exit sees the summary that is then printed and written. */
 static int report(struct parent *p)
 {
     struct summary s = {0};
@@ -367,6 +393,7 @@ static int report(struct parent *p)
     s.seed = p->cfg->seed;
     s.interrupted = p->interrupted;
     s.config_name = p->sb.hdr->config_name;
+    plugins_parent_exit(&p->plugins, p->cfg, p->sb.hdr, &s);
     report_print(stdout, &s);
     fflush(stdout);
     if (p->json_fd >= 0 && report_write_json(p->json_fd, p->cfg->json_path, &s) < 0)
@@ -375,6 +402,8 @@ static int report(struct parent *p)
     for (unsigned w = 0; w < s.nworkers; w++)
         if (s.workers[w].exit_code != 0 || s.workers[w].signal)
             rc = 1;
+    if (s.stopped_by && s.stop_failed) /* the plugin judged the run a failure */
+        rc = 1;
     report_free(&s);
     return rc;
 }
@@ -405,7 +434,7 @@ int parent_run(const struct config *cfg)
     }
     if (sb_create(&p.sb, sbpath, cfg->workers, (unsigned)cfg->nrequests, p.plugins.ncounters,
                   (const char *const *)p.plugins.counter_names) < 0 ||
-        plugins_parent_init(&p.plugins, cfg) < 0) {
+        plugins_parent_init(&p.plugins, cfg, p.sb.hdr) < 0) {
         free(sbpath);
         sb_close(&p.sb, 0);
         endpoints_free(&p.eps);
@@ -424,6 +453,9 @@ int parent_run(const struct config *cfg)
     struct sigaction sa = {.sa_handler = on_barrier_signal};
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    /* a plugin's stop before the run: remembered in the scoreboard, acted on at release */
+    struct sigaction keep = {.sa_handler = on_stop_request};
+    sigaction(SIGUSR1, &keep, NULL);
     signal(SIGPIPE, SIG_IGN);
 
     if (fork_workers(&p, ready, go) < 0 || (close(ready[1]), ready[1] = -1,
@@ -444,7 +476,6 @@ int parent_run(const struct config *cfg)
     atomic_store(&p.sb.hdr->end_ns, now_ns());
     atomic_store(&p.sb.hdr->run_state, SB_RUN_DONE);
     top_launch_finish(&p.viewer, 0); /* the viewer quits once it has shown "done" */
-    plugins_parent_exit(&p.plugins, cfg);
     rc = report(&p);
     if (p.interrupted)
         rc = 130;
