@@ -173,7 +173,8 @@ void stampede_log(const struct stampede_ctx *ctx, const char *fmt, ...)
         n = snprintf(line, sizeof(line), "stampede: plugin %s (worker %u, client %llu): ", name,
                      ctx->w->index, (unsigned long long)ctx->c->number);
     else if (ctx->w)
-        n = snprintf(line, sizeof(line), "stampede: plugin %s (worker %u): ", name, ctx->w->index);
+        n = snprintf(line, sizeof(line), "stampede: plugin %s (worker %u): ", name,
+                     ctx->w->index);
     else
         n = snprintf(line, sizeof(line), "stampede: plugin %s: ", name);
     va_list ap;
