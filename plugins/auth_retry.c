@@ -62,13 +62,13 @@ static int parent_init(struct stampede_ctx *ctx)
     return 0;
 }
 
-static void *thread_init(struct stampede_ctx *ctx)
+static void *client_init(struct stampede_ctx *ctx)
 {
     (void)ctx;
     return calloc(1, sizeof(struct state));
 }
 
-static void thread_exit(struct stampede_ctx *ctx)
+static void client_exit(struct stampede_ctx *ctx)
 {
     free(stampede_userdata(ctx));
 }
@@ -107,13 +107,20 @@ static void req_done(struct stampede_ctx *ctx, const struct stampede_result *res
 
 static const char *const counters[] = {"retried", "recovered", NULL};
 
+static const struct stampede_option options[] = {
+    {"user", STAMPEDE_OPTION_STRING, NULL, "the Basic user name"},
+    {"password", STAMPEDE_OPTION_STRING, NULL, "its password"},
+    {NULL, 0, NULL, NULL},
+};
+
 const struct stampede_plugin stampede_plugin = {
-    .abi = STAMPEDE_PLUGIN_ABI,
+    STAMPEDE_PLUGIN_HEADER,
     .name = "auth_retry",
     .counters = counters,
+    .options = options,
     .parent_init = parent_init,
-    .thread_init = thread_init,
-    .thread_exit = thread_exit,
+    .client_init = client_init,
+    .client_exit = client_exit,
     .next_request = next_request,
     .req_start = req_start,
     .req_done = req_done,

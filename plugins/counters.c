@@ -6,8 +6,6 @@
  *   slow_ms = 100          ; a request slower than this counts as slow (default 100)
  *
  * Counters: counters.fast, counters.slow, counters.failed, counters.body_kib. */
-#include <stdlib.h>
-
 #include <stampede/plugin.h>
 
 enum { FAST, SLOW, FAILED, BODY_KIB };
@@ -16,16 +14,12 @@ static int64_t slow_ns = 100 * 1000000LL;
 
 static int proc_init(struct stampede_ctx *ctx)
 {
-    const char *ms = stampede_option(ctx, "slow_ms");
-    if (ms) {
-        char *end;
-        long v = strtol(ms, &end, 10);
-        if (*end || v < 0) {
-            stampede_log(ctx, "slow_ms = '%s' is not a number of milliseconds", ms);
-            return -1;
-        }
-        slow_ns = v * 1000000LL;
+    int64_t ms = stampede_option_int(ctx, "slow_ms"); /* a whole number: stampede checked */
+    if (ms < 0) {
+        stampede_log(ctx, "slow_ms = %lld: use 0 or more milliseconds", (long long)ms);
+        return -1;
     }
+    slow_ns = ms * 1000000LL;
     return 0;
 }
 
@@ -38,10 +32,16 @@ static void req_done(struct stampede_ctx *ctx, const struct stampede_result *r)
     stampede_count(ctx, BODY_KIB, r->body_bytes / 1024);
 }
 
+static const struct stampede_option options[] = {
+    {"slow_ms", STAMPEDE_OPTION_INT, "100", "a request slower than this many ms is slow"},
+    {NULL, 0, NULL, NULL},
+};
+
 const struct stampede_plugin stampede_plugin = {
-    .abi = STAMPEDE_PLUGIN_ABI,
+    STAMPEDE_PLUGIN_HEADER,
     .name = "counters",
     .counters = names,
+    .options = options,
     .proc_init = proc_init,
     .req_done = req_done,
 };

@@ -63,7 +63,7 @@ static void parent_exit(struct stampede_ctx *ctx)
 
 static int parent_init(struct stampede_ctx *ctx)
 {
-    const char *file = stampede_option(ctx, "file");
+    const char *file = stampede_option_path(ctx, "file");
     const char *mode = stampede_option(ctx, "mode");
     if (!file) {
         stampede_log(ctx, "needs a file (add file = data.csv to [plugin csv_feeder])");
@@ -75,10 +75,7 @@ static int parent_init(struct stampede_ctx *ctx)
     }
     per_request = mode && strcmp(mode, "request") == 0;
     char path[4096];
-    if (file[0] == '/')
-        snprintf(path, sizeof path, "%s", file);
-    else
-        snprintf(path, sizeof path, "%s/%s", stampede_config_dir(ctx), file);
+    snprintf(path, sizeof path, "%s", file);
     FILE *f = fopen(path, "r");
     if (!f) {
         stampede_log(ctx, "cannot read %s", path);
@@ -115,7 +112,7 @@ static int parent_init(struct stampede_ctx *ctx)
     return 0;
 }
 
-static void *thread_init(struct stampede_ctx *ctx)
+static void *client_init(struct stampede_ctx *ctx)
 {
     uint64_t *next = malloc(sizeof(*next)); /* the client's next row */
     if (next)
@@ -123,7 +120,7 @@ static void *thread_init(struct stampede_ctx *ctx)
     return next;
 }
 
-static void thread_exit(struct stampede_ctx *ctx)
+static void client_exit(struct stampede_ctx *ctx)
 {
     free(stampede_userdata(ctx));
 }
@@ -204,12 +201,19 @@ static int req_start(struct stampede_ctx *ctx, struct stampede_request *req)
     return rc ? -1 : 0;
 }
 
+static const struct stampede_option options[] = {
+    {"file", STAMPEDE_OPTION_PATH, NULL, "the CSV file; its first line names the columns"},
+    {"mode", STAMPEDE_OPTION_STRING, "client", "client: a row per client; request: per request"},
+    {NULL, 0, NULL, NULL},
+};
+
 const struct stampede_plugin stampede_plugin = {
-    .abi = STAMPEDE_PLUGIN_ABI,
+    STAMPEDE_PLUGIN_HEADER,
     .name = "csv_feeder",
+    .options = options,
     .parent_init = parent_init,
     .parent_exit = parent_exit,
-    .thread_init = thread_init,
-    .thread_exit = thread_exit,
+    .client_init = client_init,
+    .client_exit = client_exit,
     .req_start = req_start,
 };

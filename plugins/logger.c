@@ -61,15 +61,13 @@ static void flush(const struct stampede_ctx *ctx)
 static int proc_init(struct stampede_ctx *ctx)
 {
     const char *file = stampede_option(ctx, "file");
-    const char *merge = stampede_option(ctx, "merge");
-    if (stampede_option(ctx, "format"))
-        format = stampede_option(ctx, "format");
+    format = stampede_option(ctx, "format");
     if (!file) {
         stampede_log(ctx, "needs a file (add file = requests.log to [plugin logger])");
         return -1;
     }
     char path[4096];
-    if (merge && (strcmp(merge, "no") == 0 || strcmp(merge, "false") == 0))
+    if (!stampede_option_bool(ctx, "merge"))
         snprintf(path, sizeof path, "%s.w%d", file, stampede_worker(ctx));
     else
         snprintf(path, sizeof path, "%s", file);
@@ -92,13 +90,13 @@ static int proc_exit(struct stampede_ctx *ctx)
     return failed ? 1 : 0;
 }
 
-static void *thread_init(struct stampede_ctx *ctx)
+static void *client_init(struct stampede_ctx *ctx)
 {
     (void)ctx;
     return calloc(1, sizeof(uint64_t)); /* the client's request count */
 }
 
-static void thread_exit(struct stampede_ctx *ctx)
+static void client_exit(struct stampede_ctx *ctx)
 {
     free(stampede_userdata(ctx));
 }
@@ -170,12 +168,20 @@ static void req_done(struct stampede_ctx *ctx, const struct stampede_result *r)
     len = (size_t)(out - buf);
 }
 
+static const struct stampede_option options[] = {
+    {"file", STAMPEDE_OPTION_STRING, NULL, "the log (relative to the current directory)"},
+    {"format", STAMPEDE_OPTION_STRING, DEFAULT_FORMAT, "the fields of a line"},
+    {"merge", STAMPEDE_OPTION_BOOL, "yes", "one file for all workers (no: FILE.wN each)"},
+    {NULL, 0, NULL, NULL},
+};
+
 const struct stampede_plugin stampede_plugin = {
-    .abi = STAMPEDE_PLUGIN_ABI,
+    STAMPEDE_PLUGIN_HEADER,
     .name = "logger",
+    .options = options,
     .proc_init = proc_init,
     .proc_exit = proc_exit,
-    .thread_init = thread_init,
-    .thread_exit = thread_exit,
+    .client_init = client_init,
+    .client_exit = client_exit,
     .req_done = req_done,
 };

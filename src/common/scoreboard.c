@@ -110,3 +110,19 @@ void sb_counters_add(struct sb_counters *dst, const struct sb_counters *src)
     for (size_t i = 0; i < sizeof(*dst) / sizeof(uint64_t); i++)
         sb_add(&d[i], sb_get(&s[i]));
 }
+
+_Static_assert(sizeof(struct sb_header) <= SB_HEADER_SIZE, "the header outgrew its page");
+
+int sb_stop_request(struct sb_header *h, uint32_t who, int failed, const char *plugin,
+                    const char *reason)
+{
+    uint32_t none = 0;
+    /* several workers may stop at once: one writer for the fields below */
+    if (!atomic_compare_exchange_strong(&h->stop_claimed, &none, 1))
+        return 0;
+    h->stop_failed = failed ? 1 : 0;
+    snprintf(h->stop_plugin, sizeof(h->stop_plugin), "%s", plugin ? plugin : "");
+    snprintf(h->stop_reason, sizeof(h->stop_reason), "%s", reason ? reason : "");
+    atomic_store_explicit(&h->stop_by, who, memory_order_release);
+    return 1;
+}

@@ -49,7 +49,16 @@ struct sb_header {
     uint64_t planned_clients, ramp_start, rounds;
     int64_t ramp_duration_ns, duration_ns;
     char config_name[256];
+    /* A plugin's stampede_stop: the first caller claims stop_claimed, fills in the rest, then
+     * publishes stop_by (worker + 1, or SB_STOP_PARENT) for the parent to read. */
+    _Atomic uint32_t stop_claimed;
+    _Atomic uint32_t stop_by;
+    uint32_t stop_failed;
+    char stop_plugin[SB_NAME_MAX];
+    char stop_reason[256];
 };
+
+#define SB_STOP_PARENT UINT32_MAX
 
 struct sb_counters {
     _Atomic uint64_t clients_started, clients_active, clients_done;
@@ -136,6 +145,16 @@ static inline void sb_add(_Atomic uint64_t *c, uint64_t n)
 static inline uint64_t sb_get(const _Atomic uint64_t *c)
 {
     return atomic_load_explicit((_Atomic uint64_t *)c, memory_order_relaxed);
+}
+
+/* Records that plugin `plugin` stops the run (who: worker + 1, or SB_STOP_PARENT). Only the
+ * first call of a run is kept; returns 1 for it, 0 for later ones. */
+int sb_stop_request(struct sb_header *h, uint32_t who, int failed, const char *plugin,
+                    const char *reason);
+/* Who stopped the run (0: nobody, else as given to sb_stop_request). */
+static inline uint32_t sb_stopped_by(const struct sb_header *h)
+{
+    return atomic_load_explicit(&((struct sb_header *)h)->stop_by, memory_order_acquire);
 }
 
 /* dst += src, field by field (dst is usually a local copy). */

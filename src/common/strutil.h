@@ -25,6 +25,10 @@ static inline char str_lower(char c)
 /* A non-empty string of tchar only. */
 int str_is_token(const char *s);
 
+/* A header value as sent: no control byte but tab (a CR or LF would split the header, or
+ * smuggle another). The configuration and the plugins' setters both ask this. */
+int str_is_header_value(const char *s, size_t n);
+
 /* A letter, digit, '-', '.' or '_': what a host name written in a URL or a [dns] key may hold. */
 int str_is_host_char(char c);
 

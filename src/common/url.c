@@ -182,6 +182,19 @@ void url_free(struct url *u)
 }
 
 /* RFC 3986 5.2.4, in place on the path part (up to '?'): drops "." and ".." segments. */
+int url_copy(struct url *dst, const struct url *src)
+{
+    *dst = *src;
+    dst->scheme = strdup(src->scheme);
+    dst->host = strdup(src->host);
+    dst->target = strdup(src->target);
+    if (!dst->scheme || !dst->host || !dst->target) {
+        url_free(dst);
+        return -1;
+    }
+    return 0;
+}
+
 static void remove_dot_segments(char *path)
 {
     char *q = strchr(path, '?');

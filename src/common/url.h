@@ -17,6 +17,8 @@ struct url {
  * brackets, a default port per scheme, and drops a #fragment. Userinfo is refused. */
 int url_parse(const char *s, struct url *u, const char **why);
 void url_free(struct url *u);
+/* A deep copy of src into dst. Returns 0, or -1 when out of memory (dst is then empty). */
+int url_copy(struct url *dst, const struct url *src);
 /* The URL as text (malloc'ed; NULL when out of memory), without the default port. */
 char *url_format(const struct url *u);
 /* Resolves a reference (a Location header: absolute, "//host/x", "/x", "x", "?q") against base,

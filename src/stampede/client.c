@@ -58,17 +58,118 @@ static unsigned hooks_of(const struct client *c)
 
 const char *client_method(const struct client *c)
 {
-    return c->dyn ? c->dyn_method : c->hop ? c->hop_method : spec_of(c)->method;
+    return c->method;
 }
 
 const struct url *client_url(const struct client *c)
 {
-    return c->hop ? &c->hop_url : &spec_of(c)->url;
+    return c->url;
 }
 
 const char *client_url_text(const struct client *c)
 {
-    return c->dyn ? c->dyn_url : c->hop ? c->hop_url_text : spec_of(c)->url_text;
+    return c->url_text;
+}
+
+char *const *client_headers(const struct client *c, size_t *n)
+{
+    if (c->hop) {
+        *n = c->nhop_headers;
+        return c->hop_headers;
+    }
+    *n = spec_of(c)->nheaders;
+    return spec_of(c)->headers;
+}
+
+const char *client_body(const struct client *c, size_t *len)
+{
+    const struct request_spec *spec = spec_of(c);
+    int has = c->hop ? c->chain_body : spec->has_body;
+    *len = has ? spec->body_len : 0;
+    return has ? (spec->body ? spec->body : "") : NULL;
+}
+
+/* Points the client at p. method_kept outlives the request (else p->method is copied); url_taken
+ * moves into the client (else p->url is copied, unless it is the one in flight). */
+static int retarget(struct client *c, const struct http_request_parts *parts,
+                    const char *method_kept, struct url *url_taken, const char *url_text,
+                    const char **why)
+{
+    struct http_request_parts p = *parts;
+    p.close = !(spec_of(c)->keepalive & KEEPALIVE_STORE);
+    struct wire wire;
+    long ep = endpoints_find_or_add(c->w->endpoints, p.url->host, p.url->port, p.url->tls);
+    *why = "out of memory";
+    if (ep < 0 || http_request_build(&p, &wire) != 0)
+        return -1;
+    char *method = NULL, *text = NULL;
+    struct url url = {0};
+    if (!method_kept && p.method != c->method && !(method = strdup(p.method)))
+        goto fail;
+    if (p.url != c->url) {
+        if (url_taken)
+            url = *url_taken;
+        else if (url_copy(&url, p.url) != 0)
+            goto fail;
+        if (!(text = url_text ? strdup(url_text) : url_format(&url)))
+            goto fail;
+        if (url_taken)
+            memset(url_taken, 0, sizeof(*url_taken));
+    }
+    if (method_kept) {
+        c->method = method_kept;
+    } else if (method) {
+        free(c->own_method);
+        c->own_method = method;
+        c->method = method;
+    }
+    if (text) {
+        url_free(&c->own_url);
+        c->own_url = url;
+        free(c->own_url_text);
+        c->own_url_text = text;
+        c->url = &c->own_url;
+        c->url_text = text;
+    }
+    http_request_free(&c->own_wire);
+    c->own_wire = wire;
+    c->wire = &c->own_wire;
+    c->ep = (size_t)ep;
+    c->head = strcmp(c->method, "HEAD") == 0;
+    return 0;
+fail:
+    free(method);
+    if (!url_taken)
+        url_free(&url);
+    http_request_free(&wire);
+    return -1;
+}
+
+int client_retarget(struct client *c, const struct http_request_parts *p, const char *url_text,
+                    const char **why)
+{
+    return retarget(c, p, NULL, NULL, url_text, why);
+}
+
+void *client_userdata(const struct client *c, size_t i)
+{
+    return c->userdata[i];
+}
+
+void client_set_userdata(struct client *c, size_t i, void *data)
+{
+    c->userdata[i] = data;
+}
+
+void client_add_delay(struct client *c, int64_t ns)
+{
+    if (ns > 0)
+        c->extra_delay_ns += ns;
+}
+
+uint32_t client_rnd(struct client *c, uint32_t max)
+{
+    return rng_bounded(&c->rng, max);
 }
 
 static struct conn *spare_of(const struct client *c)
@@ -143,8 +244,8 @@ static void client_finish(struct client *c)
     ctimer_stop(c);
     dns_cancel(w->dns, &c->dns);
     conns_close_all(c, 0);
-    if (hooks_of(c) & HOOK_THREAD_EXIT)
-        plugins_thread_exit(c);
+    if (hooks_of(c) & HOOK_CLIENT_EXIT)
+        plugins_client_exit(c);
     sb_add(&w->slot->c.clients_active, (uint64_t)-1);
     sb_add(&w->slot->c.clients_done, 1);
     worker_client_done(w);
@@ -496,26 +597,31 @@ static void request_begin(struct client *c)
     c->location_bad = 0;
     c->body_len = 0;
     c->nhdrs = c->harena_len = 0;
-    c->dyn = 0;
     c->in_request = 1;
     c->phase = PH_REQUEST;
-    if (c->hop == 0) {
-        c->ep = eps->of_request[c->req];
+    if (c->hop == 0) { /* as configured, serialised once; a hop was set up by redirect_prepare */
+        c->method = spec->method;
+        c->url = &spec->url;
+        c->url_text = spec->url_text;
         c->wire = &w->wires[c->req];
-        parser_prepare(c, spec, w->head[c->req]);
-    } else {
-        c->wire = &c->hop_wire;
-        parser_prepare(c, spec, strncmp(c->hop_wire.bytes, "HEAD ", 5) == 0);
+        c->ep = eps->of_request[c->req];
+        c->head = w->head[c->req];
+        c->chain_method = spec->method;
+        c->chain_body = spec->has_body;
+        c->chain_credentials = 1;
     }
+    parser_prepare(c, spec, c->head);
     sb_add(&w->slot->c.requests_started, 1);
     deadline_set(c, w->timeouts[c->req], spec->timeout_ns);
     if (hooks_of(c) & HOOK_REQ_START) {
         const char *why = NULL;
+        int head = c->head;
         if (plugins_req_start(c, &why) != 0) {
             request_end(c, 599, ERR_PLUGIN, why);
             return;
         }
-        c->dyn = c->wire == &c->dyn_wire;
+        if (c->head != head) /* a hook made it a HEAD, or made a HEAD something else */
+            parser_prepare(c, spec, c->head);
     }
 
     /* kept connection: the endpoint's own slot, or the spare for one a redirect led to */
@@ -564,8 +670,15 @@ static void count_result(struct client *c, int status, enum errkind kind, int64_
         hist_record(&rs->latency, (uint64_t)latency);
 }
 
-/* With a follow iterator, a 301/302/303/307/308 with a usable Location becomes the next hop.
- * Returns 1 when c now holds the hop's URL and bytes. */
+static int same_origin(const struct url *a, const struct url *b)
+{
+    return a->tls == b->tls && a->port == b->port && strcasecmp(a->host, b->host) == 0;
+}
+
+/* With a follow iterator, a 301/302/303/307/308 with a usable Location becomes the next hop, as
+ * browsers and curl make it: 303 asks for a GET (a HEAD stays a HEAD), 301 and 302 turn a POST
+ * into a GET, both without the body; 307 and 308 repeat method and body. Credentials do not go
+ * to another origin unless follow_credentials says so. Returns 1 when c now holds the hop. */
 static int redirect_prepare(struct client *c, int status)
 {
     struct worker *w = c->w;
@@ -574,34 +687,29 @@ static int redirect_prepare(struct client *c, int status)
         !c->location_len || c->location_bad ||
         !(status == 301 || status == 302 || status == 303 || status == 307 || status == 308))
         return 0;
-    const struct url *base = c->hop ? &c->hop_url : &spec->url;
     struct url next;
     const char *why;
-    if (url_resolve(base, c->location, &next, &why) != 0)
+    if (url_resolve(c->url, c->location, &next, &why) != 0)
         return 0;
-    long ep = endpoints_find_or_add(w->endpoints, next.host, next.port, next.tls);
-    /* 303 means "GET the answer elsewhere"; the other codes repeat the request as it was */
-    int get = status == 303 && strcmp(spec->method, "HEAD") != 0;
-    struct wire wire;
-    if (ep < 0 || http_request_serialise_to(spec, get ? "GET" : spec->method, &next,
-                                            spec->has_body && !get, &wire) != 0) {
+    if ((status == 303 && strcmp(c->chain_method, "HEAD") != 0) ||
+        ((status == 301 || status == 302) && strcmp(c->chain_method, "POST") == 0)) {
+        c->chain_method = "GET";
+        c->chain_body = 0;
+    }
+    /* once the chain has left the first origin, credentials stay behind for the rest of it */
+    if (!same_origin(c->url, &next))
+        c->chain_credentials = 0;
+    c->nhop_headers = http_request_hop_headers(
+        spec, c->chain_body, c->chain_credentials || spec->follow_credentials, c->hop_headers);
+    struct http_request_parts p = {
+        .method = c->chain_method, .url = &next, .headers = c->hop_headers,
+        .nheaders = c->nhop_headers, .body = spec->body, .body_len = spec->body_len,
+        .has_body = c->chain_body,
+    };
+    if (retarget(c, &p, c->chain_method, &next, NULL, &why) != 0) {
         url_free(&next);
         return 0;
     }
-    char *text = url_format(&next);
-    if (!text) {
-        http_request_free(&wire);
-        url_free(&next);
-        return 0;
-    }
-    http_request_free(&c->hop_wire);
-    c->hop_wire = wire;
-    url_free(&c->hop_url);
-    c->hop_url = next;
-    free(c->hop_url_text);
-    c->hop_url_text = text;
-    c->hop_method = get ? "GET" : spec->method;
-    c->ep = (size_t)ep;
     c->hop++;
     return 1;
 }
@@ -756,7 +864,9 @@ static void result_fill(struct client *c, int status, enum errkind kind, const c
     }
     *r = (struct stampede_result){
         .status = status, .reason = reason ? reason : "",
-        .error = kind ? errkind_names[kind] : NULL, .http_minor = c->parser.version_minor,
+        .error = kind ? errkind_names[kind] : NULL,
+        /* as received; 1 (what was sent) when no status line came */
+        .http_minor = c->parser.version_minor >= 0 ? c->parser.version_minor : 1,
         .t = {c->t_start, c->t_dns, c->t_connected, c->t_tls, c->t_sent, c->t_first,
               c->t_headers, now},
         .headers = c->hdrs, .nheaders = kind ? 0 : c->nhdrs, .body = c->body,
@@ -938,6 +1048,14 @@ int client_init(struct client *c, struct worker *w, uint64_t number)
         if (!(c->hdrbuf = malloc((hooks & CAPTURE_HOOKS) ? HDRBUF_CAPTURE : HDRBUF_FOLLOW)))
             return -1;
     }
+    if (w->cfg->iterator & ITERATOR_FOLLOW) {
+        size_t most = 1;
+        for (size_t r = 0; r < w->cfg->nrequests; r++)
+            if (w->cfg->requests[r].nheaders > most)
+                most = w->cfg->requests[r].nheaders;
+        if (!(c->hop_headers = calloc(most, sizeof(*c->hop_headers))))
+            return -1;
+    }
     if (w->plugins->n && !(c->userdata = calloc(w->plugins->n, sizeof(*c->userdata))))
         return -1;
     event_assign(&c->timer, w->base, -1, 0, on_timer, c);
@@ -954,8 +1072,8 @@ void client_start(struct client *c)
     c->round = 0;
     c->step = 0;
     c->first = round_first(c);
-    if (hooks_of(c) & HOOK_THREAD_INIT)
-        plugins_thread_init(c);
+    if (hooks_of(c) & HOOK_CLIENT_INIT)
+        plugins_client_init(c);
     next_step(c);
 }
 
@@ -978,12 +1096,11 @@ void client_free(struct client *c)
         conns_close_all(c, 1);
     free(c->conns);
     c->conns = NULL;
-    url_free(&c->hop_url);
-    free(c->hop_url_text);
-    http_request_free(&c->hop_wire);
-    http_request_free(&c->dyn_wire);
-    free(c->dyn_method);
-    free(c->dyn_url);
+    url_free(&c->own_url);
+    free(c->own_url_text);
+    free(c->own_method);
+    http_request_free(&c->own_wire);
+    free(c->hop_headers);
     free(c->location);
     free(c->hdrbuf);
     free(c->body);

@@ -39,8 +39,6 @@ struct client {
     /* the request in flight */
     size_t req;             /* index into the request list; for a redirect, the origin */
     unsigned hop;           /* 0, or which redirect of the origin this is */
-    size_t ep;              /* its endpoint */
-    const struct wire *wire;/* its bytes: the request's own, or hop_wire */
     struct conn *conn;
     struct http_parser parser;
     size_t sent;            /* wire bytes written so far */
@@ -49,11 +47,26 @@ struct client {
     int64_t predelay_ns;
     int64_t t_start, t_dns, t_connect_start, t_connected, t_tls, t_sent, t_first, t_headers;
 
+    /* what goes out: the configured request, or what client_retarget made (a redirect hop,
+     * or a request a req_start hook changed) */
+    const char *method;
+    const struct url *url;
+    const char *url_text;
+    const struct wire *wire;
+    size_t ep;              /* the endpoint of url */
+    int head;               /* a HEAD: the response has no body */
+
+    /* a redirect chain: what its next hop carries of the configured request */
+    const char *chain_method; /* the configured method, or GET once a 301/302/303 said so */
+    int chain_body;           /* the configured body still goes along */
+    int chain_credentials;    /* still at the first origin (credentials go along) */
+    char **hop_headers;       /* the hop's headers: pointers to configured ones */
+    size_t nhop_headers;
+
     /* allocated on first use and kept for the client's life */
-    struct url hop_url;     /* the URL of the redirect in flight */
-    char *hop_url_text;
-    const char *hop_method;
-    struct wire hop_wire;
+    struct url own_url;     /* a retargeted request's URL, text, method and bytes */
+    char *own_url_text, *own_method;
+    struct wire own_wire;
     char *location;         /* the Location of the response in flight */
     size_t location_len;
     int location_bad;       /* too long or cut: not followed */
@@ -64,9 +77,6 @@ struct client {
     /* plugins (all NULL / 0 without them) */
     void **userdata;        /* one per plugin */
     int64_t extra_delay_ns; /* added by stampede_delay() to the next wait */
-    struct wire dyn_wire;   /* a request a req_start hook changed, serialised again */
-    char *dyn_method, *dyn_url;
-    int dyn;                /* the request in flight is the changed one */
     struct stampede_result result; /* the last request's, for req_done and next_request */
     struct stampede_header *hdrs; /* the response headers, captured for plugins */
     size_t nhdrs, cap_hdrs;
@@ -75,10 +85,28 @@ struct client {
     size_t round_count;     /* requests chosen this round (plugins may choose off the walk) */
 };
 
-/* The method, URL and URL text of the request in flight (a redirect's, or as configured). */
+/* The request in flight as it will be sent (a redirect's, a changed one, or as configured):
+ * method, URL, URL text, headers ("Name: value"; Host, Content-Length and Connection: close
+ * are added when sent, if absent) and body (NULL without one). What req_start hooks see. */
 const char *client_method(const struct client *c);
 const struct url *client_url(const struct client *c);
 const char *client_url_text(const struct client *c);
+char *const *client_headers(const struct client *c, size_t *n);
+const char *client_body(const struct client *c, size_t *len);
+
+/* Makes the request in flight p instead (p->close is the configured request's): serialises it
+ * again and points the client at p's endpoint. url_text is p->url as written, or NULL to format
+ * it. Used by redirects and by req_start hooks; the configured request stays as it was.
+ * Returns 0, or -1 with *why. */
+int client_retarget(struct client *c, const struct http_request_parts *p, const char *url_text,
+                    const char **why);
+
+/* What the plugin API reaches of a client: plugin i's userdata, a wait added before the next
+ * request, the client's own random stream (uniform in [0, max)). */
+void *client_userdata(const struct client *c, size_t i);
+void client_set_userdata(struct client *c, size_t i, void *data);
+void client_add_delay(struct client *c, int64_t ns);
+uint32_t client_rnd(struct client *c, uint32_t max);
 
 /* Sets up client number `number` of worker w (no allocation per request after this). */
 int client_init(struct client *c, struct worker *w, uint64_t number);

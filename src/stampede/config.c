@@ -52,6 +52,7 @@ static const char *const request_keys[] = {
     "url", "method", "header", "body", "body_file", "keepalive", "predelay", "prejitter",
     "postdelay", "postjitter", "connect_timeout", "timeout", "max_redirects", "max_body",
     "max_header_bytes", "max_headers", "retry_non_idempotent",
+    "follow_credentials",
     /* the TLS keys, also allowed in [tls] */
     "verify", "ca_file", "ca_path", "client_cert", "client_key", "ciphers", "min_version",
     "max_version", "session_cache", NULL};
@@ -859,13 +860,10 @@ static int add_header(struct build *b, const struct entry *e)
     size_t vl = strlen(val);
     while (vl > 0 && (val[vl - 1] == ' ' || val[vl - 1] == '\t'))
         vl--;
-    for (size_t i = 0; i < vl; i++) {
-        unsigned char c = (unsigned char)val[i];
-        if ((c < 0x20 && c != '\t') || c == 0x7f) {
-            errorf(e->where, "header '%.60s' contains a control character (remove it)", name);
-            free(name);
-            return -1;
-        }
+    if (!str_is_header_value(val, vl)) {
+        errorf(e->where, "header '%.60s' contains a control character (remove it)", name);
+        free(name);
+        return -1;
     }
     size_t nl = strlen(name);
     char *line = malloc(nl + vl + 3);
@@ -1096,6 +1094,8 @@ static int apply_request_key(const struct load *L, struct build *b, const struct
         return get_count(e->where, k, v, &s->max_redirects);
     if (strcmp(k, "retry_non_idempotent") == 0)
         return get_bool(e->where, k, v, &s->retry_non_idempotent);
+    if (strcmp(k, "follow_credentials") == 0)
+        return get_bool(e->where, k, v, &s->follow_credentials);
     if (strcmp(k, "max_body") == 0)
         return get_count(e->where, k, v, &s->max_body);
     if (strcmp(k, "max_header_bytes") == 0 || strcmp(k, "max_headers") == 0) {
@@ -1561,10 +1561,17 @@ static int add_plugin(struct load *L, const char *name, long sec_index, const ch
     if (sec_index >= 0 && copy_entries(L, SEC_PLUGIN, (size_t)sec_index, &p->keys, &p->values,
                                        &p->nkeys) != 0)
         return -1;
+    if (!(p->wheres = calloc(p->nkeys + 1, sizeof *p->wheres)))
+        return -1;
+    size_t k = 0;
     for (size_t i = 0; i < L->nents; i++) {
         const struct entry *e = &L->ents[i];
-        if (e->sec == SEC_PLUGIN && sec_index >= 0 && e->req == (size_t)sec_index &&
-            strcmp(e->key, "path") == 0 && set_path(L, &p->path, e) != 0)
+        if (e->sec != SEC_PLUGIN || sec_index < 0 || e->req != (size_t)sec_index)
+            continue;
+        /* in the order copy_entries took them */
+        if (k < p->nkeys && !(p->wheres[k++] = strdup(e->where)))
+            return -1;
+        if (strcmp(e->key, "path") == 0 && set_path(L, &p->path, e) != 0)
             return -1;
     }
     return 0;
@@ -1754,8 +1761,11 @@ void config_free(struct config *c)
             free(p->keys[k]);
             free(p->values[k]);
         }
+        for (size_t k = 0; p->wheres && k < p->nkeys; k++)
+            free(p->wheres[k]);
         free(p->keys);
         free(p->values);
+        free(p->wheres);
         free(p->name);
         free(p->path);
         free(p->where);

@@ -46,6 +46,8 @@ struct request_spec {
     int64_t connect_timeout_ns; /* default 10s */
     int64_t timeout_ns;         /* whole request, start to last body byte; default 60s */
     uint64_t max_redirects;     /* hops followed by the follow iterators; default 10 */
+    int follow_credentials;     /* a redirect to another origin keeps Authorization, Cookie
+                                   and Proxy-Authorization; default no */
     uint64_t max_body;          /* response body bytes kept for hooks; default 0 */
     uint32_t max_header_bytes;  /* response header block limit; default 64 KiB */
     uint32_t max_headers;       /* response header line limit; default 100 */
@@ -63,6 +65,8 @@ struct plugin_conf {
     char *path;            /* from its section's path key, resolved against the file's
                               directory; NULL: the installed plugin NAME.so */
     char **keys, **values; /* its section's keys (path too), for stampede_option() */
+    char **wheres;         /* where each key was set ("FILE:LINE" or "-D ..."), for the
+                              loader's checks of the plugin's options */
     size_t nkeys;
     char *where;           /* "FILE:LINE" of the section or of [run] plugins, for messages */
 };

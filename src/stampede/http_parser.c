@@ -437,7 +437,7 @@ static inline int is_final_status(int status)
 static void start_response(struct http_parser *p)
 {
     p->status = 0;
-    p->version_minor = 0;
+    p->version_minor = -1; /* no status line yet: a failure can tell "nothing came" */
     p->reason[0] = '\0';
     p->header_count = 0;
     p->content_length = -1;

@@ -36,7 +36,7 @@ typedef void (*http_body_cb)(void *arg, const char *data, size_t len);
 struct http_parser {
     /* results, valid once headers_done */
     int status;            /* 100..999 */
-    int version_minor;     /* 0 or 1 (HTTP/1.x) */
+    int version_minor;     /* 0 or 1 (HTTP/1.x); -1 until the status line says */
     char reason[HTTP_REASON_MAX]; /* NUL-terminated, truncated */
     int headers_done;      /* the final (non-1xx) header block is complete */
     int done;              /* the whole response is complete */

@@ -1,4 +1,4 @@
-/* http_request: serialising a request spec into wire bytes. */
+/* http_request: serialising requests into wire bytes, and the headers a redirect carries. */
 #include "http_request.h"
 
 #include <stdio.h>
@@ -12,31 +12,40 @@ int http_header_is(const char *line, const char *name)
     return strncasecmp(line, name, n) == 0 && line[n] == ':';
 }
 
-/* Whether spec has a header named `name`. */
-static int has_header(const struct request_spec *spec, const char *name)
+static int has_header(char *const *headers, size_t n, const char *name)
 {
-    for (size_t i = 0; i < spec->nheaders; i++)
-        if (http_header_is(spec->headers[i], name))
+    for (size_t i = 0; i < n; i++)
+        if (http_header_is(headers[i], name))
             return 1;
     return 0;
 }
 
-int http_request_serialise(const struct request_spec *spec, struct wire *out)
+struct http_request_parts http_request_parts_of(const struct request_spec *spec)
 {
-    return http_request_serialise_to(spec, spec->method, &spec->url, spec->has_body, out);
+    struct http_request_parts p = {
+        .method = spec->method, .url = &spec->url, .headers = spec->headers,
+        .nheaders = spec->nheaders, .body = spec->body, .body_len = spec->body_len,
+        .has_body = spec->has_body, .close = !(spec->keepalive & KEEPALIVE_STORE),
+    };
+    return p;
 }
 
-int http_request_serialise_to(const struct request_spec *spec, const char *method,
-                              const struct url *u, int with_body, struct wire *out)
+int http_request_serialise(const struct request_spec *spec, struct wire *out)
+{
+    struct http_request_parts p = http_request_parts_of(spec);
+    return http_request_build(&p, out);
+}
+
+int http_request_build(const struct http_request_parts *p, struct wire *out)
 {
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
     if (!f)
         return -1;
-    int hop = u != &spec->url; /* a redirect: the Host is the new one, whatever was set */
-    fprintf(f, "%s %s HTTP/1.1\r\n", method, u->target);
-    if (hop || !has_header(spec, "Host")) {
+    const struct url *u = p->url;
+    fprintf(f, "%s %s HTTP/1.1\r\n", p->method, u->target);
+    if (!has_header(p->headers, p->nheaders, "Host")) {
         int v6 = strchr(u->host, ':') != NULL;
         unsigned defport = u->tls ? 443 : 80;
         fprintf(f, "Host: %s%s%s", v6 ? "[" : "", u->host, v6 ? "]" : "");
@@ -44,23 +53,16 @@ int http_request_serialise_to(const struct request_spec *spec, const char *metho
             fprintf(f, ":%u", (unsigned)u->port);
         fputs("\r\n", f);
     }
-    for (size_t i = 0; i < spec->nheaders; i++) {
-        const char *h = spec->headers[i];
-        if (hop && (http_header_is(h, "Host") ||
-                    (!with_body && (http_header_is(h, "Content-Length") ||
-                                    http_header_is(h, "Transfer-Encoding") ||
-                                    http_header_is(h, "Content-Type")))))
-            continue;
-        fprintf(f, "%s\r\n", h);
-    }
-    if (with_body && !has_header(spec, "Content-Length") &&
-        !has_header(spec, "Transfer-Encoding"))
-        fprintf(f, "Content-Length: %zu\r\n", spec->body_len);
-    if (!(spec->keepalive & KEEPALIVE_STORE) && !has_header(spec, "Connection"))
+    for (size_t i = 0; i < p->nheaders; i++)
+        fprintf(f, "%s\r\n", p->headers[i]);
+    if (p->has_body && !has_header(p->headers, p->nheaders, "Content-Length") &&
+        !has_header(p->headers, p->nheaders, "Transfer-Encoding"))
+        fprintf(f, "Content-Length: %zu\r\n", p->body_len);
+    if (p->close && !has_header(p->headers, p->nheaders, "Connection"))
         fputs("Connection: close\r\n", f);
     fputs("\r\n", f);
-    if (with_body && spec->body_len)
-        fwrite(spec->body, 1, spec->body_len, f);
+    if (p->has_body && p->body_len)
+        fwrite(p->body, 1, p->body_len, f);
     if (fclose(f) != 0) {
         free(buf);
         return -1;
@@ -68,6 +70,28 @@ int http_request_serialise_to(const struct request_spec *spec, const char *metho
     out->bytes = buf;
     out->len = len;
     return 0;
+}
+
+size_t http_request_hop_headers(const struct request_spec *spec, int with_body,
+                                int with_credentials, char **out)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < spec->nheaders; i++) {
+        char *h = spec->headers[i];
+        if (http_header_is(h, "Host"))
+            continue;
+        if (!with_body && (http_header_is(h, "Content-Length") ||
+                           http_header_is(h, "Transfer-Encoding") ||
+                           http_header_is(h, "Content-Type")))
+            continue;
+        /* what browsers and curl never hand to another origin */
+        if (!with_credentials && (http_header_is(h, "Authorization") ||
+                                  http_header_is(h, "Cookie") ||
+                                  http_header_is(h, "Proxy-Authorization")))
+            continue;
+        out[n++] = h;
+    }
+    return n;
 }
 
 void http_request_free(struct wire *w)

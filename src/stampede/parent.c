@@ -39,6 +39,7 @@ struct parent {
     pid_t *pids;            /* 0 once reaped */
     unsigned alive;
     int interrupted;
+    int plugin_stopped;     /* a plugin's stampede_stop stopped the workers */
     unsigned sigints;
     int tty;
     struct event_base *base;
@@ -54,6 +55,11 @@ static volatile sig_atomic_t barrier_interrupted; /* the signal, before the rele
 static void on_barrier_signal(int sig)
 {
     barrier_interrupted = sig;
+}
+
+static void on_stop_request(int sig)
+{
+    (void)sig; /* not to die of it: the scoreboard says who stopped and why */
 }
 
 static void kill_all(struct parent *p, int sig)
@@ -227,6 +233,17 @@ static void on_stuck(evutil_socket_t fd, short what, void *arg)
     kill_all(p, SIGKILL);
 }
 
+/* A plugin called stampede_stop (its worker wrote who and why into the scoreboard, then sent
+ * SIGUSR1): every worker stops as gracefully as on SIGTERM, and the run is not "interrupted". */
+static void stop_for_plugin(struct parent *p)
+{
+    if (p->plugin_stopped || !sb_stopped_by(p->sb.hdr))
+        return;
+    p->plugin_stopped = 1;
+    atomic_store(&p->sb.hdr->run_state, SB_RUN_STOPPING);
+    kill_all(p, SIGTERM);
+}
+
 static void on_signal(evutil_socket_t sig, short what, void *arg)
 {
     struct parent *p = arg;
@@ -235,6 +252,10 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
         reap(p, 0);
         if (!p->alive)
             event_base_loopexit(p->base, NULL);
+        return;
+    }
+    if (sig == SIGUSR1) {
+        stop_for_plugin(p);
         return;
     }
     if (!p->interrupted)
@@ -260,7 +281,7 @@ static void timer_at(struct event_base *base, event_callback_fn cb, void *arg, i
 static void supervise(struct parent *p)
 {
     const struct config *cfg = p->cfg;
-    struct event *ev[7] = {0};
+    struct event *ev[8] = {0};
     p->base = evbase_new();
     if (!p->base) {
         reap(p, 1);
@@ -269,9 +290,13 @@ static void supervise(struct parent *p)
     ev[0] = evsignal_new(p->base, SIGCHLD, on_signal, p);
     ev[1] = evsignal_new(p->base, SIGINT, on_signal, p);
     ev[2] = evsignal_new(p->base, SIGTERM, on_signal, p);
+    ev[7] = evsignal_new(p->base, SIGUSR1, on_signal, p);
     for (int i = 0; i < 3; i++)
         if (ev[i])
             event_add(ev[i], NULL);
+    if (ev[7])
+        event_add(ev[7], NULL);
+    stop_for_plugin(p); /* a stop before the event existed (proc_init, parent_init) */
     if (!cfg->quiet) {
         ev[3] = event_new(p->base, -1, EV_PERSIST, on_progress, p);
         struct timeval sec = {1, 0};
@@ -290,7 +315,7 @@ static void supervise(struct parent *p)
     reap(p, 1);
     if (!cfg->quiet && p->tty && !p->viewed)
         fputc('\n', stderr);
-    for (int i = 0; i < 7; i++)
+    for (int i = 0; i < 8; i++)
         if (ev[i])
             event_free(ev[i]);
     event_base_free(p->base);
@@ -419,6 +444,7 @@ static void fill_header(struct parent *p)
             snprintf(sb_reqstat(h, w, r)->name, SB_NAME_MAX, "%s", cfg->requests[r].name);
 }
 
+/* parent_exit sees the summary that is then printed and written. */
 static int report(struct parent *p)
 {
     struct summary s = {0};
@@ -433,6 +459,7 @@ static int report(struct parent *p)
     s.config_name = p->sb.hdr->config_name;
     s.cfg = p->cfg;
     s.started = p->started;
+    plugins_parent_exit(&p->plugins, p->cfg, p->sb.hdr, &s);
     report_print(stdout, &s);
     fflush(stdout);
     if (p->json_fd >= 0 && report_write_json(p->json_fd, p->cfg->json_path, &s) < 0)
@@ -441,6 +468,8 @@ static int report(struct parent *p)
     for (unsigned w = 0; w < s.nworkers; w++)
         if (s.workers[w].exit_code != 0 || s.workers[w].signal)
             rc = 1;
+    if (s.stopped_by && s.stop_failed) /* the plugin judged the run a failure */
+        rc = 1;
     /* a run where every request failed tested nothing: say so to scripts */
     if (rc == 0 && sb_get(&s.c.requests_failed) > 0 && sb_get(&s.c.requests_ok) == 0)
         rc = EXIT_ALL_FAILED;
@@ -481,7 +510,7 @@ int parent_run(const struct config *cfg)
     }
     if (sb_create(&p.sb, sbpath, cfg->workers, (unsigned)cfg->nrequests, p.plugins.ncounters,
                   (const char *const *)p.plugins.counter_names) < 0 ||
-        plugins_parent_init(&p.plugins, cfg) < 0) {
+        plugins_parent_init(&p.plugins, cfg, p.sb.hdr) < 0) {
         free(sbpath);
         sb_close(&p.sb, 0);
         endpoints_free(&p.eps);
@@ -503,6 +532,9 @@ int parent_run(const struct config *cfg)
     struct sigaction sa = {.sa_handler = on_barrier_signal};
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    /* a plugin's stop before the run: remembered in the scoreboard, acted on at release */
+    struct sigaction keep = {.sa_handler = on_stop_request};
+    sigaction(SIGUSR1, &keep, NULL);
     signal(SIGPIPE, SIG_IGN);
 
     if (fork_workers(&p, ready, go) < 0 || (close(ready[1]), ready[1] = -1,
@@ -526,7 +558,6 @@ int parent_run(const struct config *cfg)
     atomic_store(&p.sb.hdr->end_ns, now_ns());
     atomic_store(&p.sb.hdr->run_state, SB_RUN_DONE);
     top_launch_finish(&p.viewer, 0); /* the viewer quits once it has shown "done" */
-    plugins_parent_exit(&p.plugins, cfg);
     rc = report(&p);
     if (p.interrupted) /* as a shell reports a command the signal ended: 130, 143 */
         rc = 128 + p.interrupted;

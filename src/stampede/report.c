@@ -30,6 +30,13 @@ int report_collect(struct summary *s, const struct sb_header *h)
     int64_t end = atomic_load(&((struct sb_header *)h)->end_ns);
 
     memset(&s->c, 0, sizeof(s->c));
+    uint32_t by = sb_stopped_by(h);
+    if (by) {
+        s->stopped_by = h->stop_plugin;
+        s->stop_reason = h->stop_reason;
+        s->stop_worker = by == SB_STOP_PARENT ? -1 : (int)by - 1;
+        s->stop_failed = (int)h->stop_failed;
+    }
     s->duration_s = t0 && end > t0 ? (double)(end - t0) / 1e9 : 0;
     s->planned_clients = h->planned_clients;
     s->latency = hist_new();
@@ -128,6 +135,13 @@ void report_print(FILE *f, const struct summary *s)
             s->config_name ? s->config_name : "", s->config_name ? ")" : "");
     fprintf(f, "  duration  %.3fs%s   seed %" PRIu64 "\n", s->duration_s,
             s->interrupted ? " (interrupted)" : "", s->seed);
+    if (s->stopped_by) {
+        char who[32] = "the parent";
+        if (s->stop_worker >= 0)
+            snprintf(who, sizeof(who), "worker %d", s->stop_worker);
+        fprintf(f, "  stopped   by plugin %s (%s)%s: %s\n", s->stopped_by, who,
+                s->stop_failed ? ", as a failure" : "", s->stop_reason);
+    }
     fprintf(f, "  requests  %" PRIu64 " total, %" PRIu64 " ok, %" PRIu64 " failed, %.1f/s\n",
             ok + failed, ok, failed, s->rps);
     uint64_t started = sb_get(&c->clients_started);
@@ -267,6 +281,17 @@ int report_write_json(int fd, const char *path, const struct summary *s)
             s->rps, s->duration_s, s->seed, s->interrupted ? "true" : "false");
     fprintf(f, "\"clients\":{\"planned\":%" PRIu64 ",\"started\":%" PRIu64 "},\n",
             s->planned_clients, sb_get(&c->clients_started));
+    fputs("\"stopped\":", f);
+    if (s->stopped_by) {
+        fputs("{\"plugin\":", f);
+        json_string(f, s->stopped_by);
+        fprintf(f, ",\"worker\":%d,\"failed\":%s,\"reason\":", s->stop_worker,
+                s->stop_failed ? "true" : "false");
+        json_string(f, s->stop_reason);
+        fputs("},\n", f);
+    } else {
+        fputs("null,\n", f);
+    }
     fprintf(f, "\"bytes\":{\"sent\":%" PRIu64 ",\"received\":%" PRIu64 ",\"headers\":%" PRIu64
                ",\"body\":%" PRIu64 "},\n",
             sb_get(&c->bytes_sent), sb_get(&c->bytes_received), sb_get(&c->header_bytes),

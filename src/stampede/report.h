@@ -41,6 +41,11 @@ struct summary {
     const char *config_name;
     const struct config *cfg;  /* what ran: its file and URLs, for the JSON */
     struct timespec started;   /* wall clock at T0 */
+    /* a plugin's stampede_stop (stopped_by NULL without one); strings point into the
+     * scoreboard */
+    const char *stopped_by, *stop_reason;
+    int stop_worker;       /* -1: in the parent */
+    int stop_failed;
 };
 
 /* Merges the scoreboard into s. Returns -1 when out of memory. */

@@ -108,9 +108,11 @@ static void stop_run(struct worker *w)
     event_add(w->grace_timer, &tv);
 }
 
-void worker_stop(struct worker *w)
+void worker_stop_run(struct worker *w)
 {
     stop_run(w);
+    if (w->hdr->parent_pid > 0)
+        kill(w->hdr->parent_pid, SIGUSR1);
 }
 
 static void on_duration_over(evutil_socket_t fd, short what, void *arg)

@@ -59,8 +59,9 @@ struct worker {
 int worker_main(const struct config *cfg, struct endpoints *eps, const struct plugins *plugins,
                 struct sb_header *hdr, unsigned index, int ready_fd, int go_fd);
 
-/* Stops the run of this worker gracefully, as SIGTERM does. */
-void worker_stop(struct worker *w);
+/* Stops the whole run gracefully: this worker at once, as SIGTERM does, and the others
+ * through the parent (SIGUSR1), which reads who and why from the scoreboard. */
+void worker_stop_run(struct worker *w);
 
 /* The TLS context for request r, made on first use. NULL with *why when OpenSSL refuses the
  * request's TLS settings. */

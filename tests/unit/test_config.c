@@ -437,6 +437,44 @@ static void test_defaults_inheritance(void **state)
     config_free(&c);
 }
 
+/* follow_credentials: a boolean of [defaults] and [request NAME]; plugin keys remember where
+ * they were set, for the plugin loader's messages. */
+static void test_follow_credentials_and_plugin_keys(void **state)
+{
+    (void)state;
+    struct config c;
+    const char *defines[] = {"plugin.p.other=2"};
+    struct config_overrides o = {.defines = defines, .ndefines = 1};
+    load_ok("[defaults]\n"
+            "follow_credentials = yes\n"
+            "[request inherits]\n"
+            "url = http://127.0.0.1/\n"
+            "[request own]\n"
+            "url = http://127.0.0.1/\n"
+            "follow_credentials = no\n"
+            "[request unset]\n"
+            "url = http://127.0.0.1/\n"
+            "[plugin p]\n"
+            "path = /nowhere/p.so\n"
+            "key = 1\n",
+            &o, &c);
+    assert_int_equal(find_req(&c, "inherits")->follow_credentials, 1);
+    assert_int_equal(find_req(&c, "own")->follow_credentials, 0);
+    assert_int_equal(c.nplugins, 1);
+    const struct plugin_conf *p = &c.plugins[0];
+    assert_int_equal(p->nkeys, 3);
+    char want[4200];
+    snprintf(want, sizeof want, "%s:12", g_path);
+    assert_string_equal(p->keys[1], "key");
+    assert_string_equal(p->wheres[1], want);
+    assert_string_equal(p->keys[2], "other");
+    assert_string_equal(p->wheres[2], "-D plugin.p.other=2");
+    config_free(&c);
+    load_ok("[request r]\nurl = http://127.0.0.1/\n", NULL, &c);
+    assert_int_equal(c.requests[0].follow_credentials, 0); /* the default */
+    config_free(&c);
+}
+
 static void test_defaults_after_requests(void **state)
 {
     (void)state;
@@ -1217,6 +1255,7 @@ int main(void)
         cmocka_unit_test(test_requests_in_file_order),
         cmocka_unit_test(test_defaults_inheritance),
         cmocka_unit_test(test_defaults_after_requests),
+        cmocka_unit_test(test_follow_credentials_and_plugin_keys),
         cmocka_unit_test(test_header_replacement),
         cmocka_unit_test(test_header_forms),
         cmocka_unit_test(test_body_forms),
