@@ -5,11 +5,13 @@
 
 #include <dlfcn.h>
 #include <errno.h>
+#include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "units.h"
 
@@ -213,14 +215,28 @@ static int check_options(const struct plugin *p)
 
 /* ---- loading -------------------------------------------------------------------------- */
 
+/* Where plugin NAME is when its section gives no path: beside a stampede run from its build
+ * tree (BUILD/plugins/NAME.so, built with it), else where make install put it. */
+static char *default_path(const char *name)
+{
+    char exe[PATH_MAX], *path = NULL;
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash && asprintf(&path, "%.*s/plugins/%s.so", (int)(slash - exe), exe, name) >= 0) {
+            if (access(path, R_OK) == 0)
+                return path;
+            free(path);
+        }
+    }
+    return asprintf(&path, "%s/%s.so", PLUGINDIR, name) < 0 ? NULL : path;
+}
+
 static int load_one(struct plugins *ps, struct plugin *p, const struct plugin_conf *pc)
 {
     p->conf = pc;
-    if (pc->path) {
-        p->path = strdup(pc->path);
-    } else if (asprintf(&p->path, "%s/%s.so", PLUGINDIR, pc->name) < 0) {
-        p->path = NULL;
-    }
+    p->path = pc->path ? strdup(pc->path) : default_path(pc->name);
     if (!p->path) {
         fprintf(stderr, "stampede: out of memory\n");
         return -1;
