@@ -15,6 +15,7 @@
  * spare, carries requests that must not reuse (so the kept one survives them) and requests to
  * endpoints only a redirect led to. */
 #include "client.h"
+#include "client_int.h"
 
 #include <event2/event.h>
 #include <stdio.h>
@@ -28,11 +29,6 @@
 #include "units.h"
 #include "worker.h"
 
-#define LOCATION_MAX 8192  /* longer Locations are not followed */
-#define HDRBUF_FOLLOW 1024  /* a Location split across two reads must fit this to be followed */
-#define HDRBUF_CAPTURE 8192 /* the same for any header, when plugins see the headers */
-#define CAPTURE_HOOKS (HOOK_REQ_DONE | HOOK_NEXT)
-
 enum phase { PH_IDLE = 0, PH_PREDELAY, PH_REQUEST, PH_POSTDELAY, PH_DEFERRED, PH_DONE };
 
 static void next_step(struct client *c);
@@ -43,135 +39,6 @@ static void request_end_at(struct client *c, int status, enum errkind kind, cons
 static void open_connection(struct client *c);
 static void on_readable(evutil_socket_t fd, short what, void *arg);
 static void on_writable(evutil_socket_t fd, short what, void *arg);
-static void result_fill(struct client *c, int status, enum errkind kind, const char *reason,
-                        int64_t now);
-
-static const struct request_spec *spec_of(const struct client *c)
-{
-    return &c->w->cfg->requests[c->req];
-}
-
-static unsigned hooks_of(const struct client *c)
-{
-    return c->w->plugins->hooks;
-}
-
-const char *client_method(const struct client *c)
-{
-    return c->method;
-}
-
-const struct url *client_url(const struct client *c)
-{
-    return c->url;
-}
-
-const char *client_url_text(const struct client *c)
-{
-    return c->url_text;
-}
-
-char *const *client_headers(const struct client *c, size_t *n)
-{
-    if (c->hop) {
-        *n = c->nhop_headers;
-        return c->hop_headers;
-    }
-    *n = spec_of(c)->nheaders;
-    return spec_of(c)->headers;
-}
-
-const char *client_body(const struct client *c, size_t *len)
-{
-    const struct request_spec *spec = spec_of(c);
-    int has = c->hop ? c->chain_body : spec->has_body;
-    *len = has ? spec->body_len : 0;
-    return has ? (spec->body ? spec->body : "") : NULL;
-}
-
-/* Points the client at p. method_kept outlives the request (else p->method is copied); url_taken
- * moves into the client (else p->url is copied, unless it is the one in flight). */
-static int retarget(struct client *c, const struct http_request_parts *parts,
-                    const char *method_kept, struct url *url_taken, const char *url_text,
-                    const char **why)
-{
-    struct http_request_parts p = *parts;
-    p.close = !(spec_of(c)->keepalive & KEEPALIVE_STORE);
-    struct wire wire;
-    long ep = endpoints_find_or_add(c->w->endpoints, p.url->host, p.url->port, p.url->tls);
-    *why = "out of memory";
-    if (ep < 0 || http_request_build(&p, &wire) != 0)
-        return -1;
-    char *method = NULL, *text = NULL;
-    struct url url = {0};
-    if (!method_kept && p.method != c->method && !(method = strdup(p.method)))
-        goto fail;
-    if (p.url != c->url) {
-        if (url_taken)
-            url = *url_taken;
-        else if (url_copy(&url, p.url) != 0)
-            goto fail;
-        if (!(text = url_text ? strdup(url_text) : url_format(&url)))
-            goto fail;
-        if (url_taken)
-            memset(url_taken, 0, sizeof(*url_taken));
-    }
-    if (method_kept) {
-        c->method = method_kept;
-    } else if (method) {
-        free(c->own_method);
-        c->own_method = method;
-        c->method = method;
-    }
-    if (text) {
-        url_free(&c->own_url);
-        c->own_url = url;
-        free(c->own_url_text);
-        c->own_url_text = text;
-        c->url = &c->own_url;
-        c->url_text = text;
-    }
-    http_request_free(&c->own_wire);
-    c->own_wire = wire;
-    c->wire = &c->own_wire;
-    c->ep = (size_t)ep;
-    c->head = strcmp(c->method, "HEAD") == 0;
-    return 0;
-fail:
-    free(method);
-    if (!url_taken)
-        url_free(&url);
-    http_request_free(&wire);
-    return -1;
-}
-
-int client_retarget(struct client *c, const struct http_request_parts *p, const char *url_text,
-                    const char **why)
-{
-    return retarget(c, p, NULL, NULL, url_text, why);
-}
-
-void *client_userdata(const struct client *c, size_t i)
-{
-    return c->userdata[i];
-}
-
-void client_set_userdata(struct client *c, size_t i, void *data)
-{
-    c->userdata[i] = data;
-}
-
-void client_add_delay(struct client *c, int64_t ns)
-{
-    if (ns > 0)
-        c->extra_delay_ns += ns;
-}
-
-uint32_t client_rnd(struct client *c, uint32_t max)
-{
-    return rng_bounded(&c->rng, max);
-}
-
 static struct conn *spare_of(const struct client *c)
 {
     return &c->conns[c->w->endpoints->nstatic];
@@ -579,9 +446,6 @@ static void open_connection(struct client *c)
     on_resolved(c, r > 0 ? &addr : NULL, len, error);
 }
 
-/* Limits, HEAD and the callbacks a request needs from the parser. */
-static void parser_prepare(struct client *c, const struct request_spec *spec, int head);
-
 static void request_begin(struct client *c)
 {
     struct worker *w = c->w;
@@ -610,7 +474,7 @@ static void request_begin(struct client *c)
         c->chain_body = spec->has_body;
         c->chain_credentials = 1;
     }
-    parser_prepare(c, spec, c->head);
+    client_parser_prepare(c, spec, c->head);
     sb_add(&w->slot->c.requests_started, 1);
     deadline_set(c, w->timeouts[c->req], spec->timeout_ns);
     if (hooks_of(c) & HOOK_REQ_START) {
@@ -621,7 +485,7 @@ static void request_begin(struct client *c)
             return;
         }
         if (c->head != head) /* a hook made it a HEAD, or made a HEAD something else */
-            parser_prepare(c, spec, c->head);
+            client_parser_prepare(c, spec, c->head);
     }
 
     /* kept connection: the endpoint's own slot, or the spare for one a redirect led to */
@@ -641,98 +505,9 @@ static void request_begin(struct client *c)
     open_connection(c);
 }
 
-static void count_result(struct client *c, int status, enum errkind kind, int64_t latency)
-{
-    struct worker *w = c->w;
-    struct sb_counters *sc = &w->slot->c;
-    struct sb_reqstat *rs = w->reqstats[c->req];
-    int ok = kind == ERR_NONE && status >= 100 && status <= 399;
-
-    sb_add(ok ? &sc->requests_ok : &sc->requests_failed, 1);
-    sb_add(&sc->status[status >= 0 && status < SB_STATUS_MAX ? status : 0], 1);
-    if (kind == ERR_NONE) {
-        sb_add(&sc->status_class[status / 100 <= 5 ? status / 100 : 0], 1);
-        sb_add(&sc->header_count, c->parser.header_count);
-        sb_add(&sc->header_bytes, c->parser.header_bytes);
-        sb_add(&sc->body_bytes, c->parser.body_bytes);
-    } else {
-        sb_add(&sc->errors[kind], 1);
-    }
-    sb_add(&sc->bytes_received, c->bytes_in);
-    if (c->reused)
-        sb_add(&sc->conn_reused, 1);
-    /* percentiles are those of the answers people wait for, as wrk and k6 report them; a
-     * timeout or a refusal must not pass for a fast response */
-    hist_record(ok ? &w->slot->latency : &w->slot->latency_failed, (uint64_t)latency);
-    sb_add(&rs->count, 1);
-    sb_add(ok ? &rs->ok : &rs->failed, 1);
-    if (ok)
-        hist_record(&rs->latency, (uint64_t)latency);
-}
-
-static int same_origin(const struct url *a, const struct url *b)
-{
-    return a->tls == b->tls && a->port == b->port && strcasecmp(a->host, b->host) == 0;
-}
-
-/* With a follow iterator, a 301/302/303/307/308 with a usable Location becomes the next hop, as
- * browsers and curl make it: 303 asks for a GET (a HEAD stays a HEAD), 301 and 302 turn a POST
- * into a GET, both without the body; 307 and 308 repeat method and body. Credentials do not go
- * to another origin unless follow_credentials says so. Returns 1 when c now holds the hop. */
-static int redirect_prepare(struct client *c, int status)
-{
-    struct worker *w = c->w;
-    const struct request_spec *spec = spec_of(c);
-    if (!(w->cfg->iterator & ITERATOR_FOLLOW) || c->hop >= spec->max_redirects ||
-        !c->location_len || c->location_bad ||
-        !(status == 301 || status == 302 || status == 303 || status == 307 || status == 308))
-        return 0;
-    struct url next;
-    const char *why;
-    if (url_resolve(c->url, c->location, &next, &why) != 0)
-        return 0;
-    if ((status == 303 && strcmp(c->chain_method, "HEAD") != 0) ||
-        ((status == 301 || status == 302) && strcmp(c->chain_method, "POST") == 0)) {
-        c->chain_method = "GET";
-        c->chain_body = 0;
-    }
-    /* once the chain has left the first origin, credentials stay behind for the rest of it */
-    if (!same_origin(c->url, &next))
-        c->chain_credentials = 0;
-    c->nhop_headers = http_request_hop_headers(
-        spec, c->chain_body, c->chain_credentials || spec->follow_credentials, c->hop_headers);
-    struct http_request_parts p = {
-        .method = c->chain_method, .url = &next, .headers = c->hop_headers,
-        .nheaders = c->nhop_headers, .body = spec->body, .body_len = spec->body_len,
-        .has_body = c->chain_body,
-    };
-    if (retarget(c, &p, c->chain_method, &next, NULL, &why) != 0) {
-        url_free(&next);
-        return 0;
-    }
-    c->hop++;
-    return 1;
-}
-
 static void request_end(struct client *c, int status, enum errkind kind, const char *reason)
 {
     request_end_at(c, status, kind, reason, now_ns());
-}
-
-/* Tallies why a request failed, for the summary. A timeout's reason carries its elapsed time,
- * which differs for every request: the tally names the setting instead. */
-static void count_reason(struct client *c, enum errkind kind, const char *reason)
-{
-    char text[64], d[32];
-    if (kind == ERR_TIMEOUT || kind == ERR_CONNECT_TIMEOUT) {
-        int connect = kind == ERR_CONNECT_TIMEOUT;
-        const struct request_spec *spec = spec_of(c);
-        snprintf(text, sizeof(text), "%s = %s passed", connect ? "connect_timeout" : "timeout",
-                 units_format_duration(connect ? spec->connect_timeout_ns : spec->timeout_ns, d,
-                                       sizeof(d)));
-        reason = text;
-    }
-    reasons_count(&c->w->reasons, kind, reason);
 }
 
 static int failed_before_server(enum errkind kind)
@@ -755,15 +530,15 @@ static void request_end_at(struct client *c, int status, enum errkind kind, cons
         conn_close(c->conn, 0);
     c->in_request = 0;
     c->conn = NULL;
-    count_result(c, status, kind, latency);
+    client_count_result(c, status, kind, latency);
     if (kind != ERR_NONE)
-        count_reason(c, kind, reason);
+        client_count_reason(c, kind, reason);
     if (hooks_of(c) & CAPTURE_HOOKS)
-        result_fill(c, status, kind, reason, now);
+        client_result_fill(c, status, kind, reason, now);
     if (hooks_of(c) & HOOK_REQ_DONE)
         plugins_req_done(c, &c->result);
 
-    int follow = kind == ERR_NONE && !w->stopping && redirect_prepare(c, status);
+    int follow = kind == ERR_NONE && !w->stopping && client_redirect_prepare(c, status);
     /* the postdelay of a redirect chain comes after its last hop only */
     int64_t post = follow ? 0 : rng_jitter(&c->rng, spec->postdelay_ns, spec->postjitter_ns);
     if (!follow) {
@@ -812,117 +587,6 @@ static void request_end_at(struct client *c, int status, enum errkind kind, cons
     } else {
         next_step(c);
     }
-}
-
-/* Keeps a response header for the plugins: "name\0value\0" in the arena, pointers fixed up
- * in result_fill (the arena may move while it grows). Headers past the limit are dropped. */
-static void capture_header(struct client *c, const char *name, size_t nlen, const char *value,
-                           size_t vlen)
-{
-    size_t need = nlen + vlen + 2;
-    if (c->harena_len + need > c->harena_cap) {
-        size_t cap = c->harena_cap ? c->harena_cap * 2 : 2048;
-        while (cap < c->harena_len + need)
-            cap *= 2;
-        if (cap > spec_of(c)->max_header_bytes + 2u * spec_of(c)->max_headers)
-            return;
-        char *a = realloc(c->harena, cap);
-        if (!a)
-            return;
-        c->harena = a;
-        c->harena_cap = cap;
-    }
-    if (c->nhdrs == c->cap_hdrs) {
-        size_t cap = c->cap_hdrs ? c->cap_hdrs * 2 : 16;
-        struct stampede_header *h = realloc(c->hdrs, cap * sizeof(*h));
-        if (!h)
-            return;
-        c->hdrs = h;
-        c->cap_hdrs = cap;
-    }
-    char *p = c->harena + c->harena_len;
-    for (size_t i = 0; i < nlen; i++)
-        p[i] = (char)(name[i] >= 'A' && name[i] <= 'Z' ? name[i] - 'A' + 'a' : name[i]);
-    p[nlen] = '\0';
-    memcpy(p + nlen + 1, value, vlen);
-    p[nlen + 1 + vlen] = '\0';
-    /* offsets for now, pointers in result_fill */
-    c->hdrs[c->nhdrs].name = (const char *)(uintptr_t)c->harena_len;
-    c->hdrs[c->nhdrs].value = (const char *)(uintptr_t)(c->harena_len + nlen + 1);
-    c->nhdrs++;
-    c->harena_len += need;
-}
-
-static void result_fill(struct client *c, int status, enum errkind kind, const char *reason,
-                        int64_t now)
-{
-    struct stampede_result *r = &c->result;
-    const struct request_spec *spec = spec_of(c);
-    for (size_t i = 0; i < c->nhdrs; i++) {
-        c->hdrs[i].name = c->harena + (uintptr_t)c->hdrs[i].name;
-        c->hdrs[i].value = c->harena + (uintptr_t)c->hdrs[i].value;
-    }
-    *r = (struct stampede_result){
-        .status = status, .reason = reason ? reason : "",
-        .error = kind ? errkind_names[kind] : NULL,
-        /* as received; 1 (what was sent) when no status line came */
-        .http_minor = c->parser.version_minor >= 0 ? c->parser.version_minor : 1,
-        .t = {c->t_start, c->t_dns, c->t_connected, c->t_tls, c->t_sent, c->t_first,
-              c->t_headers, now},
-        .headers = c->hdrs, .nheaders = kind ? 0 : c->nhdrs, .body = c->body,
-        .body_len = c->body_len, .body_bytes = c->parser.body_bytes, .bytes_sent = c->sent,
-        .bytes_received = c->bytes_in, .dns_cached = c->dns_cached, .reused = c->reused,
-        .hop = c->hop, .request = (int)c->req, .request_name = spec->name,
-        .method = client_method(c), .url = client_url_text(c),
-    };
-}
-
-static void on_header(void *arg, const char *name, size_t nlen, const char *value, size_t vlen)
-{
-    struct client *c = arg;
-    if (hooks_of(c) & CAPTURE_HOOKS)
-        capture_header(c, name, nlen, value, vlen);
-    if (nlen != 8 || strncasecmp(name, "location", 8) != 0 || c->parser.status < 300 ||
-        c->parser.status > 399)
-        return;
-    if (vlen >= LOCATION_MAX || c->parser.header_truncated) {
-        c->location_bad = 1;
-        return;
-    }
-    if (!c->location && !(c->location = malloc(LOCATION_MAX))) {
-        c->location_bad = 1;
-        return;
-    }
-    memcpy(c->location, value, vlen);
-    c->location[vlen] = '\0';
-    c->location_len = vlen;
-}
-
-static void on_body(void *arg, const char *data, size_t len)
-{
-    struct client *c = arg;
-    size_t max = (size_t)spec_of(c)->max_body;
-    if (c->body_len >= max)
-        return;
-    if (!c->body && !(c->body = malloc(max)))
-        return;
-    size_t n = len < max - c->body_len ? len : max - c->body_len;
-    memcpy(c->body + c->body_len, data, n);
-    c->body_len += n;
-}
-
-static void parser_prepare(struct client *c, const struct request_spec *spec, int head)
-{
-    struct http_limits limits = {spec->max_header_bytes, spec->max_headers};
-    http_parser_init(&c->parser, &limits, head);
-    c->parser.cb_arg = c;
-    if (c->hdrbuf) {
-        c->parser.on_header = on_header;
-        c->parser.hdrbuf = c->hdrbuf;
-        c->parser.hdrbuf_size = (hooks_of(c) & CAPTURE_HOOKS) ? HDRBUF_CAPTURE : HDRBUF_FOLLOW;
-    }
-    if (spec->max_body)
-        c->parser.on_body = on_body;
 }
 
 static size_t round_first(struct client *c)

@@ -1,0 +1,42 @@
+/* client_int: what the client's three files share. client.c runs the state machine,
+ * client_target.c decides where a request goes (the configured one, a plugin's change, a
+ * redirect hop) and what plugins may read of it, client_result.c counts a finished request and
+ * keeps what plugins see of its response. Nothing outside them includes this. */
+#ifndef STAMPEDE_CLIENT_INT_H
+#define STAMPEDE_CLIENT_INT_H
+
+#include "client.h"
+#include "errkind.h"
+#include "plugin.h"
+#include "worker.h"
+
+#define LOCATION_MAX 8192  /* longer Locations are not followed */
+#define HDRBUF_FOLLOW 1024  /* a Location split across two reads must fit this to be followed */
+#define HDRBUF_CAPTURE 8192 /* the same for any header, when plugins see the headers */
+#define CAPTURE_HOOKS (HOOK_REQ_DONE | HOOK_NEXT)
+
+static inline const struct request_spec *spec_of(const struct client *c)
+{
+    return &c->w->cfg->requests[c->req];
+}
+
+static inline unsigned hooks_of(const struct client *c)
+{
+    return c->w->plugins->hooks;
+}
+
+/* client_target.c: with a follow iterator, makes a 3xx with a usable Location the next hop.
+ * Returns 1 when c now holds the hop. */
+int client_redirect_prepare(struct client *c, int status);
+
+/* client_result.c: counts a finished request into the worker's scoreboard slot. */
+void client_count_result(struct client *c, int status, enum errkind kind, int64_t latency);
+/* ... and tallies why it failed, for the summary. */
+void client_count_reason(struct client *c, enum errkind kind, const char *reason);
+/* ... and fills c->result for the plugins' hooks. */
+void client_result_fill(struct client *c, int status, enum errkind kind, const char *reason,
+                        int64_t now);
+/* Limits, HEAD and the callbacks a request needs from the parser. */
+void client_parser_prepare(struct client *c, const struct request_spec *spec, int head);
+
+#endif
