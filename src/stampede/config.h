@@ -102,11 +102,19 @@ struct config {
     int top;               /* --top or [run] top = yes: stampede-top on this terminal */
 };
 
-/* Command-line values that override the file; unset fields are NULL / 0. */
+/* A command-line flag that sets a key: its long name without "--" (see config_keys.h) and its
+ * value as given ("yes" for a flag without one). */
+struct config_flag {
+    const char *name;
+    const char *value;
+};
+
+/* What the command line changes in the file: -D strings, then flags, which win over -D. */
 struct config_overrides {
-    const char *workers, *clients, *duration, *rounds, *seed, *scoreboard;
-    const char **defines;  /* "section.key=value" strings from -D, in order */
+    const char *const *defines; /* "section.key=value" strings from -D, in order */
     size_t ndefines;
+    const struct config_flag *flags; /* in command-line order; a later one wins */
+    size_t nflags;
 };
 
 /* Loads `path` (an INI file) and applies the overrides. On error prints one line
