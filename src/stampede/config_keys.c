@@ -135,6 +135,18 @@ static const struct config_word keepalive_words[] = {
     {"0", KEEPALIVE_NO},    {NULL, 0},
 };
 
+const struct config_section_kind config_sections[] = {
+    [SEC_NONE] = {NULL, 0, 0, NULL},
+    [SEC_RUN] = {"run", 0, 0, "see stampede.ini(5) for the [run] keys"},
+    [SEC_DEFAULTS] = {"defaults", 0, 0, "see stampede.ini(5) for the request keys"},
+    [SEC_REQUEST] = {"request", 1, 0, "see stampede.ini(5) for the request keys"},
+    [SEC_DNS] = {"dns", 0, 1, NULL},
+    [SEC_TLS] = {"tls", 0, 0, "see stampede.ini(5) for the [tls] keys"},
+    [SEC_PLUGIN] = {"plugin", 1, 1, NULL},
+};
+const char *const config_section_words[] = {"run", "defaults", "request", "dns",
+                                            "tls", "plugin",   NULL};
+
 /* The field a key is stored in: offset and size in its section's struct. */
 #define RUN(m) offsetof(struct config, m), sizeof(((struct config *)0)->m)
 #define REQ(m) offsetof(struct request_spec, m), sizeof(((struct request_spec *)0)->m)
@@ -286,12 +298,13 @@ void config_keys_print(FILE *f)
 {
     for (size_t i = 0; i < config_nkeys; i++) {
         const struct config_key *k = &config_keys[i];
-        const char *secs = k->sections == RUNSEC            ? "run"
-                           : k->sections == SECS_REQUEST    ? "request,defaults"
-                           : k->sections == SECS_TLS        ? "request,defaults,tls"
-                           : k->sections == SEC_BIT(SEC_PLUGIN) ? "plugin"
-                                                            : "?";
-        fprintf(f, "%-20s %-16s %-8s %-7s %s\n", secs, k->name, config_type_name(k->type),
+        char secs[64] = "";
+        for (int s = SEC_RUN; s <= SEC_PLUGIN; s++)
+            if (k->sections & SEC_BIT(s)) {
+                size_t l = strlen(secs);
+                snprintf(secs + l, sizeof secs - l, "%s%s", l ? "," : "", config_sections[s].word);
+            }
+        fprintf(f, "%-21s %-16s %-8s %-7s %s\n", secs, k->name, config_type_name(k->type),
                 k->def ? k->def : "-", k->help);
     }
 }

@@ -17,6 +17,18 @@ enum config_section { SEC_NONE, SEC_RUN, SEC_DEFAULTS, SEC_REQUEST, SEC_DNS, SEC
 #define SECS_REQUEST (SEC_BIT(SEC_REQUEST) | SEC_BIT(SEC_DEFAULTS))
 #define SECS_TLS (SECS_REQUEST | SEC_BIT(SEC_TLS))
 
+/* What a kind of section is, indexed by enum config_section (SEC_NONE has no word). */
+struct config_section_kind {
+    const char *word;      /* "request" for [request NAME] */
+    int named;             /* written [WORD NAME] */
+    int any_key;           /* takes keys the table does not know: host names in [dns], a
+                              plugin's own options in [plugin NAME] */
+    const char *keys_hint; /* where an unknown key's user should look */
+};
+extern const struct config_section_kind config_sections[];
+/* The section words, NULL-terminated, in enum order from SEC_RUN: for suggestions. */
+extern const char *const config_section_words[];
+
 enum config_type {
     CT_COUNT,    /* whole number with k / M / G; stored in a uint64_t or a uint32_t/unsigned */
     CT_SIZE,     /* a count of bytes, same syntax */

@@ -21,14 +21,10 @@
 /* The longest line of an INI file, without its line end. */
 #define CONFIG_LINE_MAX (64 * 1024)
 
-/* In enum config_section order, from SEC_RUN. */
-static const char *const section_words[] = {"run", "defaults", "request", "dns",
-                                            "tls", "plugin",   NULL};
-
 static int section_of_word(const char *word)
 {
-    for (int i = 0; section_words[i]; i++)
-        if (strcasecmp(word, section_words[i]) == 0)
+    for (int i = 0; config_section_words[i]; i++)
+        if (strcasecmp(word, config_section_words[i]) == 0)
             return i + 1;
     return SEC_NONE;
 }
@@ -68,7 +64,7 @@ static const char *section_label(const struct load *L, int sec, size_t idx, char
     case SEC_NONE:
         return "the file";
     default:
-        snprintf(buf, len, "[%s]", section_words[sec - 1]);
+        snprintf(buf, len, "[%s]", config_sections[sec].word);
         return buf;
     }
 }
@@ -109,7 +105,7 @@ static int check_key(const struct load *L, const char *where, int sec, size_t id
         *kp = k;
         return 0;
     }
-    if (sec == SEC_PLUGIN) /* the plugin's own options: any key */
+    if (config_sections[sec].any_key) /* a plugin's own option */
         return 0;
     if (k) {
         config_errorf(where, "unknown key '%.60s' in %s (it belongs in %s)", key, label,
@@ -127,10 +123,10 @@ static int check_key(const struct load *L, const char *where, int sec, size_t id
     int is_header = strchr(key, '-') != NULL;
     for (size_t i = 0; header_like[i]; i++)
         is_header |= strcmp(key, header_like[i]) == 0;
-    const char *fallback = sec == SEC_RUN   ? "see stampede.ini(5) for the [run] keys"
-                           : sec == SEC_TLS ? "see stampede.ini(5) for the [tls] keys"
-                           : is_header      ? "headers are written header = Name: value"
-                                            : "see stampede.ini(5) for the request keys";
+    const struct config_key *header = config_key_find("header");
+    const char *fallback = is_header && (header->sections & SEC_BIT(sec))
+                               ? "headers are written header = Name: value"
+                               : config_sections[sec].keys_hint;
     config_errorf(where, "unknown key '%.60s' in %s%s", key, label,
                   config_hint(key, names, fallback, h, sizeof h));
     free(names);
@@ -376,18 +372,18 @@ static int section_line(struct reader *R, char *start)
     if (sec == SEC_NONE) {
         char h[160];
         config_errorf(where, "unknown section '[%s]'%s", word,
-                      config_hint(word, section_words,
+                      config_hint(word, config_section_words,
                                   "use [run], [defaults], [request NAME], [plugin NAME], [dns] "
                                   "or [tls]", h, sizeof h));
         return -1;
     }
-    const char *what = section_words[sec - 1];
+    const char *what = config_sections[sec].word;
     char *name = dup_trimmed(p, (size_t)(close - p));
     if (!name) {
         config_oom(where);
         return -1;
     }
-    if (sec != SEC_REQUEST && sec != SEC_PLUGIN) {
+    if (!config_sections[sec].named) {
         int named = *name != '\0';
         free(name);
         if (named) {
@@ -595,7 +591,7 @@ static int read_define(struct load *L, const char *d)
     if (sec == SEC_NONE) {
         char h[160];
         config_errorf(where, "unknown section '%.40s'%s", lhs,
-                      config_hint(lhs, section_words,
+                      config_hint(lhs, config_section_words,
                                   "use run., defaults., request.NAME., plugin.NAME., dns. or "
                                   "tls.", h, sizeof h));
         goto out;
