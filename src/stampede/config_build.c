@@ -76,11 +76,26 @@ static struct slot *slots_new(int sec, const char *where)
     return slots;
 }
 
+static FILE *open_body_file(const char *path, struct stat *st, const char **why);
+
 static int slot_set(const struct load *L, struct slot *slots, const struct entry *e)
 {
     union config_value v;
     if (config_value_parse(L, e, &v) != 0)
         return -1;
+    /* the file is read once every layer is applied, but an unreadable one is refused where
+     * it is set, even when a later layer replaces it */
+    if (e->k->flags & KF_READ) {
+        struct stat st;
+        const char *why;
+        FILE *f = open_body_file(v.s, &st, &why);
+        if (!f) {
+            config_errorf(e->where, "%s: cannot read %.200s: %s", e->k->name, v.s, why);
+            free(v.s);
+            return -1;
+        }
+        fclose(f);
+    }
     struct slot *s = &slots[key_index(e->k)];
     slot_clear(s, e->k);
     s->v = v;
@@ -214,24 +229,37 @@ static int add_header(struct headers *h, const struct entry *e)
 
 /* ---- bodies --------------------------------------------------------------------------- */
 
+/* A regular file of at most MAX_BODY_FILE bytes, open for reading; NULL and *why if not. */
+static FILE *open_body_file(const char *path, struct stat *st, const char **why)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f || fstat(fileno(f), st) != 0) {
+        *why = strerror(errno);
+        if (f)
+            fclose(f);
+        return NULL;
+    }
+    *why = !S_ISREG(st->st_mode)          ? (S_ISDIR(st->st_mode) ? "it is a directory"
+                                                                   : "not a regular file")
+           : st->st_size > MAX_BODY_FILE ? "larger than 64M (use a smaller body)"
+                                         : NULL;
+    if (*why) {
+        fclose(f);
+        return NULL;
+    }
+    return f;
+}
+
 /* Reads path whole into *out (NUL-terminated for convenience). The size fstat gives is a
  * hint only: a file may grow while it is read, and /proc files say 0. */
 static int read_whole(const char *path, char **out, size_t *len, const char **why)
 {
-    FILE *f = fopen(path, "rb");
     struct stat st;
-    if (!f || fstat(fileno(f), &st) != 0) {
-        *why = strerror(errno);
-        if (f)
-            fclose(f);
+    FILE *f = open_body_file(path, &st, why);
+    if (!f)
         return -1;
-    }
-    *why = !S_ISREG(st.st_mode)          ? (S_ISDIR(st.st_mode) ? "it is a directory"
-                                                                 : "not a regular file")
-           : st.st_size > MAX_BODY_FILE ? "larger than 64M (use a smaller body)"
-                                        : NULL;
-    size_t cap = *why ? 0 : (size_t)st.st_size + 1, n = 0;
-    char *buf = *why ? NULL : malloc(cap + 1);
+    size_t cap = (size_t)st.st_size + 1, n = 0;
+    char *buf = malloc(cap + 1);
     while (!*why) {
         if (!buf) {
             *why = "out of memory";

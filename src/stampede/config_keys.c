@@ -204,6 +204,7 @@ const struct config_key config_keys[] = {
     {.name = "body", .sections = SECS_REQUEST, .type = CT_STRING, BUILDER, .flags = KF_JOIN,
      .help = "request body (indented lines continue it)"},
     {.name = "body_file", .sections = SECS_REQUEST, .type = CT_PATH, BUILDER, .slot = "body",
+     .flags = KF_READ,
      .help = "request body read from this file"},
     {.name = "keepalive", .sections = SECS_REQUEST, .type = CT_ENUM, REQ(keepalive),
      .def = "yes", .words = keepalive_words, .what = "a keep-alive mode",

@@ -43,6 +43,7 @@ enum config_type {
 /* Key flags. */
 #define KF_JOIN 1u   /* indented lines continue the value, joined with "\n" (body) */
 #define KF_REPEAT 2u /* may be set many times; each indented line is one more value (header) */
+#define KF_READ 4u   /* a file read at load time: unreadable is an error where it is set */
 
 /* A parsed value, before it is checked and stored. */
 union config_value {

@@ -1157,6 +1157,9 @@ static void test_error_body_file(void **state)
     expect_error(MINI "body_file =\n", NULL, 3, "body_file needs a path");
     expect_error(MINI "body_file = .\n", NULL, 3, "it is a directory");
     expect_error("[defaults]\nbody_file = nope\n" MINI, NULL, 2, "nope: No such file");
+    /* even when no request uses it */
+    expect_error("[defaults]\nbody_file = nope\n" MINI "body = own\n", NULL, 2,
+                 "nope: No such file");
 }
 
 static void test_error_long_line(void **state)
