@@ -89,6 +89,7 @@ struct config {
     int keep_scoreboard;   /* [run] keep_scoreboard = yes|no, --keep-scoreboard */
     int64_t grace_ns;      /* how long in-flight requests may finish at a stop; default 2s */
     int64_t fail_backoff_ns; /* least wait after a request that failed before a server saw it */
+    int allow_fd_shortage; /* run more clients than a worker may open files */
     int64_t dns_ttl_ns;    /* how long a resolved name is cached; 0 = for the whole run */
     char *dns_server;      /* "ADDR[:PORT],..." for c-ares; NULL = the system's resolv.conf */
 
@@ -105,15 +106,22 @@ struct config {
     char *json_path;
     char *trace_path;
     int quiet;
-    int allow_fd_shortage; /* --allow-fd-shortage: run more clients than files may be opened */
     int top;               /* --top or [run] top = yes: stampede-top on this terminal */
 };
 
-/* Command-line values that override the file; unset fields are NULL / 0. */
+/* A command-line flag that sets a key: its long name without "--" (see config_keys.h) and its
+ * value as given ("yes" for a flag without one). */
+struct config_flag {
+    const char *name;
+    const char *value;
+};
+
+/* What the command line changes in the file: -D strings, then flags, which win over -D. */
 struct config_overrides {
-    const char *workers, *clients, *duration, *rounds, *seed, *scoreboard;
-    const char **defines;  /* "section.key=value" strings from -D, in order */
+    const char *const *defines; /* "section.key=value" strings from -D, in order */
     size_t ndefines;
+    const struct config_flag *flags; /* in command-line order; a later one wins */
+    size_t nflags;
 };
 
 /* Loads `path` (an INI file) and applies the overrides. On error prints one line

@@ -8,31 +8,37 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "config_keys.h"
 #include "parent.h"
 
 #define MAX_DEFINES 256
+#define MAX_FLAGS 256
+/* getopt values of the options that are not keys; a key's flag is FLAG_KEY + its index */
+enum { OPT_JSON = 256, OPT_TRACE, OPT_LIST_KEYS, FLAG_KEY = 512 };
 
+/* The flags that set keys come from the key table, in its order. */
 static void usage(FILE *f)
 {
     fputs("usage: stampede [options] FILE.ini\n"
           "       stampede [options] http://HOST:PORT/PATH\n"
-          "\n"
-          "  -w, --workers N        worker processes\n"
-          "  -c, --clients N        clients in total over all workers\n"
-          "  -d, --duration TIME    stop the run after TIME (250ms, 10s, 2m)\n"
-          "  -r, --rounds N         walks of the request list per client (0 = until duration)\n"
-          "      --seed N           seed of the per-client random streams\n"
-          "  -D SECTION.KEY=VALUE   override any configuration key (e.g. -D run.workers=4,\n"
+          "\n",
+          f);
+    for (size_t i = 0; i < config_nkeys; i++) {
+        const struct config_key *k = &config_keys[i];
+        if (!k->flag)
+            continue;
+        char left[64];
+        snprintf(left, sizeof left, "%c%c%c --%s%s%s", k->short_flag ? '-' : ' ',
+                 k->short_flag ? k->short_flag : ' ', k->short_flag ? ',' : ' ', k->flag,
+                 k->flag_arg ? " " : "", k->flag_arg ? k->flag_arg : "");
+        fprintf(f, "  %-21s  %s\n", left, k->help);
+    }
+    fputs("  -D SECTION.KEY=VALUE   override any configuration key (e.g. -D run.workers=4,\n"
           "                         -D request.home.timeout=5s)\n"
           "      --json FILE        write the summary as JSON to FILE\n"
           "      --trace FILE       write one line per finished request to FILE\n"
-          "      --scoreboard PATH  scoreboard file (default /dev/shm/stampede-PID.sb)\n"
-          "      --keep-scoreboard  leave the scoreboard file after the run\n"
           "  -q, --quiet            no progress lines\n"
-          "      --allow-fd-shortage  run even when a worker has more clients than it may open\n"
-          "                         files (ulimit -n); those without a socket fail\n"
-          "      --top              watch the run in stampede-top on this terminal, then print\n"
-          "                         the summary\n"
+          "      --list-keys        list every configuration key, its type and default\n"
           "  -h, --help             this help\n"
           "  -V, --version          print the version\n"
           "\n"
@@ -46,46 +52,83 @@ static int is_url(const char *s)
     return strncasecmp(s, "http://", 7) == 0 || strncasecmp(s, "https://", 8) == 0;
 }
 
-int main(int argc, char **argv)
+/* getopt's tables: the fixed options, then one per key that has a flag. */
+static void build_options(struct option *opts, char *shorts, size_t shorts_len)
 {
-    static const struct option opts[] = {
-        {"workers", required_argument, NULL, 'w'},
-        {"clients", required_argument, NULL, 'c'},
-        {"duration", required_argument, NULL, 'd'},
-        {"rounds", required_argument, NULL, 'r'},
-        {"seed", required_argument, NULL, 'S'},
-        {"json", required_argument, NULL, 'J'},
-        {"trace", required_argument, NULL, 'T'},
-        {"scoreboard", required_argument, NULL, 'B'},
-        {"keep-scoreboard", no_argument, NULL, 'K'},
-        {"allow-fd-shortage", no_argument, NULL, 'F'},
+    static const struct option fixed[] = {
+        {"json", required_argument, NULL, OPT_JSON},
+        {"trace", required_argument, NULL, OPT_TRACE},
+        {"list-keys", no_argument, NULL, OPT_LIST_KEYS},
         {"quiet", no_argument, NULL, 'q'},
-        {"top", no_argument, NULL, 't'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
-        {NULL, 0, NULL, 0},
     };
+    size_t n = 0;
+    for (; n < sizeof fixed / sizeof fixed[0]; n++)
+        opts[n] = fixed[n];
+    size_t sl = (size_t)snprintf(shorts, shorts_len, ":D:qhV");
+    for (size_t i = 0; i < config_nkeys; i++) {
+        const struct config_key *k = &config_keys[i];
+        if (!k->flag)
+            continue;
+        opts[n++] = (struct option){k->flag, k->flag_arg ? required_argument : no_argument,
+                                    NULL, FLAG_KEY + (int)i};
+        if (k->short_flag && sl + 3 < shorts_len) {
+            shorts[sl++] = k->short_flag;
+            if (k->flag_arg)
+                shorts[sl++] = ':';
+            shorts[sl] = '\0';
+        }
+    }
+    opts[n] = (struct option){NULL, 0, NULL, 0};
+}
+
+/* The key whose short flag is ch, as a getopt value. */
+static int short_to_key(int ch)
+{
+    for (size_t i = 0; i < config_nkeys; i++)
+        if (config_keys[i].flag && config_keys[i].short_flag == ch)
+            return FLAG_KEY + (int)i;
+    return ch;
+}
+
+int main(int argc, char **argv)
+{
+    /* static: still reachable at exit, whichever way main leaves */
+    static struct option *opts;
+    static char *shorts;
+    size_t shorts_len = 16 + 2 * config_nkeys;
+    opts = calloc(8 + config_nkeys, sizeof *opts);
+    shorts = malloc(shorts_len);
+    if (!opts || !shorts) {
+        fputs("stampede: out of memory\n", stderr);
+        return 2;
+    }
+    build_options(opts, shorts, shorts_len);
     struct config_overrides o = {0};
     const char *defines[MAX_DEFINES];
+    struct config_flag flags[MAX_FLAGS];
     const char *json = NULL, *trace = NULL;
-    int quiet = 0, keep = 0, top = 0, fd_shortage = 0, ch;
+    int quiet = 0, ch;
 
     o.defines = defines;
+    o.flags = flags;
     opterr = 0;
-    while ((ch = getopt_long(argc, argv, ":w:c:d:r:D:qhV", opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, shorts, opts, NULL)) != -1) {
+        ch = short_to_key(ch);
+        if (ch >= FLAG_KEY) {
+            if (o.nflags == MAX_FLAGS) {
+                fprintf(stderr, "stampede: more than %d flags\n", MAX_FLAGS);
+                return 2;
+            }
+            flags[o.nflags++] = (struct config_flag){config_keys[ch - FLAG_KEY].flag, optarg};
+            continue;
+        }
         switch (ch) {
-        case 'w': o.workers = optarg; break;
-        case 'c': o.clients = optarg; break;
-        case 'd': o.duration = optarg; break;
-        case 'r': o.rounds = optarg; break;
-        case 'S': o.seed = optarg; break;
-        case 'B': o.scoreboard = optarg; break;
-        case 'J': json = optarg; break;
-        case 'T': trace = optarg; break;
-        case 'K': keep = 1; break;
-        case 'F': fd_shortage = 1; break;
+        case OPT_JSON: json = optarg; break;
+        case OPT_TRACE: trace = optarg; break;
+        case OPT_LIST_KEYS: config_keys_print(stdout); return 0;
         case 'q': quiet = 1; break;
-        case 't': top = 1; break;
         case 'D':
             if (o.ndefines == MAX_DEFINES) {
                 fprintf(stderr, "stampede: -D: more than %d overrides\n", MAX_DEFINES);
@@ -119,11 +162,6 @@ int main(int argc, char **argv)
     cfg.json_path = (char *)json;
     cfg.trace_path = (char *)trace;
     cfg.quiet = quiet;
-    cfg.allow_fd_shortage = fd_shortage;
-    if (top)
-        cfg.top = 1;
-    if (keep)
-        cfg.keep_scoreboard = 1;
     rc = parent_run(&cfg);
     cfg.json_path = cfg.trace_path = NULL;
     config_free(&cfg);

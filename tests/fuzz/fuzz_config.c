@@ -97,25 +97,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memcpy(text, data, size);
     text[size] = '\0';
 
+    static const char letters[] = "wcdrs";
+    static const char *const flag_names[] = {"workers", "clients", "duration", "rounds", "seed"};
     struct config_overrides o = {0};
     const char *defines[MAX_OVERRIDES];
+    struct config_flag flags[MAX_OVERRIDES];
     o.defines = defines;
+    o.flags = flags;
     size_t first = strlen(text);
-    for (char *p = text + first; p < text + size && o.ndefines < MAX_OVERRIDES;) {
+    for (char *p = text + first; p < text + size && o.ndefines + o.nflags < MAX_OVERRIDES;) {
         char *s = p + 1; /* past the NUL */
         p = s + strlen(s);
-        if (s[0] && s[1] == '=' && strchr("wcdrs", s[0])) {
-            const char *v = s + 2;
-            switch (s[0]) {
-            case 'w': o.workers = v; break;
-            case 'c': o.clients = v; break;
-            case 'd': o.duration = v; break;
-            case 'r': o.rounds = v; break;
-            default: o.seed = v; break;
-            }
-        } else {
+        const char *which = s[0] && s[1] == '=' ? strchr(letters, s[0]) : NULL;
+        if (which)
+            flags[o.nflags++] = (struct config_flag){flag_names[which - letters], s + 2};
+        else
             defines[o.ndefines++] = s;
-        }
     }
 
     struct config c;

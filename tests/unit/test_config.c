@@ -14,9 +14,15 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "config_int.h"
+#include "config_keys.h"
 
 #define S INT64_C(1000000000)
 #define MS INT64_C(1000000)
+
+#define FLAGS(...)                                                                           \
+    .flags = (const struct config_flag[]){__VA_ARGS__},                                      \
+    .nflags = sizeof((const struct config_flag[]){__VA_ARGS__}) / sizeof(struct config_flag)
 
 #define DEFINES(...)                                                                         \
     .defines = (const char *[]){__VA_ARGS__},                                                 \
@@ -650,25 +656,23 @@ static void test_syntax_variants(void **state)
 static void test_longest_line(void **state)
 {
     (void)state;
-    char text[600];
-    char body[300];
-    /* "body = " + 191 characters = 198, the longest line */
-    memset(body, 'x', 191);
-    body[191] = '\0';
-    snprintf(text, sizeof text, MINI "body = %s\n", body);
-    struct config c;
-    load_ok(text, NULL, &c);
-    assert_int_equal(c.requests[0].body_len, 191);
-    config_free(&c);
-    /* the same without the final newline, and with CRLF */
-    snprintf(text, sizeof text, MINI "body = %s", body);
-    load_ok(text, NULL, &c);
-    assert_int_equal(c.requests[0].body_len, 191);
-    config_free(&c);
-    snprintf(text, sizeof text, MINI "body = %s\r\n", body);
-    load_ok(text, NULL, &c);
-    assert_int_equal(c.requests[0].body_len, 191);
-    config_free(&c);
+    /* "body = " + 65529 characters = 65536, the longest line */
+    size_t blen = 65536 - 7;
+    char *body = malloc(blen + 1), *text = malloc(blen + 64);
+    assert_non_null(body);
+    assert_non_null(text);
+    memset(body, 'x', blen);
+    body[blen] = '\0';
+    static const char *const ends[] = {"\n", "", "\r\n"}; /* also without a final newline */
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(text, blen + 64, MINI "body = %s%s", body, ends[i]);
+        struct config c;
+        load_ok(text, NULL, &c);
+        assert_int_equal(c.requests[0].body_len, blen);
+        config_free(&c);
+    }
+    free(body);
+    free(text);
 }
 
 /* ---- overrides ------------------------------------------------------------------------ */
@@ -724,12 +728,9 @@ static void test_define_fixes_file_value(void **state)
 static void test_flag_overrides(void **state)
 {
     (void)state;
-    struct config_overrides o = {.workers = "3",
-                                 .clients = "1k",
-                                 .duration = "90s",
-                                 .rounds = "0",
-                                 .seed = "7",
-                                 .scoreboard = "/dev/shm/t.sb",
+    struct config_overrides o = {FLAGS({"workers", "3"}, {"clients", "1k"}, {"duration", "90s"},
+                                       {"rounds", "0"}, {"seed", "7"},
+                                       {"scoreboard", "/dev/shm/t.sb"}),
                                  DEFINES("run.workers=9", "run.seed=8")};
     struct config c;
     load_ok("[run]\nworkers = 2\nclients = 4\nduration = 1s\nrounds = 5\n"
@@ -743,6 +744,140 @@ static void test_flag_overrides(void **state)
     assert_int_equal(c.seed, 7);
     assert_int_equal(c.seed_set, 1);
     assert_string_equal(c.scoreboard, "/dev/shm/t.sb");
+    config_free(&c);
+}
+
+/* ---- the key table drives reading ---------------------------------------------------- */
+
+static void test_table_types(void **state)
+{
+    (void)state;
+    struct config c;
+    load_ok("[run]\nplugins = one, two\ndns_ttl = 1m\ntop = on\n"
+            "[tls]\nciphers = HIGH:!aNULL\nca_file = certs/ca.pem\nmin_version = TLSv1.2\n"
+            "[request a]\nurl = https://h/\nmax_redirects = 2k\nmax_body = 64k\n"
+            "keepalive = STORE\nverify = on\nca_path = /etc/ssl/certs\n",
+            NULL, &c);
+    const struct request_spec *r = &c.requests[0];
+    assert_int_equal(r->max_redirects, 2000);          /* count */
+    assert_int_equal(r->max_body, 64000);              /* size */
+    assert_int_equal(c.dns_ttl_ns, 60 * S);            /* duration */
+    assert_int_equal(c.top, 1);                        /* bool */
+    assert_int_equal(r->tls.verify, 1);
+    assert_int_equal(r->keepalive, KEEPALIVE_STORE);   /* enum */
+    assert_int_equal(r->tls.min_version, 0x0303);
+    assert_string_equal(r->tls.ciphers, "HIGH:!aNULL"); /* string */
+    char want[600];
+    snprintf(want, sizeof want, "%s/certs/ca.pem", g_dir);
+    assert_string_equal(r->tls.ca_file, want);         /* path, relative to the file */
+    assert_string_equal(r->tls.ca_path, "/etc/ssl/certs");
+    assert_int_equal(c.nplugins, 2);                   /* list */
+    assert_string_equal(c.plugins[0].name, "one");
+    assert_string_equal(c.plugins[1].name, "two");
+    config_free(&c);
+}
+
+/* Every key a request may take starts at the table's default. */
+static void test_table_defaults(void **state)
+{
+    (void)state;
+    struct config c;
+    load_ok(MINI, NULL, &c);
+    size_t checked = 0;
+    for (size_t i = 0; i < config_nkeys; i++) {
+        const struct config_key *k = &config_keys[i];
+        if (!(k->sections & SEC_BIT(SEC_REQUEST)) || !k->def || k->size == 0 ||
+            config_type_is_string(k->type))
+            continue;
+        union config_value v;
+        assert_int_equal(config_value_default(k, &v), 0);
+        struct request_spec want;
+        memcpy(&want, &c.requests[0], sizeof want);
+        config_value_store(k, &want, &v);
+        if (memcmp((char *)&want + k->offset, (char *)&c.requests[0] + k->offset, k->size))
+            fail_msg("%s is not at its default %s", k->name, k->def);
+        checked++;
+    }
+    assert_true(checked >= 10);
+    assert_string_equal(c.requests[0].method, "GET");
+    config_free(&c);
+}
+
+static void test_table_sections(void **state)
+{
+    (void)state;
+    expect_error("[tls]\nverfy = yes\n" MINI, NULL, 2,
+                 "unknown key 'verfy' in [tls] (did you mean 'verify'?)");
+    expect_error("[tls]\nurl = http://h/\n" MINI, NULL, 2,
+                 "unknown key 'url' in [tls] (it belongs in [defaults] or a [request NAME])");
+    expect_error("[run]\npath = x.so\n" MINI, NULL, 2,
+                 "unknown key 'path' in [run] (it belongs in a [plugin NAME])");
+    expect_error("[defaults]\nsesion_cache = no\n" MINI, NULL, 2, "did you mean 'session_cache'?");
+    expect_error("[run]\nverify = yes\n" MINI, NULL, 2, "(it belongs in [defaults] or a");
+    expect_error(MINI "min_version = 1.4\n", NULL, 3,
+                 "min_version: '1.4' is not a TLS version (use 1.0, 1.1, 1.2 or 1.3)");
+    expect_error(MINI "keepalive = stor\n", NULL, 3,
+                 "keepalive: 'stor' is not a keep-alive mode (did you mean 'store'?)");
+    expect_error(MINI "max_body = lots\n", NULL, 3, "max_body: 'lots' is not a size");
+    expect_error("[run]\ndns_server =\n" MINI, NULL, 2, "dns_server needs an address");
+    expect_error(MINI "max_headers = 0\n", NULL, 3, "max_headers must be between 1 and");
+    expect_error(MINI "max_header_bytes = 5G\n", NULL, 3, "max_header_bytes must be between 1");
+    /* a plugin section takes the plugin's own keys, typed or not */
+    struct config c;
+    load_ok("[plugin p]\npath = p.so\ntimeout = whatever\nworkers = x\n" MINI, NULL, &c);
+    assert_int_equal(c.nplugins, 1);
+    char want[600];
+    snprintf(want, sizeof want, "%s/p.so", g_dir);
+    assert_string_equal(c.plugins[0].path, want);
+    assert_int_equal(c.plugins[0].nkeys, 3);
+    config_free(&c);
+}
+
+static void test_table_defines(void **state)
+{
+    (void)state;
+    struct config_overrides o = {DEFINES("tls.verify=yes", "defaults.max_body=1k",
+                                         "plugin.p.path=/x/p.so", "plugin.p.level=3",
+                                         "request.a.timeout=0", "request.a.timeout=3s")};
+    struct config c;
+    /* the file's 0 and the first -D's 0 are corrected by the last -D: checked at the end */
+    load_ok(MINI "timeout = 0\n", &o, &c);
+    assert_int_equal(c.requests[0].tls.verify, 1);
+    assert_int_equal(c.requests[0].max_body, 1000);
+    assert_int_equal(c.requests[0].timeout_ns, 3 * S);
+    assert_int_equal(c.nplugins, 1);
+    assert_string_equal(c.plugins[0].path, "/x/p.so"); /* from -D: not relative to the file */
+    config_free(&c);
+    struct config_overrides z = {DEFINES("defaults.timeout=0")};
+    expect_error_where("[request a]\nurl = http://h/\n", &z, "-D defaults.timeout=0",
+                       "timeout must be more than 0");
+    struct config_overrides t = {DEFINES("tls.url=http://h/")};
+    expect_error_where(MINI, &t, "-D tls.url=http://h/", "it belongs in [defaults] or a");
+}
+
+static void test_table_flags(void **state)
+{
+    (void)state;
+    /* flags win over -D whatever the order; a later flag wins over an earlier one; a flag
+     * without a value sets a boolean to yes */
+    struct config_overrides o = {FLAGS({"workers", "2"}, {"workers", "5"},
+                                       {"keep-scoreboard", NULL}, {"top", NULL}),
+                                 DEFINES("run.workers=3", "run.keep_scoreboard=no")};
+    struct config c;
+    load_ok("[run]\nworkers = 4\ntop = no\n" MINI, &o, &c);
+    assert_int_equal(c.workers, 5);
+    assert_int_equal(c.keep_scoreboard, 1);
+    assert_int_equal(c.top, 1);
+    /* plugins read [run] as written in the file and -D, not the flags */
+    assert_int_equal(c.nrun, 4);
+    config_free(&c);
+    /* a bad flag value is reported at the flag even when the file's is fine */
+    struct config_overrides w = {FLAGS({"workers", "2000"})};
+    expect_error_where("[run]\nworkers = 2\n" MINI, &w, "--workers", "from 1 to 1024");
+    /* and a flag can fix the file */
+    struct config_overrides f = {FLAGS({"workers", "2"})};
+    load_ok("[run]\nworkers = 5000\n" MINI, &f, &c);
+    assert_int_equal(c.workers, 2);
     config_free(&c);
 }
 
@@ -782,7 +917,7 @@ static void test_from_url_defaults(void **state)
 static void test_from_url_flags(void **state)
 {
     (void)state;
-    struct config_overrides o = {.workers = "2", .clients = "64", .duration = "3s",
+    struct config_overrides o = {FLAGS({"workers", "2"}, {"clients", "64"}, {"duration", "3s"}),
                                  DEFINES("defaults.timeout=2s", "run.ramp_duration=1s",
                                          "defaults.header=X-Test: 1", "dns.h=127.0.0.1")};
     struct config c;
@@ -803,13 +938,13 @@ static void test_from_url_flags(void **state)
     config_free(&c);
 
     /* more workers than the default 10 clients: one client each */
-    struct config_overrides w = {.workers = "16"};
+    struct config_overrides w = {FLAGS({"workers", "16"})};
     assert_int_equal(from_url("http://h/", &w, &c), 0);
     assert_int_equal(c.clients, 16);
     config_free(&c);
 
     /* --rounds: that many rounds, no duration cap unless one is given */
-    struct config_overrides r5 = {.rounds = "5"};
+    struct config_overrides r5 = {FLAGS({"rounds", "5"})};
     assert_int_equal(from_url("http://h/", &r5, &c), 0);
     assert_int_equal(c.rounds, 5);
     assert_int_equal(c.duration_ns, 0);
@@ -835,10 +970,10 @@ static void test_from_url_errors(void **state)
     assert_err_has("stampede: URL ", "not an absolute URL");
     assert_int_equal(from_url(NULL, NULL, &c), -1);
     assert_err_has("stampede: URL ", "empty URL");
-    struct config_overrides o = {.clients = "x"};
+    struct config_overrides o = {FLAGS({"clients", "x"})};
     assert_int_equal(from_url("http://h/", &o, &c), -1);
     assert_err_has("stampede: --clients: ", "'x' is not a count");
-    struct config_overrides z = {.duration = "0"};
+    struct config_overrides z = {FLAGS({"duration", "0"})};
     assert_int_equal(from_url("http://h/", &z, &c), -1);
     assert_err_has("stampede: --duration: ", "rounds = 0");
     struct config_overrides d = {DEFINES("run.wrkers=2")};
@@ -981,7 +1116,8 @@ static void test_error_values(void **state)
     expect_error("[run]\nkeep_scoreboard = maybe\n" MINI, NULL, 2,
                  "keep_scoreboard: 'maybe' is not a boolean (use yes or no)");
     expect_error("[run]\niterator = zigzag\n" MINI, NULL, 2,
-                 "unknown iterator 'zigzag' (use default, random_start, follow or random_start_follow)");
+                 "iterator: 'zigzag' is not an iterator (use default, random_start, follow or "
+                 "random_start_follow)");
     expect_error("[run]\niterator = random-start\n" MINI, NULL, 2,
                  "did you mean 'random_start'?");
     expect_error("[run]\nscoreboard =\n" MINI, NULL, 2, "scoreboard needs a path");
@@ -1059,21 +1195,27 @@ static void test_error_body_file(void **state)
     expect_error(MINI "body_file =\n", NULL, 3, "body_file needs a path");
     expect_error(MINI "body_file = .\n", NULL, 3, "it is a directory");
     expect_error("[defaults]\nbody_file = nope\n" MINI, NULL, 2, "nope: No such file");
+    /* even when no request uses it */
+    expect_error("[defaults]\nbody_file = nope\n" MINI "body = own\n", NULL, 2,
+                 "nope: No such file");
 }
 
 static void test_error_long_line(void **state)
 {
     (void)state;
-    char text[800], body[400];
-    memset(body, 'x', 192);
-    body[192] = '\0';
-    snprintf(text, sizeof text, MINI "body = %s\nmethod = GET\n", body);
+    size_t blen = 65536 - 7 + 1; /* one over */
+    char *body = malloc(blen + 1), *text = malloc(2 * blen + 64);
+    assert_non_null(body);
+    assert_non_null(text);
+    memset(body, 'x', blen);
+    body[blen] = '\0';
+    snprintf(text, 2 * blen + 64, MINI "body = %s\nmethod = GET\n", body);
     expect_error(text, NULL, 3,
-                 "line too long (at most 198 characters; put long bodies in body_file)");
-    memset(body, 'y', 399);
-    body[399] = '\0';
-    snprintf(text, sizeof text, "; %s\n" MINI, body);
+                 "line too long (at most 65536 characters; put long bodies in body_file)");
+    snprintf(text, 2 * blen + 64, "; %s%s\n" MINI, body, body); /* even a comment */
     expect_error(text, NULL, 1, "line too long");
+    free(body);
+    free(text);
 }
 
 static void test_error_binary(void **state)
@@ -1137,22 +1279,22 @@ static void test_error_defines(void **state)
 static void test_error_flags(void **state)
 {
     (void)state;
-    struct config_overrides w = {.workers = "abc"};
+    struct config_overrides w = {FLAGS({"workers", "abc"})};
     struct config c;
     assert_int_equal(load(MINI, &w, &c), -1);
     assert_string_equal(g_err, "stampede: --workers: 'abc' is not a count (use a whole number "
                                "like 4, 10k or 2M)\n");
-    struct config_overrides w0 = {.workers = "0"};
+    struct config_overrides w0 = {FLAGS({"workers", "0"})};
     expect_error_where(MINI, &w0, "--workers", "workers must be from 1 to 1024");
-    struct config_overrides c0 = {.clients = "0"};
+    struct config_overrides c0 = {FLAGS({"clients", "0"})};
     expect_error_where(MINI, &c0, "--clients", "clients must be at least 1");
-    struct config_overrides d = {.duration = "10 s"};
+    struct config_overrides d = {FLAGS({"duration", "10 s"})};
     expect_error_where(MINI, &d, "--duration", "'10 s' is not a duration");
-    struct config_overrides r = {.rounds = "0"};
+    struct config_overrides r = {FLAGS({"rounds", "0"})};
     expect_error_where(MINI, &r, "--rounds", "rounds = 0 runs until the duration is over");
-    struct config_overrides s = {.seed = "-1"};
+    struct config_overrides s = {FLAGS({"seed", "-1"})};
     expect_error_where(MINI, &s, "--seed", "'-1' is not a count");
-    struct config_overrides sb = {.scoreboard = ""};
+    struct config_overrides sb = {FLAGS({"scoreboard", ""})};
     expect_error_where(MINI, &sb, "--scoreboard", "needs a path");
 }
 
@@ -1160,7 +1302,7 @@ static void test_ramp_start_error_names_its_line(void **state)
 {
     (void)state;
     /* clients lowered by a flag: the message points at ramp_start, which is now too big */
-    struct config_overrides cs = {.clients = "5"};
+    struct config_overrides cs = {FLAGS({"clients", "5"})};
     struct config c;
     assert_int_equal(load("[run]\nramp_start = 6\n" MINI, &cs, &c), -1);
     char prefix[600];
@@ -1266,6 +1408,11 @@ int main(void)
         cmocka_unit_test(test_define_overrides),
         cmocka_unit_test(test_define_fixes_file_value),
         cmocka_unit_test(test_flag_overrides),
+        cmocka_unit_test(test_table_types),
+        cmocka_unit_test(test_table_defaults),
+        cmocka_unit_test(test_table_sections),
+        cmocka_unit_test(test_table_defines),
+        cmocka_unit_test(test_table_flags),
         cmocka_unit_test(test_from_url_defaults),
         cmocka_unit_test(test_from_url_flags),
         cmocka_unit_test(test_from_url_errors),

@@ -1,0 +1,697 @@
+/* config_build: the entries read from the file, -D and the flags (config_read.c) turned into
+ * the checked struct config.
+ *
+ * Each struct is built the same way, driven by the key table: every key allowed there starts
+ * at its default; the entries are applied in layers, a later one replacing an earlier one
+ * ([run]: file, -D, flags; a request: [tls], [defaults], its own section, each followed by
+ * its -D); then each value the user set is checked, where it was last set, and stored. So an
+ * override may correct a value of the file, and an error names the line that matters. What
+ * the table cannot say (headers that merge, a body from a file, clients and ramp_start that
+ * default to each other) is written out below. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "config_int.h"
+#include "strutil.h"
+
+#define MAX_CLIENTS UINT64_C(10000000)
+#define MAX_BODY_FILE (64L * 1024 * 1024)
+#define DEFAULT_URL_DURATION_NS (INT64_C(10) * 1000000000)
+#define DEFAULT_URL_CLIENTS 10
+
+/* ---- slots: the value of every key while a struct is built ---------------------------- */
+
+struct slot {
+    union config_value v;
+    int has;                     /* a value, from the default or an entry */
+    const char *where;           /* the entry that set it last; NULL: the default */
+    const struct config_key *by; /* that entry's key (body_file fills body's slot) */
+};
+
+static size_t key_index(const struct config_key *k)
+{
+    if (k->slot)
+        k = config_key_find(k->slot);
+    return (size_t)(k - config_keys);
+}
+
+static void slot_clear(struct slot *s, const struct config_key *k)
+{
+    if (s->has && config_type_is_string(s->by ? s->by->type : k->type))
+        free(s->v.s);
+    memset(s, 0, sizeof *s);
+}
+
+static void slots_free(struct slot *slots)
+{
+    for (size_t i = 0; i < config_nkeys; i++)
+        slot_clear(&slots[i], &config_keys[i]);
+    free(slots);
+}
+
+/* A fresh set of slots holding the defaults of the keys of section kind sec. */
+static struct slot *slots_new(int sec, const char *where)
+{
+    struct slot *slots = calloc(config_nkeys, sizeof *slots);
+    if (!slots) {
+        config_oom(where);
+        return NULL;
+    }
+    for (size_t i = 0; i < config_nkeys; i++) {
+        const struct config_key *k = &config_keys[i];
+        if (!(k->sections & SEC_BIT(sec)) || !k->def)
+            continue;
+        if (config_value_default(k, &slots[i].v) != 0) {
+            slots_free(slots);
+            return NULL;
+        }
+        slots[i].has = 1;
+        slots[i].by = k;
+    }
+    return slots;
+}
+
+static FILE *open_body_file(const char *path, struct stat *st, const char **why);
+
+static int slot_set(const struct load *L, struct slot *slots, const struct entry *e)
+{
+    union config_value v;
+    if (config_value_parse(L, e, &v) != 0)
+        return -1;
+    /* the file is read once every layer is applied, but an unreadable one is refused where
+     * it is set, even when a later layer replaces it */
+    if (e->k->flags & KF_READ) {
+        struct stat st;
+        const char *why;
+        FILE *f = open_body_file(v.s, &st, &why);
+        if (!f) {
+            config_errorf(e->where, "%s: cannot read %.200s: %s", e->k->name, v.s, why);
+            free(v.s);
+            return -1;
+        }
+        fclose(f);
+    }
+    struct slot *s = &slots[key_index(e->k)];
+    slot_clear(s, e->k);
+    s->v = v;
+    s->has = 1;
+    s->where = e->where;
+    s->by = e->k;
+    return 0;
+}
+
+/* Checks what the user set, then stores every value of section kind sec into base. */
+static int slots_store(struct slot *slots, int sec, void *base)
+{
+    for (size_t i = 0; i < config_nkeys; i++) {
+        const struct config_key *k = &config_keys[i];
+        char msg[300];
+        if (!(k->sections & SEC_BIT(sec)) || !slots[i].has)
+            continue;
+        if (slots[i].where && k->check && k->check(k, &slots[i].v, msg, sizeof msg) != 0) {
+            config_errorf(slots[i].where, "%s", msg);
+            return -1;
+        }
+    }
+    for (size_t i = 0; i < config_nkeys; i++)
+        if ((config_keys[i].sections & SEC_BIT(sec)) && slots[i].has &&
+            slots[i].by == &config_keys[i])
+            config_value_store(&config_keys[i], base, &slots[i].v);
+    return 0;
+}
+
+/* ---- headers -------------------------------------------------------------------------- */
+
+struct headers {
+    struct request_spec *s;
+    int *level; /* level of each header, parallel to s->headers */
+    size_t cap;
+};
+
+/* "Name: value" checked and tidied, as a new string; *nl is the name's length. */
+static char *header_line(const struct entry *e, size_t *nl)
+{
+    const char *v = e->value;
+    const char *colon = strchr(v, ':');
+    if (!colon) {
+        config_errorf(e->where, "header '%.60s' is not 'Name: value' (write header = Name: "
+                                "value)", v);
+        return NULL;
+    }
+    size_t n = (size_t)(colon - v);
+    char name[128];
+    snprintf(name, sizeof name, "%.*s", (int)(n < sizeof name ? n : sizeof name - 1), v);
+    int token = n > 0;
+    for (size_t i = 0; token && i < n; i++)
+        token = str_is_tchar((unsigned char)v[i]);
+    if (!token) {
+        config_errorf(e->where, "header name '%.60s' is not a token (no spaces before ':'; "
+                                "letters, digits and -)", name);
+        return NULL;
+    }
+    const char *val = colon + 1;
+    while (*val == ' ' || *val == '\t')
+        val++;
+    size_t vl = strlen(val);
+    while (vl > 0 && (val[vl - 1] == ' ' || val[vl - 1] == '\t'))
+        vl--;
+    if (!str_is_header_value(val, vl)) {
+        config_errorf(e->where, "header '%.60s' contains a control character (remove it)", name);
+        return NULL;
+    }
+    char *line = malloc(n + vl + 3);
+    if (!line) {
+        config_oom(e->where);
+        return NULL;
+    }
+    memcpy(line, v, n);
+    line[n] = ':';
+    if (vl) {
+        line[n + 1] = ' ';
+        memcpy(line + n + 2, val, vl);
+        line[n + 2 + vl] = '\0';
+    } else {
+        line[n + 1] = '\0';
+    }
+    *nl = n;
+    return line;
+}
+
+static int add_header(struct headers *h, const struct entry *e)
+{
+    size_t nl;
+    char *line = header_line(e, &nl);
+    if (!line)
+        return -1;
+    /* a header replaces same-named ones from a lower level: [defaults] < request < -D */
+    struct request_spec *s = h->s;
+    size_t j = 0;
+    for (size_t i = 0; i < s->nheaders; i++) {
+        const char *old = s->headers[i];
+        if (h->level[i] < e->level && strncasecmp(old, line, nl) == 0 && old[nl] == ':') {
+            free(s->headers[i]);
+            continue;
+        }
+        s->headers[j] = s->headers[i];
+        h->level[j] = h->level[i];
+        j++;
+    }
+    s->nheaders = j;
+    if (s->nheaders == h->cap) {
+        size_t cap = h->cap ? h->cap * 2 : 8;
+        char **hs = realloc(s->headers, cap * sizeof *hs);
+        if (hs)
+            s->headers = hs;
+        int *l = hs ? realloc(h->level, cap * sizeof *l) : NULL;
+        if (l)
+            h->level = l;
+        if (!hs || !l) {
+            free(line);
+            config_oom(e->where);
+            return -1;
+        }
+        h->cap = cap;
+    }
+    s->headers[s->nheaders] = line;
+    h->level[s->nheaders] = e->level;
+    s->nheaders++;
+    return 0;
+}
+
+/* ---- bodies --------------------------------------------------------------------------- */
+
+/* A regular file of at most MAX_BODY_FILE bytes, open for reading; NULL and *why if not. */
+static FILE *open_body_file(const char *path, struct stat *st, const char **why)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f || fstat(fileno(f), st) != 0) {
+        *why = strerror(errno);
+        if (f)
+            fclose(f);
+        return NULL;
+    }
+    *why = !S_ISREG(st->st_mode)          ? (S_ISDIR(st->st_mode) ? "it is a directory"
+                                                                   : "not a regular file")
+           : st->st_size > MAX_BODY_FILE ? "larger than 64M (use a smaller body)"
+                                         : NULL;
+    if (*why) {
+        fclose(f);
+        return NULL;
+    }
+    return f;
+}
+
+/* Reads path whole into *out (NUL-terminated for convenience). The size fstat gives is a
+ * hint only: a file may grow while it is read, and /proc files say 0. */
+static int read_whole(const char *path, char **out, size_t *len, const char **why)
+{
+    struct stat st;
+    FILE *f = open_body_file(path, &st, why);
+    if (!f)
+        return -1;
+    size_t cap = (size_t)st.st_size + 1, n = 0;
+    char *buf = malloc(cap + 1);
+    while (!*why) {
+        if (!buf) {
+            *why = "out of memory";
+            break;
+        }
+        n += fread(buf + n, 1, cap - n, f);
+        if (n < cap) /* the end, or an error */
+            break;
+        if (cap > MAX_BODY_FILE) {
+            *why = "larger than 64M (use a smaller body)";
+            break;
+        }
+        cap *= 2;
+        char *nb = realloc(buf, cap + 1);
+        if (!nb)
+            free(buf);
+        buf = nb;
+    }
+    if (!*why && ferror(f))
+        *why = strerror(errno ? errno : EIO);
+    fclose(f);
+    if (*why) {
+        free(buf);
+        return -1;
+    }
+    buf[n] = '\0';
+    *out = buf;
+    *len = n;
+    return 0;
+}
+
+/* The body slot holds either body's text or body_file's resolved path. */
+static int store_body(struct request_spec *s, struct slot *slot)
+{
+    if (!slot->has)
+        return 0;
+    if (strcmp(slot->by->name, "body_file") == 0) {
+        const char *why;
+        if (read_whole(slot->v.s, &s->body, &s->body_len, &why) != 0) {
+            config_errorf(slot->where, "body_file: cannot read %.200s: %s", slot->v.s, why);
+            return -1;
+        }
+    } else {
+        s->body_len = strlen(slot->v.s);
+        s->body = slot->v.s;
+        slot->v.s = NULL;
+        slot->has = 0;
+    }
+    s->has_body = 1;
+    return 0;
+}
+
+/* ---- requests ------------------------------------------------------------------------- */
+
+static void free_request(struct request_spec *s)
+{
+    free(s->tls.ca_file);
+    free(s->tls.ca_path);
+    free(s->tls.client_cert);
+    free(s->tls.client_key);
+    free(s->tls.ciphers);
+    free(s->name);
+    free(s->method);
+    free(s->url_text);
+    url_free(&s->url);
+    for (size_t i = 0; i < s->nheaders; i++)
+        free(s->headers[i]);
+    free(s->headers);
+    free(s->body);
+    memset(s, 0, sizeof *s);
+}
+
+/* Applies the entries of one layer: section sec (request r for SEC_REQUEST). */
+static int apply_layer(const struct load *L, struct slot *slots, struct headers *h, int sec,
+                       size_t r)
+{
+    for (size_t i = 0; i < L->nents; i++) {
+        const struct entry *e = &L->ents[i];
+        if (e->sec != sec || (sec == SEC_REQUEST && e->idx != r))
+            continue;
+        int rc = e->k->flags & KF_REPEAT ? add_header(h, e) : slot_set(L, slots, e);
+        if (rc != 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int build_request(const struct load *L, size_t r, struct request_spec *s)
+{
+    s->name = strdup(L->reqs[r].name);
+    s->file = L->c->path ? L->c->path : "(command line)";
+    s->line = L->reqs[r].line;
+    if (!s->name) {
+        config_oom(L->path);
+        return -1;
+    }
+    struct slot *slots = slots_new(SEC_REQUEST, L->path);
+    if (!slots)
+        return -1;
+    struct headers h = {.s = s};
+    size_t url = key_index(config_key_find("url"));
+    size_t body = key_index(config_key_find("body"));
+    /* [tls] < [defaults] < the request's own section */
+    int rc = apply_layer(L, slots, &h, SEC_TLS, 0);
+    if (rc == 0)
+        rc = apply_layer(L, slots, &h, SEC_DEFAULTS, 0);
+    if (rc == 0)
+        rc = apply_layer(L, slots, &h, SEC_REQUEST, r);
+    if (rc == 0 && !slots[url].has) {
+        char where[64 + 4096];
+        snprintf(where, sizeof where, "%s:%d", L->path, s->line);
+        config_errorf(where, "[request %.60s] has no url (add url = http://127.0.0.1:8080/)",
+                      s->name);
+        rc = -1;
+    }
+    if (rc == 0)
+        rc = slots_store(slots, SEC_REQUEST, s);
+    if (rc == 0)
+        rc = store_body(s, &slots[body]);
+    const char *why;
+    if (rc == 0 && url_parse(s->url_text, &s->url, &why) != 0) {
+        config_errorf(L->path, "bad url '%.100s': %s", s->url_text, why); /* checked when read */
+        rc = -1;
+    }
+    free(h.level);
+    slots_free(slots);
+    return rc;
+}
+
+static int build_requests(struct load *L)
+{
+    struct config *c = L->c;
+    if (L->nreqs == 0) {
+        config_errorf(L->path, "no [request NAME] section (add one with a url)");
+        return -1;
+    }
+    c->requests = calloc(L->nreqs, sizeof *c->requests);
+    if (!c->requests) {
+        config_oom(L->path);
+        return -1;
+    }
+    for (size_t r = 0; r < L->nreqs; r++) {
+        c->nrequests = r + 1; /* so that config_free frees a partly built one */
+        if (build_request(L, r, &c->requests[r]) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int add_dns(struct config *c, const struct entry *e, const char *addr)
+{
+    size_t j;
+    for (j = 0; j < c->ndns; j++)
+        if (strcmp(c->dns[j].name, e->key) == 0)
+            break;
+    if (j == c->ndns) {
+        struct dns_entry *d = realloc(c->dns, (c->ndns + 1) * sizeof *d);
+        if (!d)
+            return -1;
+        c->dns = d;
+        c->dns[j].name = strdup(e->key);
+        c->dns[j].address = NULL;
+        c->ndns++;
+        if (!c->dns[j].name)
+            return -1;
+    }
+    char *a = strdup(addr);
+    if (!a)
+        return -1;
+    free(c->dns[j].address);
+    c->dns[j].address = a;
+    return 0;
+}
+
+static int build_dns(struct load *L)
+{
+    for (size_t i = 0; i < L->nents; i++) {
+        const struct entry *e = &L->ents[i];
+        if (e->sec != SEC_DNS)
+            continue;
+        /* "[::1]" is accepted as "::1" */
+        const char *v = e->value;
+        size_t vl = strlen(v);
+        if (vl >= 2 && v[0] == '[' && v[vl - 1] == ']') {
+            v++;
+            vl -= 2;
+        }
+        char addr[64];
+        unsigned char tmp[16];
+        if (vl == 0 || vl >= sizeof addr)
+            vl = 0;
+        snprintf(addr, sizeof addr, "%.*s", (int)vl, v);
+        if (vl == 0 ||
+            (inet_pton(AF_INET, addr, tmp) != 1 && inet_pton(AF_INET6, addr, tmp) != 1)) {
+            config_errorf(e->where, "'%.60s' is not a numeric IPv4 or IPv6 address (write %s = "
+                                    "127.0.0.1; names are not resolved here)", e->value, e->key);
+            return -1;
+        }
+        if (add_dns(L->c, e, addr) != 0) {
+            config_oom(e->where);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* ---- [run] ---------------------------------------------------------------------------- */
+
+/* clients and ramp_start default to each other and to workers (10 for a URL run); then the
+ * values that only make sense together. */
+static int check_run(const struct load *L, const struct slot *slots)
+{
+    struct config *c = L->c;
+    const char *w_clients = slots[key_index(config_key_find("clients"))].where;
+    const char *w_start = slots[key_index(config_key_find("ramp_start"))].where;
+    const char *w_rounds = slots[key_index(config_key_find("rounds"))].where;
+    const char *w_duration = slots[key_index(config_key_find("duration"))].where;
+    if (!w_clients && !w_start) {
+        c->clients = c->workers;
+        if (L->url_mode && c->clients < DEFAULT_URL_CLIENTS)
+            c->clients = DEFAULT_URL_CLIENTS;
+        c->ramp_start = L->url_mode ? c->clients : c->workers;
+    } else if (!w_start) {
+        c->ramp_start = L->url_mode ? c->clients
+                        : c->clients < c->workers ? c->clients : c->workers;
+    } else if (!w_clients) {
+        c->clients = c->ramp_start;
+        if (c->clients == 0) {
+            config_errorf(w_start, "ramp_start is 0 and clients is not set (set clients, the "
+                                   "total number of clients)");
+            return -1;
+        }
+    }
+    if (c->clients == 0) {
+        config_errorf(w_clients, "clients must be at least 1");
+        return -1;
+    }
+    if (c->clients > MAX_CLIENTS) {
+        config_errorf(w_clients ? w_clients : w_start,
+                      "clients must be at most 10M (the total over all workers)");
+        return -1;
+    }
+    if (c->ramp_start > c->clients) {
+        config_errorf(w_start,
+                      "ramp_start (%llu) is more than clients (%llu) (lower ramp_start or raise "
+                      "clients)",
+                      (unsigned long long)c->ramp_start, (unsigned long long)c->clients);
+        return -1;
+    }
+    if (L->url_mode && c->rounds == 0 && !w_duration)
+        c->duration_ns = DEFAULT_URL_DURATION_NS;
+    if (c->rounds == 0 && c->duration_ns == 0) {
+        config_errorf(w_rounds ? w_rounds : w_duration,
+                      "rounds = 0 runs until the duration is over, but there is no duration (set "
+                      "one, e.g. duration = 10s, or set rounds)");
+        return -1;
+    }
+    return 0;
+}
+
+static int build_run(struct load *L)
+{
+    struct slot *slots = slots_new(SEC_RUN, L->path);
+    if (!slots)
+        return -1;
+    if (L->url_mode) /* like wrk: until the duration is over */
+        slots[key_index(config_key_find("rounds"))].v.u = 0;
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < L->nents; i++)
+        if (L->ents[i].sec == SEC_RUN)
+            rc = slot_set(L, slots, &L->ents[i]);
+    if (rc == 0)
+        rc = slots_store(slots, SEC_RUN, L->c);
+    if (rc == 0) {
+        L->c->seed_set = slots[key_index(config_key_find("seed"))].has;
+        rc = check_run(L, slots);
+    }
+    slots_free(slots);
+    return rc;
+}
+
+/* ---- [plugin NAME], and the [run] keys plugins can read ------------------------------- */
+
+/* The keys and values of one section as written (no flags), and where each was set when
+ * wheres is not NULL (for the messages of the plugin loader, which checks them). */
+static int copy_entries(const struct load *L, int sec, size_t idx, char ***keys, char ***values,
+                        char ***wheres, size_t *n)
+{
+    size_t count = 0;
+    for (size_t i = 0; i < L->nents; i++)
+        count += L->ents[i].sec == sec && L->ents[i].idx == idx && !L->ents[i].from_flag;
+    *keys = calloc(count + 1, sizeof **keys);
+    *values = calloc(count + 1, sizeof **values);
+    if (!*keys || !*values || (wheres && !(*wheres = calloc(count + 1, sizeof **wheres))))
+        return -1;
+    for (size_t i = 0; i < L->nents; i++) {
+        const struct entry *e = &L->ents[i];
+        if (e->sec != sec || e->idx != idx || e->from_flag)
+            continue;
+        if (!((*keys)[*n] = strdup(e->key)) || !((*values)[*n] = strdup(e->value)) ||
+            (wheres && !((*wheres)[*n] = strdup(e->where))))
+            return -1;
+        (*n)++;
+    }
+    return 0;
+}
+
+static int add_plugin(struct load *L, const char *name, long sec_index, const char *where)
+{
+    struct config *c = L->c;
+    for (size_t i = 0; i < c->nplugins; i++)
+        if (strcmp(c->plugins[i].name, name) == 0) {
+            config_errorf(where, "plugin '%.60s' is named twice in plugins (load it once)", name);
+            return -1;
+        }
+    struct plugin_conf *v = realloc(c->plugins, (c->nplugins + 1) * sizeof *v);
+    if (!v)
+        return (config_oom(where), -1);
+    c->plugins = v;
+    struct plugin_conf *p = &v[c->nplugins++];
+    memset(p, 0, sizeof *p);
+    if (!(p->name = strdup(name)) || !(p->where = strdup(where)))
+        return (config_oom(where), -1);
+    if (sec_index < 0)
+        return 0;
+    if (copy_entries(L, SEC_PLUGIN, (size_t)sec_index, &p->keys, &p->values, &p->wheres,
+                     &p->nkeys) != 0)
+        return (config_oom(where), -1);
+    struct slot *slots = slots_new(SEC_PLUGIN, where);
+    int rc = slots ? 0 : -1;
+    for (size_t i = 0; rc == 0 && i < L->nents; i++) {
+        const struct entry *e = &L->ents[i];
+        if (e->sec == SEC_PLUGIN && e->idx == (size_t)sec_index && e->k)
+            rc = slot_set(L, slots, e);
+    }
+    if (rc == 0)
+        rc = slots_store(slots, SEC_PLUGIN, p);
+    if (slots)
+        slots_free(slots);
+    return rc;
+}
+
+static int build_plugins(struct load *L)
+{
+    struct config *c = L->c;
+    if (copy_entries(L, SEC_RUN, 0, &c->run_keys, &c->run_values, NULL, &c->nrun) != 0) {
+        config_oom(L->path);
+        return -1;
+    }
+    const struct entry *list = NULL;
+    for (size_t i = 0; i < L->nents; i++)
+        if (L->ents[i].sec == SEC_RUN && strcmp(L->ents[i].key, "plugins") == 0)
+            list = &L->ents[i];
+    if (!list) { /* no list: every [plugin NAME] section, in file order */
+        for (size_t i = 0; i < L->nplugs; i++) {
+            char where[64 + 4096];
+            snprintf(where, sizeof where, "%s:%d", L->path, L->plugs[i].line);
+            if (add_plugin(L, L->plugs[i].name, (long)i, where) != 0)
+                return -1;
+        }
+        return 0;
+    }
+    for (const char *p = list->value + strspn(list->value, " \t,"); *p;) {
+        size_t n = strcspn(p, " \t,");
+        char *name = strndup(p, n);
+        if (!name) {
+            config_oom(list->where);
+            return -1;
+        }
+        long sec = -1;
+        for (size_t i = 0; i < L->nplugs; i++)
+            if (strcmp(L->plugs[i].name, name) == 0)
+                sec = (long)i;
+        int rc = add_plugin(L, name, sec, list->where);
+        free(name);
+        if (rc != 0)
+            return -1;
+        p += n;
+        p += strspn(p, " \t,");
+    }
+    return 0;
+}
+
+/* ---- the whole config ----------------------------------------------------------------- */
+
+int config_build(struct load *L)
+{
+    if (build_run(L) != 0 || build_requests(L) != 0 || build_dns(L) != 0 ||
+        build_plugins(L) != 0)
+        return -1;
+    if (L->dir && !(L->c->dir = strdup(L->dir))) {
+        config_oom(L->path);
+        return -1;
+    }
+    return 0;
+}
+
+void config_free(struct config *c)
+{
+    if (!c)
+        return;
+    for (size_t i = 0; i < c->nrequests; i++)
+        free_request(&c->requests[i]);
+    free(c->requests);
+    for (size_t i = 0; i < c->ndns; i++) {
+        free(c->dns[i].name);
+        free(c->dns[i].address);
+    }
+    free(c->dns);
+    free(c->path);
+    free(c->scoreboard);
+    free(c->dns_server);
+    for (size_t i = 0; i < c->nplugins; i++) {
+        struct plugin_conf *p = &c->plugins[i];
+        for (size_t k = 0; k < p->nkeys; k++) {
+            free(p->keys[k]);
+            free(p->values[k]);
+        }
+        for (size_t k = 0; p->wheres && k < p->nkeys; k++)
+            free(p->wheres[k]);
+        free(p->keys);
+        free(p->values);
+        free(p->wheres);
+        free(p->name);
+        free(p->path);
+        free(p->where);
+    }
+    free(c->plugins);
+    for (size_t k = 0; k < c->nrun; k++) {
+        free(c->run_keys[k]);
+        free(c->run_values[k]);
+    }
+    free(c->run_keys);
+    free(c->run_values);
+    free(c->dir);
+    free(c->json_path);
+    free(c->trace_path);
+    memset(c, 0, sizeof *c);
+}

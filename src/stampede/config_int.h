@@ -1,0 +1,82 @@
+/* config_int: what the configuration's own files share and nobody else sees. Reading
+ * (config_read.c) turns the INI file, the -D strings and the flags into a list of entries;
+ * building (config_build.c) turns the entries into the checked struct config. */
+#ifndef STAMPEDE_CONFIG_INT_H
+#define STAMPEDE_CONFIG_INT_H
+
+#include <stddef.h>
+
+#include "config.h"
+#include "config_keys.h"
+
+/* Header precedence: a header replaces same-named headers of lower levels only. */
+enum level { LVL_DEFAULTS_FILE, LVL_DEFAULTS_D, LVL_REQUEST_FILE, LVL_REQUEST_D };
+
+/* One setting, wherever it came from. */
+struct entry {
+    int sec;                     /* enum config_section */
+    size_t idx;                  /* the request (SEC_REQUEST) or plugin (SEC_PLUGIN) index */
+    const struct config_key *k;  /* NULL for a [dns] name or a plugin's own option */
+    char *key;                   /* lower case, as written */
+    char *value;
+    char *where;                 /* "FILE:LINE", "-D ..." or "--flag" */
+    int line;                    /* 0 unless from the file */
+    int from_file;               /* relative paths are relative to the file's directory */
+    int from_flag;               /* value errors leave the key out: the flag names it */
+    int level;                   /* enum level */
+};
+
+/* A [request NAME] or [plugin NAME] section. */
+struct named_section {
+    char *name;
+    int line;
+};
+
+struct load {
+    struct config *c;
+    const char *path;            /* for messages: the file, or "URL '...'" for a URL run */
+    char *dir;                   /* the file's directory, for relative paths */
+    int url_mode;
+    struct entry *ents;
+    size_t nents, cap_ents;
+    struct named_section *reqs;
+    size_t nreqs, cap_reqs;
+    struct named_section *plugs; /* in file order */
+    size_t nplugs, cap_plugs;
+};
+
+/* ---- config_msg.c ---- */
+
+void config_errorf(const char *where, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void config_oom(const char *where);
+/* " (did you mean 'x'?)", else " (fallback)", else "", into buf. */
+const char *config_hint(const char *word, const char *const *known, const char *fallback,
+                        char *buf, size_t len);
+
+/* ---- config_keys.c ---- */
+
+/* Parses one entry's value for its key into *out (an owned string for the string types);
+ * prints the error and returns -1 when it is not one. */
+int config_value_parse(const struct load *L, const struct entry *e, union config_value *out);
+/* Parses a key's default; a default that does not parse is a bug of the table. */
+int config_value_default(const struct config_key *k, union config_value *out);
+/* Stores v into the key's field of base; a string moves into the field. */
+void config_value_store(const struct config_key *k, void *base, union config_value *v);
+int config_type_is_string(enum config_type t);
+
+/* ---- config_read.c ---- */
+
+int config_read_file(struct load *L, const char *path);
+int config_read_defines(struct load *L, const char *const *defines, size_t n);
+int config_read_flags(struct load *L, const struct config_flag *flags, size_t n);
+/* Adds an entry (copies of key, value, where); NULL on failure, printed. */
+struct entry *config_push_entry(struct load *L, int sec, size_t idx, const struct config_key *k,
+                                const char *key, const char *value, const char *where, int line,
+                                int level);
+void config_load_free(struct load *L);
+
+/* ---- config_build.c ---- */
+
+int config_build(struct load *L);
+
+#endif

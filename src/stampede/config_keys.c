@@ -1,0 +1,465 @@
+/* config_keys: the table of every configuration key, and what each type means: how a value
+ * is parsed, checked and stored. Adding a key is adding a row here (and its paragraph in
+ * doc/stampede.ini.5, which a unit test holds to this table). */
+#include "config_keys.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "config_int.h"
+#include "strutil.h"
+#include "units.h"
+#include "url.h"
+
+#define MAX_WORKERS 1024
+
+/* ---- checks of final values ----------------------------------------------------------- */
+
+static int check_workers(const struct config_key *k, const union config_value *v, char *msg,
+                         size_t len)
+{
+    (void)k;
+    if (v->u >= 1 && v->u <= MAX_WORKERS)
+        return 0;
+    snprintf(msg, len, "workers must be from 1 to %d (each worker is a process; use about one "
+                       "per CPU)", MAX_WORKERS);
+    return -1;
+}
+
+static int check_positive(const struct config_key *k, const union config_value *v, char *msg,
+                          size_t len)
+{
+    if (v->ns > 0)
+        return 0;
+    snprintf(msg, len, "%s must be more than 0 (for example %s = 10s)", k->name, k->name);
+    return -1;
+}
+
+/* Stored in 32 bits, and 0 would refuse every response. */
+static int check_u32(const struct config_key *k, const union config_value *v, char *msg,
+                     size_t len)
+{
+    if (v->u >= 1 && v->u <= UINT32_MAX)
+        return 0;
+    snprintf(msg, len, "%s must be between 1 and %u", k->name, UINT32_MAX);
+    return -1;
+}
+
+static int check_file_path(const struct config_key *k, const union config_value *v, char *msg,
+                           size_t len)
+{
+    if (*v->s)
+        return 0;
+    snprintf(msg, len, "%s needs a path (for example /dev/shm/run.sb)", k->name);
+    return -1;
+}
+
+static int check_address(const struct config_key *k, const union config_value *v, char *msg,
+                         size_t len)
+{
+    if (*v->s)
+        return 0;
+    snprintf(msg, len, "%s needs an address (for example 127.0.0.1:5353)", k->name);
+    return -1;
+}
+
+/* ---- parsers for keys whose syntax is their own --------------------------------------- */
+
+/* "KEY: " before a value's message, or nothing for a flag (the flag is the WHERE). */
+#define KEYP(label) (label) ? (label) : "", (label) ? ": " : ""
+
+static int parse_url(const struct config_key *k, const char *where, const char *label,
+                     const char *v, union config_value *out)
+{
+    (void)k;
+    (void)label;
+    struct url u;
+    const char *why;
+    if (url_parse(v, &u, &why) != 0) {
+        config_errorf(where, "bad url '%.100s': %s", v, why);
+        return -1;
+    }
+    url_free(&u); /* the builder parses the final one into the request */
+    out->s = strdup(v);
+    return out->s ? 0 : (config_oom(where), -1);
+}
+
+static int parse_token(const struct config_key *k, const char *where, const char *label,
+                       const char *v, union config_value *out)
+{
+    (void)label;
+    if (!str_is_token(v)) {
+        config_errorf(where, "%s '%.60s' is not a token (use GET, POST, PUT, ...)", k->name, v);
+        return -1;
+    }
+    out->s = strdup(v);
+    return out->s ? 0 : (config_oom(where), -1);
+}
+
+/* "1.2", "12", "TLSv1.2", "tls1.2", "TLS_1.2". */
+static int parse_tls_version(const struct config_key *k, const char *where, const char *label,
+                             const char *v, union config_value *out)
+{
+    static const char *const names[] = {"1.0", "1.1", "1.2", "1.3"};
+    static const int versions[] = {0x0301, 0x0302, 0x0303, 0x0304}; /* TLS1_x_VERSION */
+    (void)k;
+    const char *w = v;
+    if (strncasecmp(w, "tls", 3) == 0)
+        w += 3 + (w[3] == 'v' || w[3] == 'V' || w[3] == '_');
+    for (int i = 0; i < 4; i++)
+        if (strcmp(w, names[i]) == 0 ||
+            (strlen(w) == 2 && w[0] == names[i][0] && w[1] == names[i][2])) {
+            out->i = versions[i];
+            return 0;
+        }
+    config_errorf(where, "%s%s'%.40s' is not a TLS version (use 1.0, 1.1, 1.2 or 1.3)",
+                  KEYP(label), v);
+    return -1;
+}
+
+/* ---- the table ------------------------------------------------------------------------ */
+
+static const struct config_word iterator_words[] = {
+    {"default", ITERATOR_DEFAULT},
+    {"random_start", ITERATOR_RANDOM_START},
+    {"follow", ITERATOR_FOLLOW},
+    {"random_start_follow", ITERATOR_RANDOM_START_FOLLOW},
+    {NULL, 0},
+};
+static const struct config_word keepalive_words[] = {
+    {"yes", KEEPALIVE_YES}, {"use", KEEPALIVE_USE}, {"store", KEEPALIVE_STORE},
+    {"no", KEEPALIVE_NO},   {"true", KEEPALIVE_YES}, {"on", KEEPALIVE_YES},
+    {"1", KEEPALIVE_YES},   {"false", KEEPALIVE_NO}, {"off", KEEPALIVE_NO},
+    {"0", KEEPALIVE_NO},    {NULL, 0},
+};
+
+const struct config_section_kind config_sections[] = {
+    [SEC_NONE] = {NULL, 0, 0, NULL},
+    [SEC_RUN] = {"run", 0, 0, "see stampede.ini(5) for the [run] keys"},
+    [SEC_DEFAULTS] = {"defaults", 0, 0, "see stampede.ini(5) for the request keys"},
+    [SEC_REQUEST] = {"request", 1, 0, "see stampede.ini(5) for the request keys"},
+    [SEC_DNS] = {"dns", 0, 1, NULL},
+    [SEC_TLS] = {"tls", 0, 0, "see stampede.ini(5) for the [tls] keys"},
+    [SEC_PLUGIN] = {"plugin", 1, 1, NULL},
+};
+const char *const config_section_words[] = {"run", "defaults", "request", "dns",
+                                            "tls", "plugin",   NULL};
+
+/* The field a key is stored in: offset and size in its section's struct. */
+#define RUN(m) offsetof(struct config, m), sizeof(((struct config *)0)->m)
+#define REQ(m) offsetof(struct request_spec, m), sizeof(((struct request_spec *)0)->m)
+#define PLUG(m) offsetof(struct plugin_conf, m), sizeof(((struct plugin_conf *)0)->m)
+/* Stored by the builder itself (headers, bodies, the plugin list). */
+#define BUILDER 0, 0
+#define RUNSEC SEC_BIT(SEC_RUN)
+
+const struct config_key config_keys[] = {
+    /* [run] */
+    {.name = "workers", .sections = RUNSEC, .type = CT_COUNT, RUN(workers), .def = "1",
+     .check = check_workers, .flag = "workers", .short_flag = 'w', .flag_arg = "N",
+     .help = "worker processes, 1 to 1024"},
+    {.name = "clients", .sections = RUNSEC, .type = CT_COUNT, RUN(clients),
+     .flag = "clients", .short_flag = 'c', .flag_arg = "N",
+     .help = "clients in total over all workers (default ramp_start)"},
+    {.name = "ramp_start", .sections = RUNSEC, .type = CT_COUNT, RUN(ramp_start),
+     .help = "clients started at once (default one per worker)"},
+    {.name = "ramp_duration", .sections = RUNSEC, .type = CT_DURATION, RUN(ramp_duration_ns),
+     .def = "0", .help = "how long the other clients take to join"},
+    {.name = "rounds", .sections = RUNSEC, .type = CT_COUNT, RUN(rounds), .def = "1",
+     .flag = "rounds", .short_flag = 'r', .flag_arg = "N",
+     .help = "walks of the request list per client (0 = until duration)"},
+    {.name = "duration", .sections = RUNSEC, .type = CT_DURATION, RUN(duration_ns),
+     .flag = "duration", .short_flag = 'd', .flag_arg = "TIME",
+     .help = "stop the run after TIME (250ms, 10s, 2m)"},
+    {.name = "iterator", .sections = RUNSEC, .type = CT_ENUM, RUN(iterator), .def = "default",
+     .words = iterator_words, .what = "an iterator",
+     .help = "order of the requests: default, random_start, follow, random_start_follow"},
+    {.name = "seed", .sections = RUNSEC, .type = CT_COUNT, RUN(seed), .flag = "seed",
+     .flag_arg = "N", .help = "seed of the per-client random streams"},
+    {.name = "scoreboard", .sections = RUNSEC, .type = CT_STRING, RUN(scoreboard),
+     .check = check_file_path, .flag = "scoreboard", .flag_arg = "PATH",
+     .help = "scoreboard file (default /dev/shm/stampede-PID.sb)"},
+    {.name = "keep_scoreboard", .sections = RUNSEC, .type = CT_BOOL, RUN(keep_scoreboard),
+     .def = "no", .flag = "keep-scoreboard", .help = "leave the scoreboard file after the run"},
+    {.name = "grace", .sections = RUNSEC, .type = CT_DURATION, RUN(grace_ns), .def = "2s",
+     .help = "how long requests in flight may finish at a stop"},
+    {.name = "fail_backoff", .sections = RUNSEC, .type = CT_DURATION, RUN(fail_backoff_ns),
+     .def = "5ms", .help = "least wait after a request that failed before a server saw it"},
+    {.name = "allow_fd_shortage", .sections = RUNSEC, .type = CT_BOOL, RUN(allow_fd_shortage),
+     .def = "no", .flag = "allow-fd-shortage",
+     .help = "run even when a worker has more clients than it may open files"},
+    {.name = "top", .sections = RUNSEC, .type = CT_BOOL, RUN(top), .def = "no", .flag = "top",
+     .help = "watch the run in stampede-top on this terminal"},
+    {.name = "plugins", .sections = RUNSEC, .type = CT_LIST, BUILDER,
+     .help = "plugins to load, in order (default every [plugin NAME])"},
+    {.name = "dns_ttl", .sections = RUNSEC, .type = CT_DURATION, RUN(dns_ttl_ns), .def = "0",
+     .help = "how long a resolved name is reused (0 = the whole run)"},
+    {.name = "dns_server", .sections = RUNSEC, .type = CT_STRING, RUN(dns_server),
+     .check = check_address, .help = "DNS servers ADDR[:PORT],... instead of resolv.conf"},
+
+    /* [request NAME] and [defaults] */
+    {.name = "url", .sections = SECS_REQUEST, .type = CT_STRING, REQ(url_text),
+     .parse = parse_url, .help = "http:// or https:// URL (required)"},
+    {.name = "method", .sections = SECS_REQUEST, .type = CT_STRING, REQ(method), .def = "GET",
+     .parse = parse_token, .help = "request method, sent as written"},
+    {.name = "header", .sections = SECS_REQUEST, .type = CT_STRING, BUILDER,
+     .flags = KF_REPEAT, .help = "a request header, Name: value (repeatable)"},
+    {.name = "body", .sections = SECS_REQUEST, .type = CT_STRING, BUILDER, .flags = KF_JOIN,
+     .help = "request body (indented lines continue it)"},
+    {.name = "body_file", .sections = SECS_REQUEST, .type = CT_PATH, BUILDER, .slot = "body",
+     .flags = KF_READ,
+     .help = "request body read from this file"},
+    {.name = "keepalive", .sections = SECS_REQUEST, .type = CT_ENUM, REQ(keepalive),
+     .def = "yes", .words = keepalive_words, .what = "a keep-alive mode",
+     .help = "reuse (use), keep (store), both (yes) or neither (no)"},
+    {.name = "predelay", .sections = SECS_REQUEST, .type = CT_DURATION, REQ(predelay_ns),
+     .def = "0", .help = "wait before the request"},
+    {.name = "prejitter", .sections = SECS_REQUEST, .type = CT_DURATION, REQ(prejitter_ns),
+     .def = "0", .help = "random +- added to predelay"},
+    {.name = "postdelay", .sections = SECS_REQUEST, .type = CT_DURATION, REQ(postdelay_ns),
+     .def = "0", .help = "wait after the response (think time)"},
+    {.name = "postjitter", .sections = SECS_REQUEST, .type = CT_DURATION, REQ(postjitter_ns),
+     .def = "0", .help = "random +- added to postdelay"},
+    {.name = "connect_timeout", .sections = SECS_REQUEST, .type = CT_DURATION,
+     REQ(connect_timeout_ns), .def = "10s", .check = check_positive,
+     .help = "longest a TCP connect may take"},
+    {.name = "timeout", .sections = SECS_REQUEST, .type = CT_DURATION, REQ(timeout_ns),
+     .def = "60s", .check = check_positive, .help = "longest the whole request may take"},
+    {.name = "max_redirects", .sections = SECS_REQUEST, .type = CT_COUNT, REQ(max_redirects),
+     .def = "10", .help = "redirects the follow iterators follow"},
+    {.name = "follow_credentials", .sections = SECS_REQUEST, .type = CT_BOOL,
+     REQ(follow_credentials), .def = "no",
+     .help = "send Authorization and Cookie to another origin on a redirect"},
+    {.name = "retry_non_idempotent", .sections = SECS_REQUEST, .type = CT_BOOL,
+     REQ(retry_non_idempotent), .def = "no",
+     .help = "send a POST again when a stale kept-alive connection failed it"},
+    {.name = "max_body", .sections = SECS_REQUEST, .type = CT_SIZE, REQ(max_body), .def = "0",
+     .help = "response body bytes kept for hooks"},
+    {.name = "max_header_bytes", .sections = SECS_REQUEST, .type = CT_SIZE,
+     REQ(max_header_bytes), .def = "64k", .check = check_u32,
+     .help = "largest response header block"},
+    {.name = "max_headers", .sections = SECS_REQUEST, .type = CT_COUNT, REQ(max_headers),
+     .def = "100", .check = check_u32, .help = "most response header lines"},
+
+    /* TLS: [tls], [defaults] and [request NAME] */
+    {.name = "verify", .sections = SECS_TLS, .type = CT_BOOL, REQ(tls.verify), .def = "no",
+     .help = "check the server's certificate chain and name"},
+    {.name = "ca_file", .sections = SECS_TLS, .type = CT_PATH, REQ(tls.ca_file),
+     .help = "trusted certificates, a PEM file"},
+    {.name = "ca_path", .sections = SECS_TLS, .type = CT_PATH, REQ(tls.ca_path),
+     .help = "trusted certificates, a hashed directory"},
+    {.name = "client_cert", .sections = SECS_TLS, .type = CT_PATH, REQ(tls.client_cert),
+     .help = "client certificate chain (PEM)"},
+    {.name = "client_key", .sections = SECS_TLS, .type = CT_PATH, REQ(tls.client_key),
+     .help = "client key (default in client_cert)"},
+    {.name = "ciphers", .sections = SECS_TLS, .type = CT_STRING, REQ(tls.ciphers),
+     .help = "OpenSSL cipher list for TLS 1.2 and older"},
+    {.name = "min_version", .sections = SECS_TLS, .type = CT_ENUM, REQ(tls.min_version),
+     .parse = parse_tls_version, .help = "lowest TLS version: 1.0, 1.1, 1.2 or 1.3"},
+    {.name = "max_version", .sections = SECS_TLS, .type = CT_ENUM, REQ(tls.max_version),
+     .parse = parse_tls_version, .help = "highest TLS version: 1.0, 1.1, 1.2 or 1.3"},
+    {.name = "session_cache", .sections = SECS_TLS, .type = CT_BOOL, REQ(tls.session_cache),
+     .def = "yes", .help = "resume TLS sessions on a client's new connections"},
+
+    /* [plugin NAME]: this key, and any other the plugin reads */
+    {.name = "path", .sections = SEC_BIT(SEC_PLUGIN), .type = CT_PATH, PLUG(path),
+     .help = "the plugin's shared object (default NAME.so beside stampede or installed)"},
+};
+const size_t config_nkeys = sizeof config_keys / sizeof config_keys[0];
+
+const struct config_key *config_key_find(const char *name)
+{
+    for (size_t i = 0; i < config_nkeys; i++)
+        if (strcmp(config_keys[i].name, name) == 0)
+            return &config_keys[i];
+    return NULL;
+}
+
+const struct config_key *config_key_by_flag(const char *flag)
+{
+    for (size_t i = 0; i < config_nkeys; i++)
+        if (config_keys[i].flag && strcmp(config_keys[i].flag, flag) == 0)
+            return &config_keys[i];
+    return NULL;
+}
+
+void config_key_names(int sec, const char **names)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < config_nkeys; i++)
+        if (config_keys[i].sections & SEC_BIT(sec))
+            names[n++] = config_keys[i].name;
+    names[n] = NULL;
+}
+
+const char *config_type_name(enum config_type t)
+{
+    static const char *const names[] = {"count", "size",   "duration", "boolean",
+                                        "enum",  "string", "path",     "list"};
+    return (unsigned)t < sizeof names / sizeof names[0] ? names[t] : "?";
+}
+
+int config_type_is_string(enum config_type t)
+{
+    return t == CT_STRING || t == CT_PATH || t == CT_LIST;
+}
+
+void config_keys_print(FILE *f)
+{
+    for (size_t i = 0; i < config_nkeys; i++) {
+        const struct config_key *k = &config_keys[i];
+        char secs[64] = "";
+        for (int s = SEC_RUN; s <= SEC_PLUGIN; s++)
+            if (k->sections & SEC_BIT(s)) {
+                size_t l = strlen(secs);
+                snprintf(secs + l, sizeof secs - l, "%s%s", l ? "," : "", config_sections[s].word);
+            }
+        fprintf(f, "%-21s %-16s %-8s %-7s %s\n", secs, k->name, config_type_name(k->type),
+                k->def ? k->def : "-", k->help);
+    }
+}
+
+/* ---- values by type ------------------------------------------------------------------- */
+
+static int parse_bool(const char *v, int *out)
+{
+    static const char *const yes[] = {"yes", "true", "on", "1", NULL};
+    static const char *const no[] = {"no", "false", "off", "0", NULL};
+    for (size_t i = 0; yes[i]; i++)
+        if (strcasecmp(v, yes[i]) == 0) {
+            *out = 1;
+            return 0;
+        }
+    for (size_t i = 0; no[i]; i++)
+        if (strcasecmp(v, no[i]) == 0) {
+            *out = 0;
+            return 0;
+        }
+    return -1;
+}
+
+static int parse_enum(const struct config_key *k, const char *where, const char *label,
+                      const char *v, union config_value *out)
+{
+    const char *words[24], *shown[24];
+    size_t n = 0, ns = 0;
+    for (const struct config_word *w = k->words; w->word && n < 23; w++) {
+        if (strcasecmp(v, w->word) == 0) {
+            out->i = w->value;
+            return 0;
+        }
+        /* the first word of each value is the one to show; the others are aliases */
+        int seen = 0;
+        for (const struct config_word *x = k->words; x < w; x++)
+            seen |= x->value == w->value;
+        if (!seen)
+            shown[ns++] = w->word;
+        words[n++] = w->word;
+    }
+    words[n] = NULL;
+    char use[256] = "use ", h[300];
+    for (size_t i = 0; i < ns; i++) {
+        size_t l = strlen(use);
+        snprintf(use + l, sizeof use - l, "%s%s", i == 0 ? "" : i + 1 == ns ? " or " : ", ",
+                 shown[i]);
+    }
+    config_errorf(where, "%s%s'%.60s' is not %s%s", KEYP(label), v, k->what,
+                  config_hint(v, words, use, h, sizeof h));
+    return -1;
+}
+
+/* Parses v as key k's type; `label` is the key's name in messages, NULL for a flag. */
+static int parse_typed(const struct config_key *k, const char *where, const char *label,
+                       const char *v, union config_value *out)
+{
+    memset(out, 0, sizeof *out);
+    if (k->parse)
+        return k->parse(k, where, label, v, out);
+    switch (k->type) {
+    case CT_COUNT:
+    case CT_SIZE:
+        if (units_parse_count(v, &out->u) == 0)
+            return 0;
+        config_errorf(where, "%s%s'%.60s' is not a %s (use a whole number like 4, 10k or 2M)",
+                      KEYP(label), v, k->type == CT_SIZE ? "size" : "count");
+        return -1;
+    case CT_DURATION:
+        if (units_parse_duration(v, &out->ns) == 0)
+            return 0;
+        config_errorf(where,
+                      "%s%s'%.60s' is not a duration (use a number with a unit: 250ms, 1.5s, "
+                      "2m, 1h; a bare number is seconds)",
+                      KEYP(label), v);
+        return -1;
+    case CT_BOOL:
+        if (parse_bool(v, &out->i) == 0)
+            return 0;
+        config_errorf(where, "%s%s'%.60s' is not a boolean (use yes or no)", KEYP(label), v);
+        return -1;
+    case CT_ENUM:
+        return parse_enum(k, where, label, v, out);
+    case CT_PATH:
+        if (!*v) {
+            config_errorf(where, "%s needs a path", k->name);
+            return -1;
+        }
+        /* fall through */
+    case CT_STRING:
+    case CT_LIST:
+        out->s = strdup(v);
+        return out->s ? 0 : (config_oom(where), -1);
+    }
+    return -1;
+}
+
+int config_value_parse(const struct load *L, const struct entry *e, union config_value *out)
+{
+    const struct config_key *k = e->k;
+    if (parse_typed(k, e->where, e->from_flag ? NULL : k->name, e->value, out) != 0)
+        return -1;
+    /* a path written in the file is relative to the file; from -D, to the current directory */
+    if (k->type == CT_PATH && e->from_file && out->s[0] != '/' && L->dir &&
+        strcmp(L->dir, ".") != 0) {
+        size_t n = strlen(L->dir) + strlen(out->s) + 2;
+        char *path = malloc(n);
+        if (!path) {
+            free(out->s);
+            out->s = NULL;
+            config_oom(e->where);
+            return -1;
+        }
+        snprintf(path, n, "%s/%s", L->dir, out->s);
+        free(out->s);
+        out->s = path;
+    }
+    return 0;
+}
+
+int config_value_default(const struct config_key *k, union config_value *out)
+{
+    return parse_typed(k, "default", k->name, k->def, out);
+}
+
+void config_value_store(const struct config_key *k, void *base, union config_value *v)
+{
+    char *field = (char *)base + k->offset;
+    if (k->size == 0)
+        return;
+    if (config_type_is_string(k->type)) {
+        char **dst = (char **)(void *)field;
+        free(*dst);
+        *dst = v->s;
+        v->s = NULL;
+    } else if (k->type == CT_DURATION) {
+        memcpy(field, &v->ns, sizeof v->ns);
+    } else if (k->type == CT_BOOL || k->type == CT_ENUM) {
+        memcpy(field, &v->i, sizeof v->i);
+    } else if (k->size == sizeof(uint64_t)) {
+        memcpy(field, &v->u, sizeof v->u);
+    } else { /* a 32-bit count: its check has kept it in range */
+        uint32_t u = (uint32_t)v->u;
+        memcpy(field, &u, sizeof u);
+    }
+}
