@@ -14,7 +14,6 @@ enum iterator_kind {
     ITERATOR_DEFAULT = 0,
     ITERATOR_RANDOM_START = 1,
     ITERATOR_FOLLOW = 2,
-    ITERATOR_RANDOM_START_FOLLOW = 3,
 };
 
 /* TLS settings of a request ([tls], [defaults] or its own section). */
@@ -103,8 +102,8 @@ struct config {
     size_t nrun;
 
     /* command line only */
-    char *json_path;
-    char *trace_path;
+    const char *json_path;  /* the command line's own strings */
+    const char *trace_path;
     int quiet;
     int top;               /* --top or [run] top = yes: stampede-top on this terminal */
 };

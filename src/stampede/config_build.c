@@ -691,7 +691,5 @@ void config_free(struct config *c)
     free(c->run_keys);
     free(c->run_values);
     free(c->dir);
-    free(c->json_path);
-    free(c->trace_path);
     memset(c, 0, sizeof *c);
 }

@@ -125,7 +125,7 @@ static const struct config_word iterator_words[] = {
     {"default", ITERATOR_DEFAULT},
     {"random_start", ITERATOR_RANDOM_START},
     {"follow", ITERATOR_FOLLOW},
-    {"random_start_follow", ITERATOR_RANDOM_START_FOLLOW},
+    {"random_start_follow", ITERATOR_RANDOM_START | ITERATOR_FOLLOW},
     {NULL, 0},
 };
 static const struct config_word keepalive_words[] = {

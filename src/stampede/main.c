@@ -159,11 +159,10 @@ int main(int argc, char **argv)
         return 2;
     if (!cfg.seed_set)
         cfg.seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
-    cfg.json_path = (char *)json;
-    cfg.trace_path = (char *)trace;
+    cfg.json_path = json;
+    cfg.trace_path = trace;
     cfg.quiet = quiet;
     rc = parent_run(&cfg);
-    cfg.json_path = cfg.trace_path = NULL;
     config_free(&cfg);
     return rc;
 }
