@@ -5,15 +5,27 @@ set -e
 cd "$(dirname "$0")/.."
 sh scripts/build.sh
 rm -f test-suite.log
+# make check's output, in a file of this run's own: another tree may be testing at the same time
+out=$(mktemp "${TMPDIR:-/tmp}/stampede-check.XXXXXX")
+trap 'rm -f "$out"' EXIT
 set +e
-make -j"$(nproc)" check >/tmp/stampede-check.out 2>&1
+make -j"$(nproc)" check >"$out" 2>&1
 status=$?
 set -e
-grep -E '^(PASS|FAIL|ERROR|XPASS|SKIP|XFAIL):' /tmp/stampede-check.out || true
+grep -E '^(PASS|FAIL|ERROR|XPASS|SKIP|XFAIL):' "$out" || true
+# Why each failed test failed, in its own words: all of its log when short, else every FAIL
+# line and then the last 60 lines.
 if [ $status -ne 0 ]; then
     for log in $(grep -lE '^:test-result: (FAIL|ERROR|XPASS)' tests/*/*.trs 2>/dev/null); do
-        echo "---- ${log%.trs}.log"
-        tail -n 40 "${log%.trs}.log"
+        log=${log%.trs}.log
+        echo "---- $log"
+        if [ "$(wc -l <"$log")" -le 200 ]; then
+            cat "$log"
+        else
+            grep '^FAIL' "$log" || true
+            echo "[...]"
+            tail -n 60 "$log"
+        fi
     done
 fi
 count() { sed -n "s/^# $1: *\\([0-9]*\\).*/\\1/p" test-suite.log 2>/dev/null | head -n 1; }
@@ -22,7 +34,7 @@ xpass=$(count XPASS); skip=$(count SKIP)
 passed=$(( ${pass:-0} + ${xfail:-0} ))
 failed=$(( ${fail:-0} + ${error:-0} + ${xpass:-0} ))
 if [ $status -ne 0 ] && [ $failed -eq 0 ]; then
-    tail -n 30 /tmp/stampede-check.out
+    tail -n 30 "$out"
     failed=1
 fi
 echo "${passed} passed, ${failed} failed, ${skip:-0} skipped"
