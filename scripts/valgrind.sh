@@ -24,6 +24,7 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/stampede-valgrind.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/bin/tests" "$work/logs"
 ln -s "$BUILD/stampede-target" "$work/bin/stampede-target"
+ln -s "$BUILD/stampede-top" "$work/bin/stampede-top" # the tests read the scoreboard with it
 ln -s "$BUILD/tests/hostile" "$work/bin/tests/hostile"
 cat >"$work/bin/stampede" <<WRAP
 #!/bin/sh
@@ -32,6 +33,21 @@ exec valgrind -q --trace-children=yes --leak-check=full --show-leak-kinds=defini
     --log-file="$work/logs/vg.%p.log" "$BUILD/stampede" "\$@"
 WRAP
 chmod +x "$work/bin/stampede"
+
+# show_output TEST: why a test failed, in its own words: all of its output when short, else
+# every FAIL line and then its last 60 lines.
+show_output() {
+    local out=$work/$1.out
+    echo "---- $1: the test's output"
+    if [ "$(wc -l <"$out")" -le 200 ]; then
+        cat "$out"
+    else
+        grep '^FAIL' "$out" || true
+        echo "[...]"
+        tail -n 60 "$out"
+    fi
+    echo "---- $1: end of the test's output"
+}
 
 failed=0
 for t in $TESTS; do
@@ -42,7 +58,7 @@ for t in $TESTS; do
     else
         res=FAILED
         failed=1
-        tail -n 20 "$work/$t.out"
+        show_output "$t"
     fi
     nlogs=$(find "$work/logs" -name 'vg.*.log' | wc -l)
     # -q leaves a log empty unless valgrind had something to say

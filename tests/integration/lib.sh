@@ -28,22 +28,97 @@ assert_between() { # value low high what
         fail "$4: $1 not in [$2, $3]"
 }
 
+# Waiting for states, not for time: a loaded machine, the sanitizers or valgrind may take many
+# times longer than an idle machine to get somewhere, so a test that needs a state (workers
+# forked, requests served, a file written) polls for it, with a generous bound that only a hang
+# reaches, and a timed-out wait says what it waited for.
+WAIT_S=${STAMPEDE_WAIT_S:-60}
+
+# wait_for SECONDS DESCRIPTION COMMAND...: runs COMMAND every 50 ms until it succeeds; fails
+# with DESCRIPTION after SECONDS. COMMAND may call fail itself to give up at once.
+wait_for() {
+    local limit=$1 what=$2 start
+    shift 2
+    start=${EPOCHREALTIME//[.,]/}
+    until "$@"; do
+        ((${EPOCHREALTIME//[.,]/} - start < limit * 1000000)) ||
+            fail "waited ${limit} s for $what in vain"
+        sleep 0.05
+    done
+}
+
+# alive PID: PID runs (a zombie that nobody reaped yet does not count).
+alive() {
+    local st
+    st=$(ps -o stat= -p "$1" 2>/dev/null) || return 1
+    [ -n "$st" ] && [ "${st#Z}" = "$st" ]
+}
+
+# wait_workers PID N: waits until process PID (a stampede parent) has N child processes, its
+# workers, and sets WORKER_PIDS to their pids (one a line, in pid order). Fails if PID ends
+# first.
+wait_workers() {
+    local pid=$1 n=$2
+    _has_workers() {
+        alive "$pid" || fail "stampede (pid $pid) ended before it had $n workers"
+        WORKER_PIDS=$(pgrep -P "$pid" | sort -n || true)
+        [ "$(grep -c . <<<"$WORKER_PIDS")" -ge "$n" ]
+    }
+    wait_for "$WAIT_S" "$n worker processes of pid $pid" _has_workers
+    unset -f _has_workers
+}
+
+# wait_served N [PID]: waits until the target (start_target) has seen at least N requests, that
+# is until a run is past its barrier and sending; with PID, fails at once if that process ends
+# first.
+wait_served() {
+    local n=$1 pid=${2:-}
+    _served() {
+        [ -z "$pid" ] || alive "$pid" || fail "stampede (pid $pid) ended before the target saw $n requests"
+        [ "$(target_stat requests)" -ge "$n" ]
+    }
+    wait_for "$WAIT_S" "the target to see $n requests" _served
+    unset -f _served
+}
+
+# sb_frame SCOREBOARD: one JSON frame of stampede-top for a run's scoreboard (its state, its
+# workers and their counts), read without disturbing the run.
+sb_frame() {
+    timeout 20 "$B/stampede-top" --json -n 1 "$1"
+}
+
+# end_of PID [SECONDS]: waits until PID (a background child of the test) has ended, then sets
+# RC to its exit status. After SECONDS (WAIT_S) it kills PID and fails.
+end_of() {
+    local pid=$1 limit=${2:-$WAIT_S} start=${EPOCHREALTIME//[.,]/}
+    while alive "$pid"; do
+        if ((${EPOCHREALTIME//[.,]/} - start >= limit * 1000000)); then
+            kill -KILL "$pid" 2>/dev/null || true
+            fail "pid $pid did not end within $limit s"
+        fi
+        sleep 0.05
+    done
+    set +e
+    wait "$pid"
+    RC=$?
+    set -e
+}
+
 # start_server NAME COMMAND...: starts a server that prints "listening on ADDR:PORT" once it
 # listens, waits for that line, and sets SERVER_PORT and SERVER_PID (killed at exit).
 start_server() {
-    local name=$1 log=$TMP/$1.$RANDOM.log i
+    local name=$1 log=$TMP/$1.$RANDOM.log
     shift
     : >"$log" # exists before the background shell opens it, so the polling below can read it
     "$@" >"$log" 2>&1 &
     SERVER_PID=$!
     BG_PIDS+=("$SERVER_PID")
-    for i in $(seq 1 100); do
+    _listening() {
         SERVER_PORT=$(sed -n 's/^listening on .*:\([0-9][0-9]*\)$/\1/p' "$log" | head -n 1)
-        [ -n "$SERVER_PORT" ] && return 0
-        kill -0 "$SERVER_PID" 2>/dev/null || fail "$name exited: $(cat "$log")"
-        sleep 0.05
-    done
-    fail "$name did not start: $(cat "$log")"
+        [ -n "$SERVER_PORT" ] || { alive "$SERVER_PID" || fail "$name exited: $(cat "$log")"; false; }
+    }
+    wait_for "$WAIT_S" "$name to listen" _listening
+    unset -f _listening
 }
 
 # start_target [extra args...]: starts stampede-target on 127.0.0.1 with a kernel-chosen port,
@@ -216,7 +291,7 @@ CONF
         "$nginx" -p "$dir" -e "$dir/error.log" -c "$dir/nginx.conf" >"$dir/stderr.log" 2>&1 &
         NGINX_PID=$!
         BG_PIDS+=("$NGINX_PID")
-        for _ in $(seq 1 100); do
+        for _ in $(seq 1 $((WAIT_S * 20))); do # WAIT_S s of 50 ms polls
             if ! kill -0 "$NGINX_PID" 2>/dev/null; then
                 grep -q 'Address already in use' "$dir/error.log" "$dir/stderr.log" && continue 2
                 fail "nginx exited: $(cat "$dir/stderr.log" "$dir/error.log" 2>/dev/null)"

@@ -41,12 +41,12 @@ tmux_cmd() { tmux -S "$TMUX_SOCK" "$@"; }
 screen() { tmux -S "$TMUX_SOCK" capture-pane -p -t t 2>/dev/null; }
 screen_has() { screen | grep -q -e "$1"; }
 screen_lacks() { ! screen | grep -q -e "$1"; }
-# wait_screen PATTERN [SECONDS]: until the pane shows PATTERN (a grep regex).
+# wait_screen PATTERN [SECONDS]: until the pane shows PATTERN (a grep regex), for up to WAIT_S.
 wait_screen() {
-    poll "${2:-20}" screen_has "$1" || fail "the screen never showed '$1'; it shows:
+    poll "${2:-$WAIT_S}" screen_has "$1" || fail "the screen never showed '$1'; it shows:
 $(screen)"
 }
 wait_screen_gone() {
-    poll "${2:-20}" screen_lacks "$1" || fail "the screen still shows '$1':
+    poll "${2:-$WAIT_S}" screen_lacks "$1" || fail "the screen still shows '$1':
 $(screen)"
 }
