@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 
 #include "config_int.h"
+#include "regfile.h"
 #include "strutil.h"
 
 #define MAX_CLIENTS UINT64_C(10000000)
@@ -77,6 +78,7 @@ static struct slot *slots_new(int sec, const char *where)
 }
 
 static FILE *open_body_file(const char *path, struct stat *st, const char **why);
+static void body_file_error(const char *where, const char *path, const char *why);
 
 static int slot_set(const struct load *L, struct slot *slots, const struct entry *e)
 {
@@ -90,7 +92,7 @@ static int slot_set(const struct load *L, struct slot *slots, const struct entry
         const char *why;
         FILE *f = open_body_file(v.s, &st, &why);
         if (!f) {
-            config_errorf(e->where, "%s: cannot read %.200s: %s", e->k->name, v.s, why);
+            body_file_error(e->where, v.s, why);
             free(v.s);
             return -1;
         }
@@ -228,22 +230,23 @@ static int add_header(struct headers *h, const struct entry *e)
 /* A regular file of at most MAX_BODY_FILE bytes, open for reading; NULL and *why if not. */
 static FILE *open_body_file(const char *path, struct stat *st, const char **why)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f || fstat(fileno(f), st) != 0) {
-        *why = strerror(errno);
-        if (f)
-            fclose(f);
-        return NULL;
-    }
-    *why = !S_ISREG(st->st_mode)          ? (S_ISDIR(st->st_mode) ? "it is a directory"
-                                                                   : "not a regular file")
-           : st->st_size > MAX_BODY_FILE ? "larger than 64M (use a smaller body)"
-                                         : NULL;
-    if (*why) {
+    FILE *f = regfile_open(path, st, why);
+    if (f && st->st_size > MAX_BODY_FILE) {
+        *why = "larger than 64M (use a smaller body)";
         fclose(f);
         return NULL;
     }
     return f;
+}
+
+/* "body_file: cannot read PATH: WHY", or "body_file: PATH is not a regular file (...)". */
+static void body_file_error(const char *where, const char *path, const char *why)
+{
+    if (strcmp(why, REGFILE_NOT_REGULAR) == 0)
+        config_errorf(where, "body_file: %.200s %s (give a file, not a directory, device or "
+                             "FIFO)", path, why);
+    else
+        config_errorf(where, "body_file: cannot read %.200s: %s", path, why);
 }
 
 /* Reads path whole into *out (NUL-terminated for convenience). The size fstat gives is a
@@ -295,7 +298,7 @@ static int store_body(struct request_spec *s, struct slot *slot)
     if (strcmp(slot->by->name, "body_file") == 0) {
         const char *why;
         if (read_whole(slot->v.s, &s->body, &s->body_len, &why) != 0) {
-            config_errorf(slot->where, "body_file: cannot read %.200s: %s", slot->v.s, why);
+            body_file_error(slot->where, slot->v.s, why);
             return -1;
         }
     } else {

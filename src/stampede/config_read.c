@@ -15,7 +15,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include <sys/stat.h>
+
 #include "config_int.h"
+#include "regfile.h"
 #include "strutil.h"
 
 /* The longest line of an INI file, without its line end. */
@@ -480,14 +483,28 @@ static int read_line(struct reader *R, char *buf)
     return 1;
 }
 
+/* "-" is standard input; anything else must be a regular file, refused at once when not: a
+ * FIFO would hang the run before it starts, a directory or a device would read forever. */
+static FILE *open_ini(const char *path)
+{
+    if (strcmp(path, "-") == 0)
+        return stdin;
+    struct stat st;
+    const char *why;
+    FILE *f = regfile_open(path, &st, &why);
+    if (!f && strcmp(why, REGFILE_NOT_REGULAR) == 0)
+        config_errorf(path, "%s (give an INI file, a URL, or - for standard input)", why);
+    else if (!f)
+        config_errorf(path, "cannot read: %s", why);
+    return f;
+}
+
 int config_read_file(struct load *L, const char *path)
 {
     struct reader R = {.L = L};
-    R.fp = fopen(path, "r");
-    if (!R.fp) {
-        config_errorf(path, "cannot read: %s", strerror(errno));
+    R.fp = open_ini(path);
+    if (!R.fp)
         return -1;
-    }
     char *buf = malloc(CONFIG_LINE_MAX + 2);
     if (!buf) {
         fclose(R.fp);
@@ -501,7 +518,8 @@ int config_read_file(struct load *L, const char *path)
             break;
         }
     free(buf);
-    fclose(R.fp);
+    if (R.fp != stdin)
+        fclose(R.fp);
     return rc;
 }
 
@@ -704,9 +722,12 @@ int config_load(struct config *c, const char *path, const struct config_override
         config_errorf("config", "no INI file given");
         return -1;
     }
-    struct load L = {.c = c, .path = path};
+    /* standard input is named "(stdin)" in messages; its relative paths are relative to the
+     * current directory, as -D's are */
+    int is_stdin = strcmp(path, "-") == 0;
+    struct load L = {.c = c, .path = is_stdin ? "(stdin)" : path};
     c->path = strdup(path);
-    L.dir = dir_of(path);
+    L.dir = is_stdin ? strdup(".") : dir_of(path);
     int rc = -1;
     if (!c->path || !L.dir)
         config_oom(path);

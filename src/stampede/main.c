@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -20,7 +21,9 @@ enum { OPT_JSON = 256, OPT_TRACE, OPT_LIST_KEYS, FLAG_KEY = 512 };
 static void usage(FILE *f)
 {
     fputs("usage: stampede [options] FILE.ini\n"
+          "       stampede [options] -                 (the INI on standard input)\n"
           "       stampede [options] http://HOST:PORT/PATH\n"
+          "       stampede [options] HOST:PORT[/PATH]  (http:// assumed)\n"
           "\n",
           f);
     for (size_t i = 0; i < config_nkeys; i++) {
@@ -50,6 +53,51 @@ static void usage(FILE *f)
 static int is_url(const char *s)
 {
     return strncasecmp(s, "http://", 7) == 0 || strncasecmp(s, "https://", 8) == 0;
+}
+
+/* A scheme of some kind ("htp://x", "http:/x"): meant as a URL, so the URL parser's reason
+ * is the useful message, not "No such file or directory". */
+static int looks_like_url(const char *s)
+{
+    return strstr(s, "://") != NULL || strncasecmp(s, "http:", 5) == 0 ||
+           strncasecmp(s, "https:", 6) == 0;
+}
+
+/* HOST:PORT or HOST:PORT/PATH, as wrk, hey and curl users write a target. */
+static int looks_like_host_port(const char *s)
+{
+    size_t h = strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_");
+    if (s[0] == '[') /* [::1]:8080 */
+        h = strcspn(s, "]") + (strchr(s, ']') != NULL);
+    if (h == 0 || s[h] != ':')
+        return 0;
+    size_t p = strspn(s + h + 1, "0123456789");
+    return p > 0 && (s[h + 1 + p] == '\0' || s[h + 1 + p] == '/');
+}
+
+/* Runs config_load or config_from_url for what the one argument names: "-" (the INI on
+ * standard input), a URL, an existing file, then HOST:PORT[/PATH] with http:// assumed. */
+static int load_argument(struct config *cfg, const char *what, const struct config_overrides *o)
+{
+    struct stat st;
+    if (strcmp(what, "-") == 0)
+        return config_load(cfg, what, o);
+    if (is_url(what))
+        return config_from_url(cfg, what, o);
+    if (stat(what, &st) == 0 || (!looks_like_url(what) && !looks_like_host_port(what)))
+        return config_load(cfg, what, o);
+    if (looks_like_url(what))
+        return config_from_url(cfg, what, o);
+    size_t n = strlen(what) + sizeof "http://";
+    char *url = malloc(n);
+    if (!url) {
+        fputs("stampede: out of memory\n", stderr);
+        return -1;
+    }
+    snprintf(url, n, "http://%s", what);
+    int rc = config_from_url(cfg, url, o);
+    free(url);
+    return rc;
 }
 
 /* getopt's tables: the fixed options, then one per key that has a flag. */
@@ -154,7 +202,7 @@ int main(int argc, char **argv)
     }
     const char *what = argv[optind];
     struct config cfg;
-    int rc = is_url(what) ? config_from_url(&cfg, what, &o) : config_load(&cfg, what, &o);
+    int rc = load_argument(&cfg, what, &o);
     if (rc < 0)
         return 2;
     if (!cfg.seed_set)

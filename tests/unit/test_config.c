@@ -999,7 +999,9 @@ static void test_error_missing_file(void **state)
 
     k.path = g_dir; /* a directory */
     assert_int_equal(capture(call_load, &k), -1);
-    snprintf(want, sizeof want, "stampede: %s: cannot read: Is a directory\n", g_dir);
+    snprintf(want, sizeof want,
+             "stampede: %s: is not a regular file (give an INI file, a URL, or - for standard "
+             "input)\n", g_dir);
     assert_string_equal(g_err, want);
 
     k.path = NULL;
@@ -1193,7 +1195,7 @@ static void test_error_body_file(void **state)
              g_dir);
     expect_error(MINI "body_file = missing.json\n", NULL, 3, want);
     expect_error(MINI "body_file =\n", NULL, 3, "body_file needs a path");
-    expect_error(MINI "body_file = .\n", NULL, 3, "it is a directory");
+    expect_error(MINI "body_file = .\n", NULL, 3, "is not a regular file");
     expect_error("[defaults]\nbody_file = nope\n" MINI, NULL, 2, "nope: No such file");
     /* even when no request uses it */
     expect_error("[defaults]\nbody_file = nope\n" MINI "body = own\n", NULL, 2,
