@@ -80,7 +80,9 @@ struct config {
     uint64_t clients;      /* total over all workers; default ramp_start */
     uint64_t ramp_start;   /* default workers (clamped to clients when clients is set lower) */
     int64_t ramp_duration_ns; /* default 0 */
-    uint64_t rounds;       /* default 1; 0 = until duration */
+    uint64_t rounds;       /* default 1; 0 = until duration (or requests) */
+    uint64_t total_requests; /* [run] requests: in total over the run, split over workers as clients are; 0 = no
+                              limit; default 0 */
     int64_t duration_ns;   /* 0 = no cap */
     int iterator;          /* enum iterator_kind */
     uint64_t seed;

@@ -331,13 +331,14 @@ static void free_request(struct request_spec *s)
     memset(s, 0, sizeof *s);
 }
 
-/* Applies the entries of one layer: section sec (request r for SEC_REQUEST). */
+/* Applies the entries of one layer: section sec (request r for SEC_REQUEST), either those
+ * from the file and -D or those from command-line flags. */
 static int apply_layer(const struct load *L, struct slot *slots, struct headers *h, int sec,
-                       size_t r)
+                       size_t r, int from_flag)
 {
     for (size_t i = 0; i < L->nents; i++) {
         const struct entry *e = &L->ents[i];
-        if (e->sec != sec || (sec == SEC_REQUEST && e->idx != r))
+        if (e->sec != sec || (sec == SEC_REQUEST && e->idx != r) || e->from_flag != from_flag)
             continue;
         int rc = e->k->flags & KF_REPEAT ? add_header(h, e) : slot_set(L, slots, e);
         if (rc != 0)
@@ -361,12 +362,15 @@ static int build_request(const struct load *L, size_t r, struct request_spec *s)
     struct headers h = {.s = s};
     size_t url = key_index(config_key_find("url"));
     size_t body = key_index(config_key_find("body"));
-    /* [tls] < [defaults] < the request's own section */
-    int rc = apply_layer(L, slots, &h, SEC_TLS, 0);
+    /* [tls] < [defaults] < the request's own section < the command line's flags, which
+     * stand in [defaults] but are meant for every request */
+    int rc = apply_layer(L, slots, &h, SEC_TLS, 0, 0);
     if (rc == 0)
-        rc = apply_layer(L, slots, &h, SEC_DEFAULTS, 0);
+        rc = apply_layer(L, slots, &h, SEC_DEFAULTS, 0, 0);
     if (rc == 0)
-        rc = apply_layer(L, slots, &h, SEC_REQUEST, r);
+        rc = apply_layer(L, slots, &h, SEC_REQUEST, r, 0);
+    if (rc == 0)
+        rc = apply_layer(L, slots, &h, SEC_DEFAULTS, 0, 1);
     if (rc == 0 && !slots[url].has) {
         char where[64 + 4096];
         snprintf(where, sizeof where, "%s:%d", L->path, s->line);
@@ -508,12 +512,15 @@ static int check_run(const struct load *L, const struct slot *slots)
                       (unsigned long long)c->ramp_start, (unsigned long long)c->clients);
         return -1;
     }
-    if (L->url_mode && c->rounds == 0 && !w_duration)
+    /* requests counts for the whole run, like ab -n: rounds no longer limit it unless set */
+    if (c->total_requests && !w_rounds)
+        c->rounds = 0;
+    if (L->url_mode && c->rounds == 0 && !c->total_requests && !w_duration)
         c->duration_ns = DEFAULT_URL_DURATION_NS;
-    if (c->rounds == 0 && c->duration_ns == 0) {
+    if (c->rounds == 0 && c->duration_ns == 0 && c->total_requests == 0) {
         config_errorf(w_rounds ? w_rounds : w_duration,
                       "rounds = 0 runs until the duration is over, but there is no duration (set "
-                      "one, e.g. duration = 10s, or set rounds)");
+                      "one, e.g. duration = 10s, or set rounds or requests)");
         return -1;
     }
     return 0;

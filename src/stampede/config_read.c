@@ -653,7 +653,8 @@ int config_read_defines(struct load *L, const char *const *defines, size_t n)
 int config_read_flags(struct load *L, const struct config_flag *flags, size_t n)
 {
     for (size_t i = 0; flags && i < n; i++) {
-        const struct config_key *k = config_key_by_flag(flags[i].name);
+        int no = 0;
+        const struct config_key *k = config_key_by_flag(flags[i].name, &no);
         char where[64];
         snprintf(where, sizeof where, "--%.40s", flags[i].name);
         if (!k) { /* main offers only the table's flags */
@@ -666,9 +667,8 @@ int config_read_flags(struct load *L, const struct config_flag *flags, size_t n)
                 sec = s;
                 break;
             }
-        struct entry *e = config_push_entry(L, sec, 0, k, k->name,
-                                            flags[i].value ? flags[i].value : "yes", where, 0,
-                                            LVL_REQUEST_D);
+        const char *value = no ? "no" : flags[i].value ? flags[i].value : "yes";
+        struct entry *e = config_push_entry(L, sec, 0, k, k->name, value, where, 0, LVL_FLAG);
         if (!e)
             return -1;
         e->from_flag = 1;
