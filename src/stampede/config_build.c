@@ -621,8 +621,12 @@ static int build_plugins(struct load *L)
             list = &L->ents[i];
     if (!list) { /* no list: every [plugin NAME] section, in file order */
         for (size_t i = 0; i < L->nplugs; i++) {
+            /* a section only -D made has no line: its messages name that -D */
             char where[64 + 4096];
-            snprintf(where, sizeof where, "%s:%d", L->path, L->plugs[i].line);
+            if (L->plugs[i].where)
+                snprintf(where, sizeof where, "%s", L->plugs[i].where);
+            else
+                snprintf(where, sizeof where, "%s:%d", L->path, L->plugs[i].line);
             if (add_plugin(L, L->plugs[i].name, (long)i, where) != 0)
                 return -1;
         }

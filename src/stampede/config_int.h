@@ -31,6 +31,8 @@ struct entry {
 struct named_section {
     char *name;
     int line;
+    char *where;                 /* a [plugin NAME] that only -D made: that -D, for messages
+                                    (it has no line); NULL otherwise */
 };
 
 struct load {

@@ -291,8 +291,9 @@ static int continuation_line(struct reader *R, char *start)
     return -1;
 }
 
-/* The index of plugin section `name`, added when new (a repeated section merges); takes name. */
-static int add_plugin_section(struct load *L, char *name, int line)
+/* The index of plugin section `name`, added when new (a repeated section merges); takes name.
+ * define is the -D that makes it, or NULL for a section of the file. */
+static int add_plugin_section(struct load *L, char *name, int line, const char *define)
 {
     for (size_t i = 0; i < L->nplugs; i++)
         if (strcmp(L->plugs[i].name, name) == 0) {
@@ -311,6 +312,11 @@ static int add_plugin_section(struct load *L, char *name, int line)
     }
     L->plugs[L->nplugs].name = name;
     L->plugs[L->nplugs].line = line;
+    L->plugs[L->nplugs].where = define ? strdup(define) : NULL;
+    if (define && !L->plugs[L->nplugs].where) {
+        free(name);
+        return -1;
+    }
     return (int)L->nplugs++;
 }
 
@@ -410,7 +416,7 @@ static int section_line(struct reader *R, char *start)
         }
     if (sec == SEC_REQUEST)
         return add_request_section(R, name);
-    int i = add_plugin_section(R->L, name, R->lineno);
+    int i = add_plugin_section(R->L, name, R->lineno, NULL);
     if (i < 0) {
         config_oom(where);
         return -1;
@@ -567,7 +573,7 @@ static int define_plugin(struct load *L, const char *where, char **rest, size_t 
         return -1;
     }
     char *name = dup_range(*rest, (size_t)(kdot - *rest));
-    int i = name ? add_plugin_section(L, name, 0) : -1;
+    int i = name ? add_plugin_section(L, name, 0, where) : -1;
     if (i < 0) {
         config_oom(where);
         return -1;
@@ -687,8 +693,10 @@ void config_load_free(struct load *L)
     for (size_t i = 0; i < L->nreqs; i++)
         free(L->reqs[i].name);
     free(L->reqs);
-    for (size_t i = 0; i < L->nplugs; i++)
+    for (size_t i = 0; i < L->nplugs; i++) {
         free(L->plugs[i].name);
+        free(L->plugs[i].where);
+    }
     free(L->plugs);
     free(L->dir);
     memset(L, 0, sizeof *L);
