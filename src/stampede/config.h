@@ -94,6 +94,7 @@ struct config {
     int allow_fd_shortage; /* run more clients than a worker may open files */
     int64_t dns_ttl_ns;    /* how long a resolved name is cached; 0 = for the whole run */
     char *dns_server;      /* "ADDR[:PORT],..." for c-ares; NULL = the system's resolv.conf */
+    char *base_url;        /* what a request url "/PATH" is resolved against; NULL: none */
 
     struct request_spec *requests; /* in file order */
     size_t nrequests;

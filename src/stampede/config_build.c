@@ -347,6 +347,43 @@ static int apply_layer(const struct load *L, struct slot *slots, struct headers 
     return 0;
 }
 
+/* s->url_text parsed into s->url; a url "/PATH" is resolved against [run] base_url (as a
+ * Location is, RFC 3986) and its text becomes the whole URL, for reports and plugins. */
+static int parse_request_url(const struct load *L, struct request_spec *s, const char *where)
+{
+    const char *why;
+    const char *base_text = L->c->base_url;
+    if (s->url_text[0] != '/') {
+        if (url_parse(s->url_text, &s->url, &why) == 0)
+            return 0;
+        config_errorf(L->path, "bad url '%.100s': %s", s->url_text, why); /* checked when read */
+        return -1;
+    }
+    if (!base_text) {
+        config_errorf(where ? where : L->path,
+                      "[request %.60s] url '%.100s' is a path but [run] has no base_url (add "
+                      "base_url = http://127.0.0.1:8080 to [run], or write the whole URL)",
+                      s->name, s->url_text);
+        return -1;
+    }
+    struct url base;
+    if (url_parse(base_text, &base, &why) != 0) { /* checked when read */
+        config_errorf(L->path, "bad base_url '%.100s': %s", base_text, why);
+        return -1;
+    }
+    int rc = url_resolve(&base, s->url_text, &s->url, &why);
+    url_free(&base);
+    char *text = rc == 0 ? url_format(&s->url) : NULL;
+    if (rc != 0 || !text) {
+        config_errorf(where ? where : L->path, "url '%.100s' against base_url '%.100s': %s",
+                      s->url_text, base_text, rc != 0 ? why : "out of memory");
+        return -1;
+    }
+    free(s->url_text);
+    s->url_text = text;
+    return 0;
+}
+
 static int build_request(const struct load *L, size_t r, struct request_spec *s)
 {
     s->name = strdup(L->reqs[r].name);
@@ -382,11 +419,8 @@ static int build_request(const struct load *L, size_t r, struct request_spec *s)
         rc = slots_store(slots, SEC_REQUEST, s);
     if (rc == 0)
         rc = store_body(s, &slots[body]);
-    const char *why;
-    if (rc == 0 && url_parse(s->url_text, &s->url, &why) != 0) {
-        config_errorf(L->path, "bad url '%.100s': %s", s->url_text, why); /* checked when read */
-        rc = -1;
-    }
+    if (rc == 0)
+        rc = parse_request_url(L, s, slots[url].where);
     free(h.level);
     slots_free(slots);
     return rc;
@@ -682,6 +716,7 @@ void config_free(struct config *c)
     free(c->path);
     free(c->scoreboard);
     free(c->dns_server);
+    free(c->base_url);
     for (size_t i = 0; i < c->nplugins; i++) {
         struct plugin_conf *p = &c->plugins[i];
         for (size_t k = 0; k < p->nkeys; k++) {

@@ -70,17 +70,20 @@ static int check_address(const struct config_key *k, const union config_value *v
 /* "KEY: " before a value's message, or nothing for a flag (the flag is the WHERE). */
 #define KEYP(label) (label) ? (label) : "", (label) ? ": " : ""
 
+/* An absolute URL; for url (not base_url) also a path, "/x", that the builder resolves
+ * against [run] base_url. */
 static int parse_url(const struct config_key *k, const char *where, const char *label,
                      const char *v, union config_value *out)
 {
-    (void)k;
     (void)label;
     struct url u;
     const char *why;
-    if (url_parse(v, &u, &why) != 0) {
-        config_errorf(where, "bad url '%.100s': %s", v, why);
+    int relative = v[0] == '/' && strcmp(k->name, "url") == 0;
+    if (!relative && url_parse(v, &u, &why) != 0) {
+        config_errorf(where, "bad %s '%.100s': %s", k->name, v, why);
         return -1;
     }
+    if (!relative)
     url_free(&u); /* the builder parses the final one into the request */
     out->s = strdup(v);
     return out->s ? 0 : (config_oom(where), -1);
@@ -201,10 +204,12 @@ const struct config_key config_keys[] = {
      .help = "how long a resolved name is reused (0 = the whole run)"},
     {.name = "dns_server", .sections = RUNSEC, .type = CT_STRING, RUN(dns_server),
      .check = check_address, .help = "DNS servers ADDR[:PORT],... instead of resolv.conf"},
+    {.name = "base_url", .sections = RUNSEC, .type = CT_STRING, RUN(base_url),
+     .parse = parse_url, .help = "what a request url that starts with / is resolved against"},
 
     /* [request NAME] and [defaults] */
     {.name = "url", .sections = SECS_REQUEST, .type = CT_STRING, REQ(url_text),
-     .parse = parse_url, .help = "http:// or https:// URL (required)"},
+     .parse = parse_url, .help = "http:// or https:// URL, or /PATH after base_url (required)"},
     {.name = "method", .sections = SECS_REQUEST, .type = CT_STRING, REQ(method), .def = "GET",
      .parse = parse_token, .flag = "method", .short_flag = 'm', .flag_arg = "METHOD",
      .help = "request method, sent as written"},
