@@ -600,7 +600,7 @@ static void next_step(struct client *c)
 {
     struct worker *w = c->w;
     const struct config *cfg = w->cfg;
-    if (w->stopping) {
+    if (w->stopping || w->requests_left == 0) {
         client_finish(c);
         return;
     }
@@ -626,6 +626,7 @@ static void next_step(struct client *c)
             return;
         }
     }
+    worker_count_request(w);
     c->req = (size_t)r;
     c->step += walked; /* a plugin's choice does not move the walk of the list */
     c->round_count++;

@@ -79,7 +79,9 @@ struct config {
     uint64_t clients;      /* total over all workers; default ramp_start */
     uint64_t ramp_start;   /* default workers (clamped to clients when clients is set lower) */
     int64_t ramp_duration_ns; /* default 0 */
-    uint64_t rounds;       /* default 1; 0 = until duration */
+    uint64_t rounds;       /* default 1; 0 = until duration (or requests) */
+    uint64_t total_requests; /* [run] requests: in total over the run, split over workers as clients are; 0 = no
+                              limit; default 0 */
     int64_t duration_ns;   /* 0 = no cap */
     int iterator;          /* enum iterator_kind */
     uint64_t seed;
@@ -91,6 +93,7 @@ struct config {
     int allow_fd_shortage; /* run more clients than a worker may open files */
     int64_t dns_ttl_ns;    /* how long a resolved name is cached; 0 = for the whole run */
     char *dns_server;      /* "ADDR[:PORT],..." for c-ares; NULL = the system's resolv.conf */
+    char *base_url;        /* what a request url "/PATH" is resolved against; NULL: none */
 
     struct request_spec *requests; /* in file order */
     size_t nrequests;

@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 
 #include "config_int.h"
+#include "regfile.h"
 #include "strutil.h"
 
 #define MAX_CLIENTS UINT64_C(10000000)
@@ -77,6 +78,7 @@ static struct slot *slots_new(int sec, const char *where)
 }
 
 static FILE *open_body_file(const char *path, struct stat *st, const char **why);
+static void body_file_error(const char *where, const char *path, const char *why);
 
 static int slot_set(const struct load *L, struct slot *slots, const struct entry *e)
 {
@@ -90,7 +92,7 @@ static int slot_set(const struct load *L, struct slot *slots, const struct entry
         const char *why;
         FILE *f = open_body_file(v.s, &st, &why);
         if (!f) {
-            config_errorf(e->where, "%s: cannot read %.200s: %s", e->k->name, v.s, why);
+            body_file_error(e->where, v.s, why);
             free(v.s);
             return -1;
         }
@@ -228,22 +230,23 @@ static int add_header(struct headers *h, const struct entry *e)
 /* A regular file of at most MAX_BODY_FILE bytes, open for reading; NULL and *why if not. */
 static FILE *open_body_file(const char *path, struct stat *st, const char **why)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f || fstat(fileno(f), st) != 0) {
-        *why = strerror(errno);
-        if (f)
-            fclose(f);
-        return NULL;
-    }
-    *why = !S_ISREG(st->st_mode)          ? (S_ISDIR(st->st_mode) ? "it is a directory"
-                                                                   : "not a regular file")
-           : st->st_size > MAX_BODY_FILE ? "larger than 64M (use a smaller body)"
-                                         : NULL;
-    if (*why) {
+    FILE *f = regfile_open(path, st, why);
+    if (f && st->st_size > MAX_BODY_FILE) {
+        *why = "larger than 64M (use a smaller body)";
         fclose(f);
         return NULL;
     }
     return f;
+}
+
+/* "body_file: cannot read PATH: WHY", or "body_file: PATH is not a regular file (...)". */
+static void body_file_error(const char *where, const char *path, const char *why)
+{
+    if (strcmp(why, REGFILE_NOT_REGULAR) == 0)
+        config_errorf(where, "body_file: %.200s %s (give a file, not a directory, device or "
+                             "FIFO)", path, why);
+    else
+        config_errorf(where, "body_file: cannot read %.200s: %s", path, why);
 }
 
 /* Reads path whole into *out (NUL-terminated for convenience). The size fstat gives is a
@@ -295,7 +298,7 @@ static int store_body(struct request_spec *s, struct slot *slot)
     if (strcmp(slot->by->name, "body_file") == 0) {
         const char *why;
         if (read_whole(slot->v.s, &s->body, &s->body_len, &why) != 0) {
-            config_errorf(slot->where, "body_file: cannot read %.200s: %s", slot->v.s, why);
+            body_file_error(slot->where, slot->v.s, why);
             return -1;
         }
     } else {
@@ -328,18 +331,56 @@ static void free_request(struct request_spec *s)
     memset(s, 0, sizeof *s);
 }
 
-/* Applies the entries of one layer: section sec (request r for SEC_REQUEST). */
+/* Applies the entries of one layer: section sec (request r for SEC_REQUEST), either those
+ * from the file and -D or those from command-line flags. */
 static int apply_layer(const struct load *L, struct slot *slots, struct headers *h, int sec,
-                       size_t r)
+                       size_t r, int from_flag)
 {
     for (size_t i = 0; i < L->nents; i++) {
         const struct entry *e = &L->ents[i];
-        if (e->sec != sec || (sec == SEC_REQUEST && e->idx != r))
+        if (e->sec != sec || (sec == SEC_REQUEST && e->idx != r) || e->from_flag != from_flag)
             continue;
         int rc = e->k->flags & KF_REPEAT ? add_header(h, e) : slot_set(L, slots, e);
         if (rc != 0)
             return -1;
     }
+    return 0;
+}
+
+/* s->url_text parsed into s->url; a url "/PATH" is resolved against [run] base_url (as a
+ * Location is, RFC 3986) and its text becomes the whole URL, for reports and plugins. */
+static int parse_request_url(const struct load *L, struct request_spec *s, const char *where)
+{
+    const char *why;
+    const char *base_text = L->c->base_url;
+    if (s->url_text[0] != '/') {
+        if (url_parse(s->url_text, &s->url, &why) == 0)
+            return 0;
+        config_errorf(L->path, "bad url '%.100s': %s", s->url_text, why); /* checked when read */
+        return -1;
+    }
+    if (!base_text) {
+        config_errorf(where ? where : L->path,
+                      "[request %.60s] url '%.100s' is a path but [run] has no base_url (add "
+                      "base_url = http://127.0.0.1:8080 to [run], or write the whole URL)",
+                      s->name, s->url_text);
+        return -1;
+    }
+    struct url base;
+    if (url_parse(base_text, &base, &why) != 0) { /* checked when read */
+        config_errorf(L->path, "bad base_url '%.100s': %s", base_text, why);
+        return -1;
+    }
+    int rc = url_resolve(&base, s->url_text, &s->url, &why);
+    url_free(&base);
+    char *text = rc == 0 ? url_format(&s->url) : NULL;
+    if (rc != 0 || !text) {
+        config_errorf(where ? where : L->path, "url '%.100s' against base_url '%.100s': %s",
+                      s->url_text, base_text, rc != 0 ? why : "out of memory");
+        return -1;
+    }
+    free(s->url_text);
+    s->url_text = text;
     return 0;
 }
 
@@ -358,12 +399,15 @@ static int build_request(const struct load *L, size_t r, struct request_spec *s)
     struct headers h = {.s = s};
     size_t url = key_index(config_key_find("url"));
     size_t body = key_index(config_key_find("body"));
-    /* [tls] < [defaults] < the request's own section */
-    int rc = apply_layer(L, slots, &h, SEC_TLS, 0);
+    /* [tls] < [defaults] < the request's own section < the command line's flags, which
+     * stand in [defaults] but are meant for every request */
+    int rc = apply_layer(L, slots, &h, SEC_TLS, 0, 0);
     if (rc == 0)
-        rc = apply_layer(L, slots, &h, SEC_DEFAULTS, 0);
+        rc = apply_layer(L, slots, &h, SEC_DEFAULTS, 0, 0);
     if (rc == 0)
-        rc = apply_layer(L, slots, &h, SEC_REQUEST, r);
+        rc = apply_layer(L, slots, &h, SEC_REQUEST, r, 0);
+    if (rc == 0)
+        rc = apply_layer(L, slots, &h, SEC_DEFAULTS, 0, 1);
     if (rc == 0 && !slots[url].has) {
         char where[64 + 4096];
         snprintf(where, sizeof where, "%s:%d", L->path, s->line);
@@ -375,11 +419,8 @@ static int build_request(const struct load *L, size_t r, struct request_spec *s)
         rc = slots_store(slots, SEC_REQUEST, s);
     if (rc == 0)
         rc = store_body(s, &slots[body]);
-    const char *why;
-    if (rc == 0 && url_parse(s->url_text, &s->url, &why) != 0) {
-        config_errorf(L->path, "bad url '%.100s': %s", s->url_text, why); /* checked when read */
-        rc = -1;
-    }
+    if (rc == 0)
+        rc = parse_request_url(L, s, slots[url].where);
     free(h.level);
     slots_free(slots);
     return rc;
@@ -505,12 +546,15 @@ static int check_run(const struct load *L, const struct slot *slots)
                       (unsigned long long)c->ramp_start, (unsigned long long)c->clients);
         return -1;
     }
-    if (L->url_mode && c->rounds == 0 && !w_duration)
+    /* requests counts for the whole run, like ab -n: rounds no longer limit it unless set */
+    if (c->total_requests && !w_rounds)
+        c->rounds = 0;
+    if (L->url_mode && c->rounds == 0 && !c->total_requests && !w_duration)
         c->duration_ns = DEFAULT_URL_DURATION_NS;
-    if (c->rounds == 0 && c->duration_ns == 0) {
+    if (c->rounds == 0 && c->duration_ns == 0 && c->total_requests == 0) {
         config_errorf(w_rounds ? w_rounds : w_duration,
                       "rounds = 0 runs until the duration is over, but there is no duration (set "
-                      "one, e.g. duration = 10s, or set rounds)");
+                      "one, e.g. duration = 10s, or set rounds or requests)");
         return -1;
     }
     return 0;
@@ -611,8 +655,12 @@ static int build_plugins(struct load *L)
             list = &L->ents[i];
     if (!list) { /* no list: every [plugin NAME] section, in file order */
         for (size_t i = 0; i < L->nplugs; i++) {
+            /* a section only -D made has no line: its messages name that -D */
             char where[64 + 4096];
-            snprintf(where, sizeof where, "%s:%d", L->path, L->plugs[i].line);
+            if (L->plugs[i].where)
+                snprintf(where, sizeof where, "%s", L->plugs[i].where);
+            else
+                snprintf(where, sizeof where, "%s:%d", L->path, L->plugs[i].line);
             if (add_plugin(L, L->plugs[i].name, (long)i, where) != 0)
                 return -1;
         }
@@ -668,6 +716,7 @@ void config_free(struct config *c)
     free(c->path);
     free(c->scoreboard);
     free(c->dns_server);
+    free(c->base_url);
     for (size_t i = 0; i < c->nplugins; i++) {
         struct plugin_conf *p = &c->plugins[i];
         for (size_t k = 0; k < p->nkeys; k++) {

@@ -9,8 +9,9 @@
 #include "config.h"
 #include "config_keys.h"
 
-/* Header precedence: a header replaces same-named headers of lower levels only. */
-enum level { LVL_DEFAULTS_FILE, LVL_DEFAULTS_D, LVL_REQUEST_FILE, LVL_REQUEST_D };
+/* Header precedence: a header replaces same-named headers of lower levels only. A flag for a
+ * request key (-H, --timeout) stands in [defaults] but above every -D. */
+enum level { LVL_DEFAULTS_FILE, LVL_DEFAULTS_D, LVL_REQUEST_FILE, LVL_REQUEST_D, LVL_FLAG };
 
 /* One setting, wherever it came from. */
 struct entry {
@@ -30,6 +31,8 @@ struct entry {
 struct named_section {
     char *name;
     int line;
+    char *where;                 /* a [plugin NAME] that only -D made: that -D, for messages
+                                    (it has no line); NULL otherwise */
 };
 
 struct load {

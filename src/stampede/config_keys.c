@@ -70,17 +70,20 @@ static int check_address(const struct config_key *k, const union config_value *v
 /* "KEY: " before a value's message, or nothing for a flag (the flag is the WHERE). */
 #define KEYP(label) (label) ? (label) : "", (label) ? ": " : ""
 
+/* An absolute URL; for url (not base_url) also a path, "/x", that the builder resolves
+ * against [run] base_url. */
 static int parse_url(const struct config_key *k, const char *where, const char *label,
                      const char *v, union config_value *out)
 {
-    (void)k;
     (void)label;
     struct url u;
     const char *why;
-    if (url_parse(v, &u, &why) != 0) {
-        config_errorf(where, "bad url '%.100s': %s", v, why);
+    int relative = v[0] == '/' && strcmp(k->name, "url") == 0;
+    if (!relative && url_parse(v, &u, &why) != 0) {
+        config_errorf(where, "bad %s '%.100s': %s", k->name, v, why);
         return -1;
     }
+    if (!relative)
     url_free(&u); /* the builder parses the final one into the request */
     out->s = strdup(v);
     return out->s ? 0 : (config_oom(where), -1);
@@ -158,8 +161,8 @@ const char *const config_section_words[] = {"run", "defaults", "request", "dns",
 const struct config_key config_keys[] = {
     /* [run] */
     {.name = "workers", .sections = RUNSEC, .type = CT_COUNT, RUN(workers), .def = "1",
-     .check = check_workers, .flag = "workers", .short_flag = 'w', .flag_arg = "N",
-     .help = "worker processes, 1 to 1024"},
+     .check = check_workers, .flag = "workers", .short_flag = 'w', .short_alias = 't',
+     .flag_arg = "N", .help = "worker processes, 1 to 1024 (-t as in wrk: its threads)"},
     {.name = "clients", .sections = RUNSEC, .type = CT_COUNT, RUN(clients),
      .flag = "clients", .short_flag = 'c', .flag_arg = "N",
      .help = "clients in total over all workers (default ramp_start)"},
@@ -170,6 +173,9 @@ const struct config_key config_keys[] = {
     {.name = "rounds", .sections = RUNSEC, .type = CT_COUNT, RUN(rounds), .def = "1",
      .flag = "rounds", .short_flag = 'r', .flag_arg = "N",
      .help = "walks of the request list per client (0 = until duration)"},
+    {.name = "requests", .sections = RUNSEC, .type = CT_COUNT, RUN(total_requests), .def = "0",
+     .flag = "requests", .short_flag = 'n', .flag_arg = "N",
+     .help = "requests in total over all clients, then stop (0 = no limit)"},
     {.name = "duration", .sections = RUNSEC, .type = CT_DURATION, RUN(duration_ns),
      .flag = "duration", .short_flag = 'd', .flag_arg = "TIME",
      .help = "stop the run after TIME (250ms, 10s, 2m)"},
@@ -198,18 +204,22 @@ const struct config_key config_keys[] = {
      .help = "how long a resolved name is reused (0 = the whole run)"},
     {.name = "dns_server", .sections = RUNSEC, .type = CT_STRING, RUN(dns_server),
      .check = check_address, .help = "DNS servers ADDR[:PORT],... instead of resolv.conf"},
+    {.name = "base_url", .sections = RUNSEC, .type = CT_STRING, RUN(base_url),
+     .parse = parse_url, .help = "what a request url that starts with / is resolved against"},
 
     /* [request NAME] and [defaults] */
     {.name = "url", .sections = SECS_REQUEST, .type = CT_STRING, REQ(url_text),
-     .parse = parse_url, .help = "http:// or https:// URL (required)"},
+     .parse = parse_url, .help = "http:// or https:// URL, or /PATH after base_url (required)"},
     {.name = "method", .sections = SECS_REQUEST, .type = CT_STRING, REQ(method), .def = "GET",
-     .parse = parse_token, .help = "request method, sent as written"},
+     .parse = parse_token, .flag = "method", .short_flag = 'm', .flag_arg = "METHOD",
+     .help = "request method, sent as written"},
     {.name = "header", .sections = SECS_REQUEST, .type = CT_STRING, BUILDER,
-     .flags = KF_REPEAT, .help = "a request header, Name: value (repeatable)"},
+     .flags = KF_REPEAT, .flag = "header", .short_flag = 'H', .flag_arg = "'N: V'",
+     .help = "a request header, Name: value (repeatable)"},
     {.name = "body", .sections = SECS_REQUEST, .type = CT_STRING, BUILDER, .flags = KF_JOIN,
-     .help = "request body (indented lines continue it)"},
+     .flag = "body", .flag_arg = "STRING", .help = "request body (indented lines continue it)"},
     {.name = "body_file", .sections = SECS_REQUEST, .type = CT_PATH, BUILDER, .slot = "body",
-     .flags = KF_READ,
+     .flags = KF_READ, .flag = "body-file", .flag_arg = "FILE",
      .help = "request body read from this file"},
     {.name = "keepalive", .sections = SECS_REQUEST, .type = CT_ENUM, REQ(keepalive),
      .def = "yes", .words = keepalive_words, .what = "a keep-alive mode",
@@ -224,9 +234,10 @@ const struct config_key config_keys[] = {
      .def = "0", .help = "random +- added to postdelay"},
     {.name = "connect_timeout", .sections = SECS_REQUEST, .type = CT_DURATION,
      REQ(connect_timeout_ns), .def = "10s", .check = check_positive,
-     .help = "longest a TCP connect may take"},
+     .flag = "connect-timeout", .flag_arg = "TIME", .help = "longest a TCP connect may take"},
     {.name = "timeout", .sections = SECS_REQUEST, .type = CT_DURATION, REQ(timeout_ns),
-     .def = "60s", .check = check_positive, .help = "longest the whole request may take"},
+     .def = "60s", .check = check_positive, .flag = "timeout", .flag_arg = "TIME",
+     .help = "longest the whole request may take"},
     {.name = "max_redirects", .sections = SECS_REQUEST, .type = CT_COUNT, REQ(max_redirects),
      .def = "10", .help = "redirects the follow iterators follow"},
     {.name = "follow_credentials", .sections = SECS_REQUEST, .type = CT_BOOL,
@@ -245,6 +256,8 @@ const struct config_key config_keys[] = {
 
     /* TLS: [tls], [defaults] and [request NAME] */
     {.name = "verify", .sections = SECS_TLS, .type = CT_BOOL, REQ(tls.verify), .def = "no",
+     .flag = "verify", .no_flag = "insecure", .no_short_flag = 'k',
+     .no_help = "do not check certificates (verify = no, the default)",
      .help = "check the server's certificate chain and name"},
     {.name = "ca_file", .sections = SECS_TLS, .type = CT_PATH, REQ(tls.ca_file),
      .help = "trusted certificates, a PEM file"},
@@ -277,11 +290,20 @@ const struct config_key *config_key_find(const char *name)
     return NULL;
 }
 
-const struct config_key *config_key_by_flag(const char *flag)
+const struct config_key *config_key_by_flag(const char *flag, int *no)
 {
-    for (size_t i = 0; i < config_nkeys; i++)
-        if (config_keys[i].flag && strcmp(config_keys[i].flag, flag) == 0)
-            return &config_keys[i];
+    for (size_t i = 0; i < config_nkeys; i++) {
+        const struct config_key *k = &config_keys[i];
+        if (k->flag && strcmp(k->flag, flag) == 0) {
+            if (no)
+                *no = 0;
+            return k;
+        }
+        if (no && k->no_flag && strcmp(k->no_flag, flag) == 0) {
+            *no = 1;
+            return k;
+        }
+    }
     return NULL;
 }
 

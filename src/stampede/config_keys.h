@@ -79,6 +79,11 @@ struct config_key {
     char short_flag;       /* 'w', or 0 */
     const char *flag_arg;  /* the value's name in --help ("N", "TIME"); NULL: no value */
     const char *help;      /* one line */
+    char short_alias;      /* a second short flag, as users of another tool write it ('t' for
+                              -w: wrk's threads), or 0 */
+    const char *no_flag;   /* CT_BOOL: a long flag that sets the key to no ("insecure") */
+    char no_short_flag;    /* its short form ('k'), or 0 */
+    const char *no_help;   /* its line of help */
 };
 
 extern const struct config_key config_keys[];
@@ -87,8 +92,9 @@ extern const size_t config_nkeys;
 /* The key named `name` (lower case), or NULL. */
 const struct config_key *config_key_find(const char *name);
 
-/* The key set by command-line flag `flag` (long name without "--"), or NULL. */
-const struct config_key *config_key_by_flag(const char *flag);
+/* The key set by command-line flag `flag` (long name without "--"), or NULL; *no is set to
+ * whether it is the key's no_flag (NULL: only flags, not no_flags). */
+const struct config_key *config_key_by_flag(const char *flag, int *no);
 
 /* The names of the keys allowed in section kind `sec`, NULL-terminated, into names[] (room
  * for config_nkeys + 1). */

@@ -15,7 +15,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include <sys/stat.h>
+
 #include "config_int.h"
+#include "regfile.h"
 #include "strutil.h"
 
 /* The longest line of an INI file, without its line end. */
@@ -288,8 +291,9 @@ static int continuation_line(struct reader *R, char *start)
     return -1;
 }
 
-/* The index of plugin section `name`, added when new (a repeated section merges); takes name. */
-static int add_plugin_section(struct load *L, char *name, int line)
+/* The index of plugin section `name`, added when new (a repeated section merges); takes name.
+ * define is the -D that makes it, or NULL for a section of the file. */
+static int add_plugin_section(struct load *L, char *name, int line, const char *define)
 {
     for (size_t i = 0; i < L->nplugs; i++)
         if (strcmp(L->plugs[i].name, name) == 0) {
@@ -308,6 +312,11 @@ static int add_plugin_section(struct load *L, char *name, int line)
     }
     L->plugs[L->nplugs].name = name;
     L->plugs[L->nplugs].line = line;
+    L->plugs[L->nplugs].where = define ? strdup(define) : NULL;
+    if (define && !L->plugs[L->nplugs].where) {
+        free(name);
+        return -1;
+    }
     return (int)L->nplugs++;
 }
 
@@ -407,7 +416,7 @@ static int section_line(struct reader *R, char *start)
         }
     if (sec == SEC_REQUEST)
         return add_request_section(R, name);
-    int i = add_plugin_section(R->L, name, R->lineno);
+    int i = add_plugin_section(R->L, name, R->lineno, NULL);
     if (i < 0) {
         config_oom(where);
         return -1;
@@ -480,14 +489,28 @@ static int read_line(struct reader *R, char *buf)
     return 1;
 }
 
+/* "-" is standard input; anything else must be a regular file, refused at once when not: a
+ * FIFO would hang the run before it starts, a directory or a device would read forever. */
+static FILE *open_ini(const char *path)
+{
+    if (strcmp(path, "-") == 0)
+        return stdin;
+    struct stat st;
+    const char *why;
+    FILE *f = regfile_open(path, &st, &why);
+    if (!f && strcmp(why, REGFILE_NOT_REGULAR) == 0)
+        config_errorf(path, "%s (give an INI file, a URL, or - for standard input)", why);
+    else if (!f)
+        config_errorf(path, "cannot read: %s", why);
+    return f;
+}
+
 int config_read_file(struct load *L, const char *path)
 {
     struct reader R = {.L = L};
-    R.fp = fopen(path, "r");
-    if (!R.fp) {
-        config_errorf(path, "cannot read: %s", strerror(errno));
+    R.fp = open_ini(path);
+    if (!R.fp)
         return -1;
-    }
     char *buf = malloc(CONFIG_LINE_MAX + 2);
     if (!buf) {
         fclose(R.fp);
@@ -501,7 +524,8 @@ int config_read_file(struct load *L, const char *path)
             break;
         }
     free(buf);
-    fclose(R.fp);
+    if (R.fp != stdin)
+        fclose(R.fp);
     return rc;
 }
 
@@ -549,7 +573,7 @@ static int define_plugin(struct load *L, const char *where, char **rest, size_t 
         return -1;
     }
     char *name = dup_range(*rest, (size_t)(kdot - *rest));
-    int i = name ? add_plugin_section(L, name, 0) : -1;
+    int i = name ? add_plugin_section(L, name, 0, where) : -1;
     if (i < 0) {
         config_oom(where);
         return -1;
@@ -635,7 +659,8 @@ int config_read_defines(struct load *L, const char *const *defines, size_t n)
 int config_read_flags(struct load *L, const struct config_flag *flags, size_t n)
 {
     for (size_t i = 0; flags && i < n; i++) {
-        const struct config_key *k = config_key_by_flag(flags[i].name);
+        int no = 0;
+        const struct config_key *k = config_key_by_flag(flags[i].name, &no);
         char where[64];
         snprintf(where, sizeof where, "--%.40s", flags[i].name);
         if (!k) { /* main offers only the table's flags */
@@ -648,9 +673,8 @@ int config_read_flags(struct load *L, const struct config_flag *flags, size_t n)
                 sec = s;
                 break;
             }
-        struct entry *e = config_push_entry(L, sec, 0, k, k->name,
-                                            flags[i].value ? flags[i].value : "yes", where, 0,
-                                            LVL_REQUEST_D);
+        const char *value = no ? "no" : flags[i].value ? flags[i].value : "yes";
+        struct entry *e = config_push_entry(L, sec, 0, k, k->name, value, where, 0, LVL_FLAG);
         if (!e)
             return -1;
         e->from_flag = 1;
@@ -669,8 +693,10 @@ void config_load_free(struct load *L)
     for (size_t i = 0; i < L->nreqs; i++)
         free(L->reqs[i].name);
     free(L->reqs);
-    for (size_t i = 0; i < L->nplugs; i++)
+    for (size_t i = 0; i < L->nplugs; i++) {
         free(L->plugs[i].name);
+        free(L->plugs[i].where);
+    }
     free(L->plugs);
     free(L->dir);
     memset(L, 0, sizeof *L);
@@ -704,9 +730,12 @@ int config_load(struct config *c, const char *path, const struct config_override
         config_errorf("config", "no INI file given");
         return -1;
     }
-    struct load L = {.c = c, .path = path};
+    /* standard input is named "(stdin)" in messages; its relative paths are relative to the
+     * current directory, as -D's are */
+    int is_stdin = strcmp(path, "-") == 0;
+    struct load L = {.c = c, .path = is_stdin ? "(stdin)" : path};
     c->path = strdup(path);
-    L.dir = dir_of(path);
+    L.dir = is_stdin ? strdup(".") : dir_of(path);
     int rc = -1;
     if (!c->path || !L.dir)
         config_oom(path);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -13,14 +14,17 @@
 
 #define MAX_DEFINES 256
 #define MAX_FLAGS 256
-/* getopt values of the options that are not keys; a key's flag is FLAG_KEY + its index */
-enum { OPT_JSON = 256, OPT_TRACE, OPT_LIST_KEYS, FLAG_KEY = 512 };
+/* getopt values of the options that are not keys; a key's flag is FLAG_KEY + its index, its
+ * no_flag FLAG_NO + its index */
+enum { OPT_JSON = 256, OPT_TRACE, OPT_LIST_KEYS, OPT_LATENCY, FLAG_KEY = 512, FLAG_NO = 2048 };
 
 /* The flags that set keys come from the key table, in its order. */
 static void usage(FILE *f)
 {
     fputs("usage: stampede [options] FILE.ini\n"
+          "       stampede [options] -                 (the INI on standard input)\n"
           "       stampede [options] http://HOST:PORT/PATH\n"
+          "       stampede [options] HOST:PORT[/PATH]  (http:// assumed)\n"
           "\n",
           f);
     for (size_t i = 0; i < config_nkeys; i++) {
@@ -32,24 +36,84 @@ static void usage(FILE *f)
                  k->short_flag ? k->short_flag : ' ', k->short_flag ? ',' : ' ', k->flag,
                  k->flag_arg ? " " : "", k->flag_arg ? k->flag_arg : "");
         fprintf(f, "  %-21s  %s\n", left, k->help);
+        if (k->short_alias) {
+            snprintf(left, sizeof left, "-%c%s%s", k->short_alias, k->flag_arg ? " " : "",
+                     k->flag_arg ? k->flag_arg : "");
+            fprintf(f, "  %-21s  the same as --%s\n", left, k->flag);
+        }
+        if (k->no_flag) {
+            snprintf(left, sizeof left, "%c%c%c --%s", k->no_short_flag ? '-' : ' ',
+                     k->no_short_flag ? k->no_short_flag : ' ', k->no_short_flag ? ',' : ' ',
+                     k->no_flag);
+            fprintf(f, "  %-21s  %s\n", left, k->no_help);
+        }
     }
     fputs("  -D SECTION.KEY=VALUE   override any configuration key (e.g. -D run.workers=4,\n"
           "                         -D request.home.timeout=5s)\n"
           "      --json FILE        write the summary as JSON to FILE\n"
           "      --trace FILE       write one line per finished request to FILE\n"
           "  -q, --quiet            no progress lines\n"
+          "      --latency          accepted for wrk's sake: the summary always has latency\n"
           "      --list-keys        list every configuration key, its type and default\n"
           "  -h, --help             this help\n"
           "  -V, --version          print the version\n"
           "\n"
-          "A URL instead of a file runs one keep-alive GET in a loop, like wrk:\n"
-          "  stampede -c 64 -d 10s http://127.0.0.1:8080/\n",
+          "A URL instead of a file runs one keep-alive request in a loop, like wrk; -n\n"
+          "counts requests in total, like ab and hey:\n"
+          "  stampede -c 64 -d 10s http://127.0.0.1:8080/\n"
+          "  stampede -c 8 -n 1000 -m POST -H 'Content-Type: text/plain' --body hi \\\n"
+          "      127.0.0.1:8080/echo\n",
           f);
 }
 
 static int is_url(const char *s)
 {
     return strncasecmp(s, "http://", 7) == 0 || strncasecmp(s, "https://", 8) == 0;
+}
+
+/* A scheme of some kind ("htp://x", "http:/x"): meant as a URL, so the URL parser's reason
+ * is the useful message, not "No such file or directory". */
+static int looks_like_url(const char *s)
+{
+    return strstr(s, "://") != NULL || strncasecmp(s, "http:", 5) == 0 ||
+           strncasecmp(s, "https:", 6) == 0;
+}
+
+/* HOST:PORT or HOST:PORT/PATH, as wrk, hey and curl users write a target. */
+static int looks_like_host_port(const char *s)
+{
+    size_t h = strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_");
+    if (s[0] == '[') /* [::1]:8080 */
+        h = strcspn(s, "]") + (strchr(s, ']') != NULL);
+    if (h == 0 || s[h] != ':')
+        return 0;
+    size_t p = strspn(s + h + 1, "0123456789");
+    return p > 0 && (s[h + 1 + p] == '\0' || s[h + 1 + p] == '/');
+}
+
+/* Runs config_load or config_from_url for what the one argument names: "-" (the INI on
+ * standard input), a URL, an existing file, then HOST:PORT[/PATH] with http:// assumed. */
+static int load_argument(struct config *cfg, const char *what, const struct config_overrides *o)
+{
+    struct stat st;
+    if (strcmp(what, "-") == 0)
+        return config_load(cfg, what, o);
+    if (is_url(what))
+        return config_from_url(cfg, what, o);
+    if (stat(what, &st) == 0 || (!looks_like_url(what) && !looks_like_host_port(what)))
+        return config_load(cfg, what, o);
+    if (looks_like_url(what))
+        return config_from_url(cfg, what, o);
+    size_t n = strlen(what) + sizeof "http://";
+    char *url = malloc(n);
+    if (!url) {
+        fputs("stampede: out of memory\n", stderr);
+        return -1;
+    }
+    snprintf(url, n, "http://%s", what);
+    int rc = config_from_url(cfg, url, o);
+    free(url);
+    return rc;
 }
 
 /* getopt's tables: the fixed options, then one per key that has a flag. */
@@ -59,6 +123,7 @@ static void build_options(struct option *opts, char *shorts, size_t shorts_len)
         {"json", required_argument, NULL, OPT_JSON},
         {"trace", required_argument, NULL, OPT_TRACE},
         {"list-keys", no_argument, NULL, OPT_LIST_KEYS},
+        {"latency", no_argument, NULL, OPT_LATENCY},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
@@ -73,22 +138,30 @@ static void build_options(struct option *opts, char *shorts, size_t shorts_len)
             continue;
         opts[n++] = (struct option){k->flag, k->flag_arg ? required_argument : no_argument,
                                     NULL, FLAG_KEY + (int)i};
-        if (k->short_flag && sl + 3 < shorts_len) {
-            shorts[sl++] = k->short_flag;
-            if (k->flag_arg)
-                shorts[sl++] = ':';
-            shorts[sl] = '\0';
-        }
+        if (k->no_flag)
+            opts[n++] = (struct option){k->no_flag, no_argument, NULL, FLAG_NO + (int)i};
+        const char letters[] = {k->short_flag, k->short_alias, k->no_short_flag};
+        for (size_t j = 0; j < sizeof letters; j++)
+            if (letters[j] && sl + 3 < shorts_len) {
+                shorts[sl++] = letters[j];
+                if (k->flag_arg && j < 2) /* a no-flag takes no value */
+                    shorts[sl++] = ':';
+                shorts[sl] = '\0';
+            }
     }
     opts[n] = (struct option){NULL, 0, NULL, 0};
 }
 
-/* The key whose short flag is ch, as a getopt value. */
+/* The key whose short flag (or alias, or no-flag) is ch, as a getopt value. */
 static int short_to_key(int ch)
 {
-    for (size_t i = 0; i < config_nkeys; i++)
-        if (config_keys[i].flag && config_keys[i].short_flag == ch)
+    for (size_t i = 0; i < config_nkeys; i++) {
+        const struct config_key *k = &config_keys[i];
+        if (k->flag && (k->short_flag == ch || k->short_alias == ch))
             return FLAG_KEY + (int)i;
+        if (k->no_flag && k->no_short_flag == ch)
+            return FLAG_NO + (int)i;
+    }
     return ch;
 }
 
@@ -97,8 +170,8 @@ int main(int argc, char **argv)
     /* static: still reachable at exit, whichever way main leaves */
     static struct option *opts;
     static char *shorts;
-    size_t shorts_len = 16 + 2 * config_nkeys;
-    opts = calloc(8 + config_nkeys, sizeof *opts);
+    size_t shorts_len = 16 + 6 * config_nkeys;
+    opts = calloc(8 + 2 * config_nkeys, sizeof *opts);
     shorts = malloc(shorts_len);
     if (!opts || !shorts) {
         fputs("stampede: out of memory\n", stderr);
@@ -121,13 +194,15 @@ int main(int argc, char **argv)
                 fprintf(stderr, "stampede: more than %d flags\n", MAX_FLAGS);
                 return 2;
             }
-            flags[o.nflags++] = (struct config_flag){config_keys[ch - FLAG_KEY].flag, optarg};
+            const struct config_key *k = &config_keys[ch - (ch >= FLAG_NO ? FLAG_NO : FLAG_KEY)];
+            flags[o.nflags++] = (struct config_flag){ch >= FLAG_NO ? k->no_flag : k->flag, optarg};
             continue;
         }
         switch (ch) {
         case OPT_JSON: json = optarg; break;
         case OPT_TRACE: trace = optarg; break;
         case OPT_LIST_KEYS: config_keys_print(stdout); return 0;
+        case OPT_LATENCY: break; /* wrk's; the summary always has the percentiles */
         case 'q': quiet = 1; break;
         case 'D':
             if (o.ndefines == MAX_DEFINES) {
@@ -154,7 +229,7 @@ int main(int argc, char **argv)
     }
     const char *what = argv[optind];
     struct config cfg;
-    int rc = is_url(what) ? config_from_url(&cfg, what, &o) : config_load(&cfg, what, &o);
+    int rc = load_argument(&cfg, what, &o);
     if (rc < 0)
         return 2;
     if (!cfg.seed_set)

@@ -39,8 +39,14 @@ SSL_CTX *worker_tls_ctx(struct worker *w, size_t r, const char **why)
 void worker_client_done(struct worker *w)
 {
     w->active--;
-    if (w->active == 0 && (w->stopping || w->next_start == w->nclients))
+    if (w->active == 0 && (w->stopping || w->next_start == w->nclients || w->requests_left == 0))
         event_base_loopexit(w->base, NULL);
+}
+
+void worker_count_request(struct worker *w)
+{
+    if (w->requests_left != UINT64_MAX)
+        w->requests_left--;
 }
 
 /* Starts every client whose time has come, then sleeps until the next one's. A client is set
@@ -56,7 +62,9 @@ static void on_ramp(evutil_socket_t fd, short what, void *arg)
     (void)fd;
     (void)what;
     int64_t now = now_ns();
-    for (unsigned batch = 0; w->next_start < w->nclients && !w->stopping; batch++) {
+    /* once the share of requests is begun, clients still to come would have nothing to do */
+    for (unsigned batch = 0; w->next_start < w->nclients && !w->stopping && w->requests_left;
+         batch++) {
         uint64_t number = ramp_client_number(w->nworkers, w->index, w->next_start);
         int64_t due = w->t0 + ramp_start_offset(&r, number);
         if (due > now || batch == RAMP_BATCH) {
@@ -177,6 +185,10 @@ static int worker_prepare(struct worker *w)
     }
 
     w->nclients = ramp_worker_clients(cfg->clients, w->nworkers, w->index);
+    /* requests are split as clients are: worker p of N gets n/N + (p < n%N) */
+    w->requests_left = cfg->total_requests
+                           ? ramp_worker_clients(cfg->total_requests, w->nworkers, w->index)
+                           : UINT64_MAX;
     atomic_store(&w->slot->clients, w->nclients);
     /* zeroed pages cost nothing until a client is set up in them (on_ramp) */
     if (w->nclients && !(w->clients = calloc(w->nclients, sizeof(*w->clients))))

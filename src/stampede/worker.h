@@ -41,6 +41,8 @@ struct worker {
     struct client *clients;
     uint64_t nclients, next_start; /* clients are started in order by the ramp timer */
     uint64_t active;               /* started and not finished */
+    uint64_t requests_left;        /* [run] requests: this worker's share not yet begun;
+                                      UINT64_MAX without a limit */
     int64_t t0;                    /* CLOCK_MONOTONIC ns at release */
     int stopping;                  /* no new requests; finish what is in flight */
     int failed;                    /* a client could not be set up: exit status 1 */
@@ -69,6 +71,11 @@ SSL_CTX *worker_tls_ctx(struct worker *w, size_t r, const char **why);
 
 /* Called by a client when it has finished all its rounds (or was stopped). */
 void worker_client_done(struct worker *w);
+
+/* Counts one more request begun against the worker's share of [run] requests (not a
+ * redirect hop: it belongs to the request that began the chain). The client has checked that
+ * requests_left is not 0. */
+void worker_count_request(struct worker *w);
 
 
 #endif

@@ -747,6 +747,62 @@ static void test_flag_overrides(void **state)
     config_free(&c);
 }
 
+/* A url that is a path is resolved against [run] base_url, which one -D can change for every
+ * request; without base_url it is an error naming the request. */
+static void test_base_url(void **state)
+{
+    (void)state;
+    const char *ini = "[run]\nbase_url = http://127.0.0.1:8080/ignored/path\n"
+                      "[request list]\nurl = /items?page=2\n"
+                      "[request abs]\nurl = https://other.test/x\n";
+    struct config c;
+    load_ok(ini, NULL, &c);
+    const struct request_spec *r = find_req(&c, "list");
+    assert_string_equal(r->url_text, "http://127.0.0.1:8080/items?page=2");
+    assert_string_equal(r->url.host, "127.0.0.1");
+    assert_int_equal(r->url.port, 8080);
+    assert_string_equal(r->url.target, "/items?page=2");
+    assert_string_equal(find_req(&c, "abs")->url_text, "https://other.test/x");
+    config_free(&c);
+
+    struct config_overrides o = {DEFINES("run.base_url=https://[::1]:9999")};
+    load_ok(ini, &o, &c);
+    r = find_req(&c, "list");
+    assert_string_equal(r->url.host, "::1");
+    assert_int_equal(r->url.port, 9999);
+    assert_int_equal(r->url.tls, 1);
+    config_free(&c);
+
+    expect_error("[request list]\nurl = /items\n", NULL, 2,
+                 "[request list] url '/items' is a path but [run] has no base_url");
+    expect_error("[run]\nbase_url = /relative\n" MINI, NULL, 2,
+                 "bad base_url '/relative': not an absolute URL");
+    expect_error("[request a]\nurl = items\n", NULL, 2, "bad url 'items'");
+}
+
+/* requests: the run's total, which frees rounds and the URL mode's duration from limiting it. */
+static void test_requests_total(void **state)
+{
+    (void)state;
+    struct config c;
+    load_ok(MINI, NULL, &c);
+    assert_int_equal(c.total_requests, 0);
+    config_free(&c);
+    load_ok("[run]\nrequests = 1k\n" MINI, NULL, &c);
+    assert_int_equal(c.total_requests, 1000);
+    assert_int_equal(c.rounds, 0);
+    assert_int_equal(c.duration_ns, 0);
+    config_free(&c);
+    load_ok("[run]\nrequests = 10\nrounds = 2\n" MINI, NULL, &c);
+    assert_int_equal(c.rounds, 2);
+    config_free(&c);
+    struct config_overrides o = {FLAGS({"requests", "50"})};
+    assert_int_equal(config_from_url(&c, "http://127.0.0.1:1/", &o), 0);
+    assert_int_equal(c.total_requests, 50);
+    assert_int_equal(c.duration_ns, 0); /* no default 10 s: the count ends the run */
+    config_free(&c);
+}
+
 /* ---- the key table drives reading ---------------------------------------------------- */
 
 static void test_table_types(void **state)
@@ -999,7 +1055,9 @@ static void test_error_missing_file(void **state)
 
     k.path = g_dir; /* a directory */
     assert_int_equal(capture(call_load, &k), -1);
-    snprintf(want, sizeof want, "stampede: %s: cannot read: Is a directory\n", g_dir);
+    snprintf(want, sizeof want,
+             "stampede: %s: is not a regular file (give an INI file, a URL, or - for standard "
+             "input)\n", g_dir);
     assert_string_equal(g_err, want);
 
     k.path = NULL;
@@ -1193,7 +1251,7 @@ static void test_error_body_file(void **state)
              g_dir);
     expect_error(MINI "body_file = missing.json\n", NULL, 3, want);
     expect_error(MINI "body_file =\n", NULL, 3, "body_file needs a path");
-    expect_error(MINI "body_file = .\n", NULL, 3, "it is a directory");
+    expect_error(MINI "body_file = .\n", NULL, 3, "is not a regular file");
     expect_error("[defaults]\nbody_file = nope\n" MINI, NULL, 2, "nope: No such file");
     /* even when no request uses it */
     expect_error("[defaults]\nbody_file = nope\n" MINI "body = own\n", NULL, 2,
@@ -1408,6 +1466,8 @@ int main(void)
         cmocka_unit_test(test_define_overrides),
         cmocka_unit_test(test_define_fixes_file_value),
         cmocka_unit_test(test_flag_overrides),
+        cmocka_unit_test(test_base_url),
+        cmocka_unit_test(test_requests_total),
         cmocka_unit_test(test_table_types),
         cmocka_unit_test(test_table_defaults),
         cmocka_unit_test(test_table_sections),

@@ -40,8 +40,30 @@ static void test_rows_are_sound(void **state)
             if (k->short_flag && k->short_flag == o->short_flag)
                 fail_msg("flag -%c twice", k->short_flag);
         }
+        /* every short letter (flag, alias, no-flag) once, and none of main's own options */
+        const char shorts[] = {k->short_flag, k->short_alias, k->no_short_flag};
+        for (size_t s = 0; s < sizeof shorts; s++) {
+            if (!shorts[s])
+                continue;
+            if (strchr("DqhV", shorts[s]))
+                fail_msg("flag -%c of %s is one of main's", shorts[s], k->name);
+            for (size_t j = 0; j < config_nkeys; j++) {
+                const struct config_key *o = &config_keys[j];
+                int uses = (o->short_flag == shorts[s]) + (o->short_alias == shorts[s]) +
+                           (o->no_short_flag == shorts[s]);
+                if (uses > (o == k))
+                    fail_msg("flag -%c of %s is also %s's", shorts[s], k->name, o->name);
+            }
+        }
         if (k->flag)
-            assert_ptr_equal(config_key_by_flag(k->flag), k);
+            assert_ptr_equal(config_key_by_flag(k->flag, NULL), k);
+        if (k->no_flag) { /* a yes/no pair: the key is a boolean and both flags find it */
+            int no = 0;
+            assert_int_equal(k->type, CT_BOOL);
+            assert_non_null(k->no_help);
+            assert_ptr_equal(config_key_by_flag(k->no_flag, &no), k);
+            assert_int_equal(no, 1);
+        }
         assert_ptr_equal(config_key_find(k->name), k);
         if (k->slot)
             assert_non_null(config_key_find(k->slot));
