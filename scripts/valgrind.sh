@@ -15,7 +15,7 @@ if grep -q -- '-fsanitize' "$BUILD/Makefile"; then
     echo "valgrind: this tree is built with sanitizers, which valgrind cannot run" >&2
     exit 1
 fi
-TESTS=${VALGRIND_TESTS:-"counts failures keepalive nothing_lost worker_crash hostile_garbage hostile_reset
+TESTS=${VALGRIND_TESTS:-"counts failures keepalive nothing_lost worker_crash retry redirects hostile_garbage hostile_reset
     hostile_headers hostile_length_short hostile_chunked hostile_noread"}
 
 # A build directory whose stampede is a wrapper that runs the real one under valgrind; the
@@ -26,6 +26,7 @@ mkdir -p "$work/bin/tests" "$work/logs"
 ln -s "$BUILD/stampede-target" "$work/bin/stampede-target"
 ln -s "$BUILD/stampede-top" "$work/bin/stampede-top" # the tests read the scoreboard with it
 ln -s "$BUILD/tests/hostile" "$work/bin/tests/hostile"
+ln -s "$BUILD/plugins" "$work/bin/plugins"
 cat >"$work/bin/stampede" <<WRAP
 #!/bin/sh
 exec valgrind -q --trace-children=yes --leak-check=full --show-leak-kinds=definite,indirect \\

@@ -254,6 +254,7 @@ static void body_file_error(const char *where, const char *path, const char *why
 static int read_whole(const char *path, char **out, size_t *len, const char **why)
 {
     struct stat st;
+    *why = NULL;
     FILE *f = open_body_file(path, &st, why);
     if (!f)
         return -1;
