@@ -147,9 +147,12 @@ void report_print(FILE *f, const struct summary *s)
     uint64_t started = sb_get(&c->clients_started);
     if (started == s->planned_clients)
         fprintf(f, "  clients   %" PRIu64 ", all started\n", started);
-    else
-        fprintf(f, "  clients   %" PRIu64 " of %" PRIu64 " planned started (the run ended first)\n",
-                started, s->planned_clients);
+    else /* a ramp the duration cut short, or fewer requests (-n) than clients */
+        fprintf(f, "  clients   %" PRIu64 " of %" PRIu64 " planned started (%s)\n", started,
+                s->planned_clients,
+                s->cfg && s->cfg->total_requests && started >= s->cfg->total_requests
+                    ? "every request was taken first"
+                    : "the run ended first");
     fprintf(f, "  bytes     %s sent, %s received\n",
             units_format_bytes((double)sb_get(&c->bytes_sent), b1, 32),
             units_format_bytes((double)sb_get(&c->bytes_received), b2, 32));
