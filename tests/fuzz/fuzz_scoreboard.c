@@ -11,12 +11,26 @@
 #include "top_model.h"
 #include "top_sb.h"
 
-static char path[64];
+static char path[256];
+
+static void remove_file(void)
+{
+    unlink(path);
+}
 
 static int write_file(const uint8_t *data, size_t size)
 {
-    if (!path[0])
-        snprintf(path, sizeof path, "/tmp/fuzz-sb.%d", (int)getpid());
+    if (!path[0]) { /* one private file for the whole fuzzing process */
+        const char *tmp = getenv("TMPDIR");
+        snprintf(path, sizeof path, "%s/fuzz-sb.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+        int fd = mkstemp(path);
+        if (fd < 0) {
+            path[0] = '\0';
+            return -1;
+        }
+        close(fd);
+        atexit(remove_file);
+    }
     FILE *f = fopen(path, "wb");
     if (!f)
         return -1;

@@ -14,13 +14,16 @@
 
 #include "scoreboard.h"
 
-static char dir[64];
-static char path[128];
+static char dir[256];
+static char path[300];
 
 static int setup(void **state)
 {
     (void)state;
-    strcpy(dir, "/tmp/sbtest.XXXXXX");
+    const char *tmp = getenv("TMPDIR");
+    if (snprintf(dir, sizeof(dir), "%s/sbtest.XXXXXX", tmp && *tmp ? tmp : "/tmp") >=
+        (int)sizeof(dir))
+        return -1;
     if (!mkdtemp(dir))
         return -1;
     snprintf(path, sizeof(path), "%s/run.sb", dir);
@@ -95,7 +98,7 @@ static void test_refuses_existing_and_links(void **state)
     assert_int_equal(sb_create(&sb, path, 1, 1, 0, NULL), -1);
     unlink(path);
 
-    char target[160];
+    char target[300];
     snprintf(target, sizeof(target), "%s/elsewhere", dir);
     assert_int_equal(symlink(target, path), 0);
     assert_int_equal(sb_create(&sb, path, 1, 1, 0, NULL), -1);

@@ -19,15 +19,18 @@
 #include "top_sb.h"
 #include "units.h"
 
-static char dir[64];
-static char path[128];
+static char dir[256];
+static char path[300];
 static struct scoreboard sb;
 
 static int setup(void **state)
 {
     const char *names[] = {"logins", "retries"};
     (void)state;
-    strcpy(dir, "/tmp/topmodel.XXXXXX");
+    const char *tmp = getenv("TMPDIR");
+    if (snprintf(dir, sizeof(dir), "%s/topmodel.XXXXXX", tmp && *tmp ? tmp : "/tmp") >=
+        (int)sizeof(dir))
+        return -1;
     if (!mkdtemp(dir))
         return -1;
     snprintf(path, sizeof(path), "%s/run.sb", dir);
