@@ -3,7 +3,8 @@
 # run every test (make check) and end with one line "N passed, N failed".
 set -e
 cd "$(dirname "$0")/.."
-BUILD=${BUILD:-$PWD/build}
+SRC=$PWD
+BUILD=${BUILD:-$SRC/build}
 export BUILD
 sh scripts/build.sh
 cd "$BUILD"
@@ -13,19 +14,12 @@ make -j"$(nproc)" check >check.out 2>&1
 status=$?
 set -e
 grep -E '^(PASS|FAIL|ERROR|XPASS|SKIP|XFAIL):' check.out || true
-# Why each failed test failed, in its own words: all of its log when short, else every FAIL
-# line and then the last 60 lines.
+# Why each failed test failed, in its own words.
 if [ $status -ne 0 ]; then
     for log in $(grep -lE '^:test-result: (FAIL|ERROR|XPASS)' tests/*/*.trs 2>/dev/null); do
         log=${log%.trs}.log
         echo "---- $log"
-        if [ "$(wc -l <"$log")" -le 200 ]; then
-            cat "$log"
-        else
-            grep '^FAIL' "$log" || true
-            echo "[...]"
-            tail -n 60 "$log"
-        fi
+        sh "$SRC/scripts/show-test-log.sh" "$log"
     done
 fi
 count() { sed -n "s/^# $1: *\\([0-9]*\\).*/\\1/p" test-suite.log 2>/dev/null | head -n 1; }

@@ -35,18 +35,10 @@ exec valgrind -q --trace-children=yes --leak-check=full --show-leak-kinds=defini
 WRAP
 chmod +x "$work/bin/stampede"
 
-# show_output TEST: why a test failed, in its own words: all of its output when short, else
-# every FAIL line and then its last 60 lines.
+# show_output TEST: why a test failed, in its own words.
 show_output() {
-    local out=$work/$1.out
     echo "---- $1: the test's output"
-    if [ "$(wc -l <"$out")" -le 200 ]; then
-        cat "$out"
-    else
-        grep '^FAIL' "$out" || true
-        echo "[...]"
-        tail -n 60 "$out"
-    fi
+    sh "$SRC/scripts/show-test-log.sh" "$work/$1.out"
     echo "---- $1: end of the test's output"
 }
 
