@@ -137,7 +137,7 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
     /* A second Ctrl-C (SIGINT reaches the whole process group) stops at once; whatever was
      * counted is already in the scoreboard. SIGTERM from the parent is always graceful. */
     if (sig == SIGINT && w->sigints++ > 0) {
-        trace_close(&w->trace);
+        linelog_close(&w->trace);
         _exit(130);
     }
     stop_run(w);
@@ -295,7 +295,7 @@ int worker_main(const struct config *cfg, struct endpoints *eps, const struct pl
         event_base_dispatch(w.base);
 
     reasons_publish(&w.reasons, w.slot);
-    int rc = trace_close(&w.trace) < 0 || w.failed ? 1 : 0;
+    int rc = linelog_close(&w.trace) < 0 || w.failed ? 1 : 0;
     if (plugins->hooks & HOOK_PROC_EXIT) {
         int prc = plugins_proc_exit(&w);
         if (prc)

@@ -52,7 +52,7 @@ struct worker {
 
     char *rbuf;                    /* one read buffer for every connection of the worker */
     size_t rbuf_size;
-    struct trace trace;
+    struct linelog trace;          /* --trace */
     struct reason_tally reasons;   /* why requests failed, for the summary */
 };
 
