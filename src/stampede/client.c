@@ -24,6 +24,7 @@
 #include <strings.h>
 
 #include "errkind.h"
+#include "phout.h"
 #include "plugin.h"
 #include "tls.h"
 #include "units.h"
@@ -560,6 +561,16 @@ static void request_end_at(struct client *c, int status, enum errkind kind, cons
             .hop = follow ? c->hop - 1 : c->hop, .reason = kind ? reason : "",
         };
         trace_write(&w->trace, &r);
+    }
+    if (w->phout.fd >= 0) {
+        int64_t ready = c->t_tls > c->t_connected ? c->t_tls : c->t_connected;
+        struct phout_record r = {
+            .wall_start_ns = c->t_start + w->wall_offset_ns, .tag = spec->name,
+            .start = c->t_start, .ready = ready, .sent = c->t_sent, .first_byte = c->t_first,
+            .headers = c->t_headers, .end = now, .reused = c->reused, .size_out = c->sent,
+            .size_in = c->bytes_in, .kind = kind, .status = status,
+        };
+        phout_write(&w->phout, &r);
     }
     if (follow) {
         c->predelay_ns = 0;

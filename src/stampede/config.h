@@ -107,6 +107,7 @@ struct config {
     /* command line only */
     const char *json_path;  /* the command line's own strings */
     const char *trace_path;
+    const char *phout_path;
     int quiet;
     int top;               /* --top or [run] top = yes: stampede-top on this terminal */
 };

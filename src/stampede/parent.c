@@ -24,6 +24,7 @@
 #include "scoreboard.h"
 #include "tls.h"
 #include "top_launch.h"
+#include "phout.h"
 #include "trace.h"
 #include "units.h"
 #include "worker.h"
@@ -349,7 +350,8 @@ static int check_distinct_files(const struct config *cfg, const char *sbpath)
     const struct {
         const char *what, *path;
     } f[] = {{"the configuration file", cfg->path}, {"--json", cfg->json_path},
-             {"--trace", cfg->trace_path}, {"the scoreboard", sbpath}};
+             {"--trace", cfg->trace_path}, {"--phout", cfg->phout_path},
+             {"the scoreboard", sbpath}};
     size_t n = sizeof(f) / sizeof(f[0]);
     for (size_t i = 1; i < n; i++)
         for (size_t j = 0; j < i; j++)
@@ -524,6 +526,7 @@ int parent_run(const struct config *cfg)
     if (!p.pids || pipe(ready) < 0 || pipe(go) < 0)
         goto out;
     if ((cfg->trace_path && trace_create(cfg->trace_path) < 0) ||
+        (cfg->phout_path && phout_create(cfg->phout_path) < 0) ||
         (cfg->json_path && (p.json_fd = report_open_json(cfg->json_path)) < 0)) {
         rc = 2;
         goto out;

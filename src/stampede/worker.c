@@ -16,6 +16,7 @@
 #include "evbase.h"
 #include "plugin.h"
 #include "ramp.h"
+#include "phout.h"
 #include "tls.h"
 
 #define READ_BUFFER_SIZE (64 * 1024) /* a third less CPU than 8 KiB on 16 KiB bodies */
@@ -138,6 +139,7 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
      * counted is already in the scoreboard. SIGTERM from the parent is always graceful. */
     if (sig == SIGINT && w->sigints++ > 0) {
         linelog_close(&w->trace);
+        linelog_close(&w->phout);
         _exit(130);
     }
     stop_run(w);
@@ -203,7 +205,10 @@ static int worker_prepare(struct worker *w)
         return -1;
     event_add(w->sigint_ev, NULL);
     event_add(w->sigterm_ev, NULL);
-    return trace_open(&w->trace, cfg->trace_path);
+    return trace_open(&w->trace, cfg->trace_path) < 0 ||
+                   phout_open(&w->phout, cfg->phout_path) < 0
+               ? -1
+               : 0;
 }
 
 static void worker_release(struct worker *w)
@@ -284,6 +289,9 @@ int worker_main(const struct config *cfg, struct endpoints *eps, const struct pl
     close(ready_fd);
     close(go_fd);
     w.t0 = atomic_load(&hdr->t0_ns);
+    struct timespec wall;
+    clock_gettime(CLOCK_REALTIME, &wall);
+    w.wall_offset_ns = (int64_t)wall.tv_sec * 1000000000 + wall.tv_nsec - now_ns();
     atomic_store(&w.slot->state, SB_WORKER_RUNNING);
 
     if (cfg->duration_ns > 0) {
@@ -295,7 +303,7 @@ int worker_main(const struct config *cfg, struct endpoints *eps, const struct pl
         event_base_dispatch(w.base);
 
     reasons_publish(&w.reasons, w.slot);
-    int rc = linelog_close(&w.trace) < 0 || w.failed ? 1 : 0;
+    int rc = linelog_close(&w.trace) < 0 || linelog_close(&w.phout) < 0 || w.failed ? 1 : 0;
     if (plugins->hooks & HOOK_PROC_EXIT) {
         int prc = plugins_proc_exit(&w);
         if (prc)

@@ -53,6 +53,8 @@ struct worker {
     char *rbuf;                    /* one read buffer for every connection of the worker */
     size_t rbuf_size;
     struct linelog trace;          /* --trace */
+    struct linelog phout;          /* --phout */
+    int64_t wall_offset_ns;        /* CLOCK_REALTIME - CLOCK_MONOTONIC at the release */
     struct reason_tally reasons;   /* why requests failed, for the summary */
 };
 
