@@ -23,7 +23,7 @@
 #include "hist.h"
 
 #define SB_MAGIC "STAMPSB\0"
-#define SB_VERSION 2u
+#define SB_VERSION 3u
 #define SB_HEADER_SIZE 4096u
 #define SB_NAME_MAX 64
 #define SB_STATUS_MAX 1000 /* per-code counters for 0..999 */
@@ -69,6 +69,7 @@ struct sb_counters {
     _Atomic uint64_t conn_retried; /* requests sent again on a fresh connection */
     _Atomic uint64_t dns_hits, dns_misses;
     _Atomic uint64_t tls_full, tls_resumed; /* TLS handshakes: full, and resumed sessions */
+    _Atomic uint64_t dropped;     /* open model, on_busy = drop: arrivals no client was free for */
     _Atomic uint64_t status_class[6]; /* [0] other, [1] 1xx .. [5] 5xx; 599 counts as errors */
     _Atomic uint64_t errors[ERR_KIND_COUNT];
     _Atomic uint64_t status[SB_STATUS_MAX];
@@ -86,6 +87,8 @@ struct sb_slot {
     struct hist latency;          /* request start to last body byte, ok requests */
     struct hist latency_failed;   /* the same for failed ones */
     struct hist connect;          /* connect time of new connections */
+    struct hist intended;         /* open model: from the arrival's scheduled time to the end,
+                                     every request (ok or failed), as wrk2 counts it */
     /* Per error kind, the reason this worker saw most often and how often: written once, when
      * the worker's loop has ended, for the summary (the viewer does not read it). */
     struct sb_reason {

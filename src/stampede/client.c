@@ -23,6 +23,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "arrivals.h"
 #include "errkind.h"
 #include "phout.h"
 #include "plugin.h"
@@ -615,6 +616,14 @@ static void next_step(struct client *c)
         client_finish(c);
         return;
     }
+    if (cfg->schedule) { /* the open model: one request per arrival, then wait for another */
+        if (!c->arrival) {
+            timer_stop(c); /* the request timer, kept armed between requests, must not fire */
+            arrivals_client_free(w, c);
+            return;
+        }
+        c->arrival = 0;
+    }
     int r, walked;
     for (;;) {
         r = STAMPEDE_NEXT_DEFAULT;
@@ -751,6 +760,16 @@ void client_start(struct client *c)
     if (hooks_of(c) & HOOK_CLIENT_INIT)
         plugins_client_init(c);
     next_step(c);
+}
+
+void client_serve(struct client *c, int64_t intended_ns)
+{
+    c->arrival = 1;
+    c->intended_ns = intended_ns;
+    if (c->started)
+        next_step(c);
+    else
+        client_start(c);
 }
 
 void client_stop(struct client *c)

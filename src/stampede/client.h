@@ -27,6 +27,8 @@ struct client {
     int in_request;         /* a request is in flight (its timer is the request timeout) */
     int started, finished;
     int depth;              /* > 0 while inside request_begin: results must not recurse */
+    int arrival;            /* open model: an arrival is given and its request not yet chosen */
+    int64_t intended_ns;    /* open model: when the arrival being served was due */
 
     struct event timer;     /* predelay, postdelay and the request timeout */
     struct event ctimer;    /* connect timeout */
@@ -112,6 +114,9 @@ uint32_t client_rnd(struct client *c, uint32_t max);
 int client_init(struct client *c, struct worker *w, uint64_t number);
 /* Starts the first round. */
 void client_start(struct client *c);
+/* The open model: does one request (the next of its walk of the list) for an arrival that was
+ * due at intended_ns, then tells arrivals_client_free. Starts the client on its first one. */
+void client_serve(struct client *c, int64_t intended_ns);
 /* The run is stopping: a client waiting in a delay finishes now; one in a request finishes when
  * the request does. */
 void client_stop(struct client *c);

@@ -32,6 +32,9 @@ void client_count_result(struct client *c, int status, enum errkind kind, int64_
     /* percentiles are those of the answers people wait for, as wrk and k6 report them; a
      * timeout or a refusal must not pass for a fast response */
     hist_record(ok ? &w->slot->latency : &w->slot->latency_failed, (uint64_t)latency);
+    /* the open model: from when the arrival was due, waiting for a free client included */
+    if (w->cfg->schedule)
+        hist_record(&w->slot->intended, (uint64_t)(latency + (c->t_start - c->intended_ns)));
     sb_add(&rs->count, 1);
     sb_add(ok ? &rs->ok : &rs->failed, 1);
     if (ok)

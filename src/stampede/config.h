@@ -16,6 +16,13 @@ enum iterator_kind {
     ITERATOR_FOLLOW = 2,
 };
 
+/* The open model ([run] rate or schedule): how arrivals are spaced, and what happens to one
+ * that finds every client busy. */
+enum arrivals_kind { ARRIVALS_UNIFORM = 0, ARRIVALS_POISSON = 1 };
+enum on_busy_kind { ON_BUSY_QUEUE = 0, ON_BUSY_DROP = 1 };
+
+struct schedule;
+
 /* TLS settings of a request ([tls], [defaults] or its own section). */
 struct tls_options {
     int verify;            /* check the chain and the host name; default off */
@@ -84,6 +91,11 @@ struct config {
                               limit; default 0 */
     int64_t duration_ns;   /* 0 = no cap */
     int iterator;          /* enum iterator_kind */
+    uint64_t rate;         /* [run] rate: requests per second; 0 = not set */
+    char *schedule_text;   /* [run] schedule as written; NULL = not set */
+    int arrivals;          /* enum arrivals_kind */
+    int on_busy;           /* enum on_busy_kind */
+    struct schedule *schedule; /* the open model's timetable; NULL: the closed model */
     uint64_t seed;
     int seed_set;          /* 0: main picks one from the clock and reports it */
     char *scoreboard;      /* path; default /dev/shm/stampede-PID.sb */

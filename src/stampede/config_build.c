@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 
 #include "config_int.h"
+#include "schedule.h"
 #include "regfile.h"
 #include "strutil.h"
 
@@ -506,6 +507,55 @@ static int build_dns(struct load *L)
 
 /* ---- [run] ---------------------------------------------------------------------------- */
 
+/* [run] rate or schedule: the open model. Its timetable is built here, so that a schedule
+ * that does not parse stops the run before any load, with the character where it went
+ * wrong. rate is the schedule const(rate, duration). */
+static int check_open_model(const struct load *L, const struct slot *slots)
+{
+    struct config *c = L->c;
+    const char *w_rate = slots[key_index(config_key_find("rate"))].where;
+    const char *w_sched = slots[key_index(config_key_find("schedule"))].where;
+    const char *w_duration = slots[key_index(config_key_find("duration"))].where;
+    if (!w_rate && !w_sched)
+        return 0;
+    if (w_rate && w_sched) {
+        config_errorf(w_sched, "set rate or schedule, not both (rate = R is schedule = "
+                               "const(R, DURATION))");
+        return -1;
+    }
+    struct schedule *s = calloc(1, sizeof(*s));
+    if (!s)
+        return -1;
+    char err[256];
+    if (w_rate) {
+        if (c->rate == 0 || c->rate > SCHEDULE_MAX_RATE) {
+            config_errorf(w_rate, "rate must be from 1 to 10M requests per second");
+            free(s);
+            return -1;
+        }
+        if (!w_duration || c->duration_ns <= 0 || c->duration_ns > SCHEDULE_MAX_SEGMENT_NS) {
+            config_errorf(w_rate, "rate needs a duration of at most a week (for example "
+                                  "duration = 30s), or use schedule = const(RATE, DURATION)");
+            free(s);
+            return -1;
+        }
+        if (schedule_init_const(s, c->rate, c->duration_ns) < 0) {
+            free(s);
+            return -1;
+        }
+    } else if (schedule_parse(c->schedule_text, s, err, sizeof(err)) < 0) {
+        config_errorf(w_sched, "%s", err);
+        free(s);
+        return -1;
+    }
+    /* a duration shorter than the schedule cuts it; without one the schedule's end is the end */
+    if (!w_duration || c->duration_ns > s->duration_ns)
+        c->duration_ns = s->duration_ns;
+    c->rounds = 0;
+    c->schedule = s;
+    return 0;
+}
+
 /* clients and ramp_start default to each other and to workers (10 for a URL run); then the
  * values that only make sense together. */
 static int check_run(const struct load *L, const struct slot *slots)
@@ -547,6 +597,10 @@ static int check_run(const struct load *L, const struct slot *slots)
                       (unsigned long long)c->ramp_start, (unsigned long long)c->clients);
         return -1;
     }
+    if (check_open_model(L, slots) < 0)
+        return -1;
+    if (c->schedule) /* the schedule ends the run, not rounds */
+        return 0;
     /* requests counts for the whole run, like ab -n: rounds no longer limit it unless set */
     if (c->total_requests && !w_rounds)
         c->rounds = 0;
@@ -718,6 +772,10 @@ void config_free(struct config *c)
     free(c->scoreboard);
     free(c->dns_server);
     free(c->base_url);
+    free(c->schedule_text);
+    if (c->schedule)
+        schedule_free(c->schedule);
+    free(c->schedule);
     for (size_t i = 0; i < c->nplugins; i++) {
         struct plugin_conf *p = &c->plugins[i];
         for (size_t k = 0; k < p->nkeys; k++) {

@@ -65,6 +65,18 @@ static int check_address(const struct config_key *k, const union config_value *v
     return -1;
 }
 
+static const struct config_word arrivals_words[] = {
+    {"uniform", ARRIVALS_UNIFORM},
+    {"poisson", ARRIVALS_POISSON},
+    {NULL, 0},
+};
+
+static const struct config_word on_busy_words[] = {
+    {"queue", ON_BUSY_QUEUE},
+    {"drop", ON_BUSY_DROP},
+    {NULL, 0},
+};
+
 /* ---- parsers for keys whose syntax is their own --------------------------------------- */
 
 /* "KEY: " before a value's message, or nothing for a flag (the flag is the WHERE). */
@@ -179,6 +191,18 @@ const struct config_key config_keys[] = {
     {.name = "duration", .sections = RUNSEC, .type = CT_DURATION, RUN(duration_ns),
      .flag = "duration", .short_flag = 'd', .flag_arg = "TIME",
      .help = "stop the run after TIME (250ms, 10s, 2m)"},
+    {.name = "rate", .sections = RUNSEC, .type = CT_COUNT, RUN(rate), .flag = "rate",
+     .short_flag = 'R', .flag_arg = "RATE",
+     .help = "requests per second over the whole run (the open model; needs a duration)"},
+    {.name = "schedule", .sections = RUNSEC, .type = CT_STRING, RUN(schedule_text),
+     .flag = "schedule", .flag_arg = "SEGMENTS",
+     .help = "arrival rates over time: const(R, DUR) line(FROM, TO, DUR) step(FROM, TO, STEP, DUR)"},
+    {.name = "arrivals", .sections = RUNSEC, .type = CT_ENUM, RUN(arrivals), .def = "uniform",
+     .words = arrivals_words, .what = "an arrival process", .flag = "arrivals",
+     .flag_arg = "KIND", .help = "spacing of arrivals with a rate: uniform or poisson"},
+    {.name = "on_busy", .sections = RUNSEC, .type = CT_ENUM, RUN(on_busy), .def = "queue",
+     .words = on_busy_words, .what = "what to do with an arrival", .flag = "on-busy",
+     .flag_arg = "WHAT", .help = "an arrival that finds every client busy: queue or drop"},
     {.name = "iterator", .sections = RUNSEC, .type = CT_ENUM, RUN(iterator), .def = "default",
      .words = iterator_words, .what = "an iterator",
      .help = "order of the requests: default, random_start, follow, random_start_follow"},

@@ -12,6 +12,7 @@
 #include "json.h"
 #include "outfile.h"
 #include "reasons.h"
+#include "schedule.h"
 #include "units.h"
 
 static const double report_percentiles[] = {50, 90, 99, 99.9};
@@ -42,6 +43,7 @@ int report_collect(struct summary *s, const struct sb_header *h)
     s->latency = hist_new();
     s->latency_failed = hist_new();
     s->connect = hist_new();
+    s->intended = hist_new();
     s->nrequests = h->nrequests;
     s->requests = calloc(h->nrequests, sizeof(*s->requests));
     s->nworkers = h->nworkers;
@@ -49,7 +51,7 @@ int report_collect(struct summary *s, const struct sb_header *h)
     s->nextras = h->nextras;
     s->extras = calloc(h->nextras + 1, sizeof(*s->extras));
     s->extra_names = calloc(h->nextras + 1, sizeof(*s->extra_names));
-    if (!s->latency || !s->latency_failed || !s->connect || !s->requests || !s->workers || !s->extras ||
+    if (!s->latency || !s->latency_failed || !s->connect || !s->intended || !s->requests || !s->workers || !s->extras ||
         !s->extra_names)
         return -1;
     for (unsigned i = 0; i < h->nextras; i++) {
@@ -69,6 +71,7 @@ int report_collect(struct summary *s, const struct sb_header *h)
         hist_add(s->latency, &slot->latency);
         hist_add(s->latency_failed, &slot->latency_failed);
         hist_add(s->connect, &slot->connect);
+        hist_add(s->intended, &slot->intended);
         sw->pid = atomic_load(&slot->pid);
         sw->clients = sb_get(&slot->clients);
         sw->requests = sb_get(&slot->c.requests_ok) + sb_get(&slot->c.requests_failed);
@@ -106,6 +109,7 @@ void report_free(struct summary *s)
     free(s->latency);
     free(s->latency_failed);
     free(s->connect);
+    free(s->intended);
     memset(s, 0, sizeof(*s));
 }
 
@@ -145,7 +149,10 @@ void report_print(FILE *f, const struct summary *s)
     fprintf(f, "  requests  %" PRIu64 " total, %" PRIu64 " ok, %" PRIu64 " failed, %.1f/s\n",
             ok + failed, ok, failed, s->rps);
     uint64_t started = sb_get(&c->clients_started);
-    if (started == s->planned_clients)
+    if (s->cfg && s->cfg->schedule) /* a pool: clients are set up as arrivals need them */
+        fprintf(f, "  clients   %" PRIu64 " of a pool of %" PRIu64 " were needed\n", started,
+                s->planned_clients);
+    else if (started == s->planned_clients)
         fprintf(f, "  clients   %" PRIu64 ", all started\n", started);
     else /* a ramp the duration cut short, or fewer requests (-n) than clients */
         fprintf(f, "  clients   %" PRIu64 " of %" PRIu64 " planned started (%s)\n", started,
@@ -190,11 +197,19 @@ void report_print(FILE *f, const struct summary *s)
     for (unsigned i = 0; i < s->nextras; i++)
         fprintf(f, "%s %s: %" PRIu64 "%s", i ? "" : "  counters ", s->extra_names[i],
                 s->extras[i], i + 1 == s->nextras ? "\n" : "");
+    if (s->cfg && s->cfg->schedule)
+        fprintf(f, "  arrivals  %" PRIu64 " scheduled (%s, on_busy = %s), %" PRIu64 " dropped\n",
+                s->cfg->schedule->total,
+                s->cfg->arrivals == ARRIVALS_POISSON ? "poisson" : "uniform",
+                s->cfg->on_busy == ON_BUSY_DROP ? "drop" : "queue", sb_get(&c->dropped));
     fputs("latency\n", f);
     print_latency_line(f, "ok", s->latency);
     if (s->latency_failed->count)
         print_latency_line(f, "failed", s->latency_failed);
     print_latency_line(f, "connect", s->connect);
+    /* the open model: what a user arriving on schedule waited, queueing included */
+    if (s->cfg && s->cfg->schedule)
+        print_latency_line(f, "intended", s->intended);
     fputs("by request\n", f);
     for (size_t r = 0; r < s->nrequests; r++) {
         const struct summary_request *q = &s->requests[r];
@@ -325,6 +340,11 @@ int report_write_json(int fd, const char *path, const struct summary *s)
     json_latency(f, s->latency_failed);
     fputs(",\n\"connect_us\":", f);
     json_latency(f, s->connect);
+    if (s->cfg && s->cfg->schedule) {
+        fputs(",\n\"latency_intended_us\":", f);
+        json_latency(f, s->intended);
+        fprintf(f, ",\n\"dropped\":%" PRIu64, sb_get(&c->dropped));
+    }
     fprintf(f, ",\n\"connections\":{\"opened\":%" PRIu64 ",\"reused\":%" PRIu64
                ",\"retried\":%" PRIu64 "},\n",
             sb_get(&c->conn_opened), sb_get(&c->conn_reused), sb_get(&c->conn_retried));

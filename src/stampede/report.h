@@ -23,7 +23,7 @@ struct summary_worker {
 
 struct summary {
     struct sb_counters c;  /* totals over workers */
-    struct hist *latency, *latency_failed, *connect; /* latency: ok requests only */
+    struct hist *latency, *latency_failed, *connect, *intended; /* latency: ok requests only */
     char *reasons[ERR_KIND_COUNT];         /* each kind's most frequent reason, or NULL */
     uint64_t reason_counts[ERR_KIND_COUNT];
     struct summary_request *requests;

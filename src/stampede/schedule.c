@@ -112,7 +112,7 @@ struct cursor {
 
 static int fail(struct cursor *c, const char *at, const char *what)
 {
-    snprintf(c->err, c->len, "schedule: at character %zu: %s", (size_t)(at - c->text) + 1, what);
+    snprintf(c->err, c->len, "at character %zu: %s", (size_t)(at - c->text) + 1, what);
     return -1;
 }
 

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "arrivals.h"
 #include "client.h"
 #include "conn.h"
 #include "evbase.h"
@@ -107,6 +108,7 @@ static void stop_run(struct worker *w)
     w->stopping = 1;
     atomic_store(&w->slot->state, SB_WORKER_STOPPING);
     event_del(w->ramp_timer);
+    arrivals_stop(w);
     for (uint64_t i = 0; i < w->next_start; i++)
         client_stop(&w->clients[i]);
     if (w->active == 0) {
@@ -115,6 +117,11 @@ static void stop_run(struct worker *w)
     }
     struct timeval tv = timeval_of_ns(w->cfg->grace_ns);
     event_add(w->grace_timer, &tv);
+}
+
+void worker_stop_here(struct worker *w)
+{
+    stop_run(w);
 }
 
 void worker_stop_run(struct worker *w)
@@ -203,6 +210,8 @@ static int worker_prepare(struct worker *w)
     w->sigterm_ev = evsignal_new(w->base, SIGTERM, on_signal, w);
     if (!w->ramp_timer || !w->stop_timer || !w->grace_timer || !w->sigint_ev || !w->sigterm_ev)
         return -1;
+    if (arrivals_prepare(w) < 0)
+        return -1;
     event_add(w->sigint_ev, NULL);
     event_add(w->sigterm_ev, NULL);
     return trace_open(&w->trace, cfg->trace_path) < 0 ||
@@ -216,6 +225,7 @@ static void worker_release(struct worker *w)
     for (uint64_t i = 0; i < w->next_start; i++)
         client_free(&w->clients[i]);
     free(w->clients);
+    arrivals_release(w);
     for (size_t r = 0; w->wires && r < w->cfg->nrequests; r++)
         http_request_free(&w->wires[r]);
     free(w->wires);
@@ -298,9 +308,15 @@ int worker_main(const struct config *cfg, struct endpoints *eps, const struct pl
         struct timeval tv = timeval_of_ns(w.t0 + cfg->duration_ns - now_ns());
         event_add(w.stop_timer, &tv);
     }
-    on_ramp(-1, 0, &w);
-    if (w.active > 0 || w.next_start < w.nclients)
-        event_base_dispatch(w.base);
+    if (cfg->schedule) { /* the open model: arrivals on the timetable, not a ramp */
+        arrivals_start(&w);
+        if (!w.stopping || w.active > 0)
+            event_base_dispatch(w.base);
+    } else {
+        on_ramp(-1, 0, &w);
+        if (w.active > 0 || w.next_start < w.nclients)
+            event_base_dispatch(w.base);
+    }
 
     reasons_publish(&w.reasons, w.slot);
     int rc = linelog_close(&w.trace) < 0 || linelog_close(&w.phout) < 0 || w.failed ? 1 : 0;

@@ -15,6 +15,7 @@
 #include "endpoint.h"
 #include "http_request.h"
 #include "reasons.h"
+#include "rng.h"
 #include "scoreboard.h"
 #include "trace.h"
 
@@ -56,6 +57,16 @@ struct worker {
     struct linelog phout;          /* --phout */
     int64_t wall_offset_ns;        /* CLOCK_REALTIME - CLOCK_MONOTONIC at the release */
     struct reason_tally reasons;   /* why requests failed, for the summary */
+
+    /* the open model (arrivals.c); unused without a schedule */
+    struct client **idle;          /* free clients of the pool, a stack */
+    uint64_t nidle, arr_busy;      /* free, and serving an arrival */
+    uint64_t arr_next;             /* uniform: this worker's next arrival, counted from 0 */
+    uint64_t arr_pos;              /* poisson: its position in the run's arrivals (fixed point) */
+    int64_t arr_due_ns;            /* when the next arrival is due (CLOCK_MONOTONIC) */
+    int arr_done;                  /* no arrival left */
+    struct rng arr_rng;            /* poisson gaps */
+    struct event *arrival_timer;
 };
 
 /* The worker's whole life after fork. Returns the process exit code. ready_fd gets one byte when
@@ -66,6 +77,10 @@ int worker_main(const struct config *cfg, struct endpoints *eps, const struct pl
 /* Stops the whole run gracefully: this worker at once, as SIGTERM does, and the others
  * through the parent (SIGUSR1), which reads who and why from the scoreboard. */
 void worker_stop_run(struct worker *w);
+
+/* Stops this worker's run gracefully (what SIGTERM does), without telling the others: for a
+ * worker whose share of the work is over. */
+void worker_stop_here(struct worker *w);
 
 /* The TLS context for request r, made on first use. NULL with *why when OpenSSL refuses the
  * request's TLS settings. */
