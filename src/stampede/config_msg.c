@@ -77,6 +77,10 @@ const char *config_suggest(const char *word, const char *const *known)
             bestd = d;
         }
     }
+    /* "ramp" is the first word of ramp_start: likelier meant than "rate", two edits away */
+    for (size_t i = 0; bestd > 1 && wl >= 3 && known[i]; i++)
+        if (strncasecmp(word, known[i], wl) == 0 && known[i][wl] == '_')
+            return known[i];
     if (best)
         return best;
     /* "work" or "workerss": one is a prefix of the other */
