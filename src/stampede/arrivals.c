@@ -83,7 +83,8 @@ static struct client *arrivals_take_client(struct worker *w)
 static void arrivals_pump(struct worker *w)
 {
     int64_t now = now_ns();
-    for (unsigned batch = 0; !w->arr_done && !w->stopping; batch++) {
+    /* [run] requests still counts: its share begun, no arrival is served */
+    for (unsigned batch = 0; !w->arr_done && w->requests_left && !w->stopping; batch++) {
         if (w->arr_due_ns > now || batch == ARRIVALS_BATCH) {
             struct timeval tv = timeval_of_ns(w->arr_due_ns > now ? w->arr_due_ns - now : 0);
             event_add(w->arrival_timer, &tv);
@@ -104,7 +105,7 @@ static void arrivals_pump(struct worker *w)
         client_serve(c, due);
     }
     /* the schedule is over: the run ends when the last request does */
-    if (w->arr_done && w->arr_busy == 0 && !w->stopping)
+    if ((w->arr_done || !w->requests_left) && w->arr_busy == 0 && !w->stopping)
         worker_stop_here(w);
 }
 
@@ -122,7 +123,7 @@ void arrivals_client_free(struct worker *w, struct client *c)
     if (w->stopping)
         return;
     /* through the loop, not by recursion: the client is still inside its own callback */
-    if (w->arr_done ? w->arr_busy == 0 : w->arr_due_ns <= now_ns()) {
+    if (w->arr_done || !w->requests_left ? w->arr_busy == 0 : w->arr_due_ns <= now_ns()) {
         struct timeval tv = {0, 0};
         event_add(w->arrival_timer, &tv);
     }

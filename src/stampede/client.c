@@ -612,7 +612,7 @@ static void next_step(struct client *c)
 {
     struct worker *w = c->w;
     const struct config *cfg = w->cfg;
-    if (w->stopping || w->requests_left == 0) {
+    if (w->stopping) {
         client_finish(c);
         return;
     }
@@ -623,6 +623,10 @@ static void next_step(struct client *c)
             return;
         }
         c->arrival = 0;
+    }
+    if (w->requests_left == 0) {
+        client_finish(c);
+        return;
     }
     int r, walked;
     for (;;) {
