@@ -84,6 +84,7 @@ int sb_create(struct scoreboard *sb, const char *path, unsigned nworkers, unsign
         hist_init(&s->latency_failed);
         hist_init(&s->connect);
         hist_init(&s->intended);
+        hist_init(&s->lag);
         for (unsigned r = 0; r < nrequests; r++)
             hist_init(&sb_reqstat(h, w, r)->latency);
     }

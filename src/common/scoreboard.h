@@ -23,7 +23,7 @@
 #include "hist.h"
 
 #define SB_MAGIC "STAMPSB\0"
-#define SB_VERSION 3u
+#define SB_VERSION 4u
 #define SB_HEADER_SIZE 4096u
 #define SB_NAME_MAX 64
 #define SB_STATUS_MAX 1000 /* per-code counters for 0..999 */
@@ -89,6 +89,11 @@ struct sb_slot {
     struct hist connect;          /* connect time of new connections */
     struct hist intended;         /* open model: from the arrival's scheduled time to the end,
                                      every request (ok or failed), as wrk2 counts it */
+    /* Generator health, for telling the generator's limits from the server's. */
+    struct hist lag;              /* open model: per arrival, how late the worker's loop got to
+                                     it (arrivals.c says exactly what counts) */
+    _Atomic uint64_t cpu_ns;      /* user + system CPU since the release, from getrusage,
+                                     published every 100 ms and at the end */
     /* Per error kind, the reason this worker saw most often and how often: written once, when
      * the worker's loop has ended, for the summary (the viewer does not read it). */
     struct sb_reason {

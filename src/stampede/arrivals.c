@@ -1,7 +1,13 @@
 /* arrivals: the open model's dispatch. The queue of waiting arrivals costs no memory: arrivals
  * are served in order, so those waiting are exactly the ones from arr_next up to now in the
  * timetable, and each one's intended time is recomputed from its number when a client takes
- * it. The pool's clients are set up when first needed, so memory follows the load. */
+ * it. The pool's clients are set up when first needed, so memory follows the load.
+ *
+ * Generator lag (slot->lag), per arrival: from the moment it could have been handled to the
+ * moment this loop got to it. That moment is its due time, or, when it waited for a free
+ * client (on_busy = queue), the moment a client was freed: waiting for a client is the
+ * server's doing and shows in `intended`, not here. What is left is the worker's own delay:
+ * a timer that fired late, a loop busy with other callbacks, a batch cut short. */
 #include "arrivals.h"
 
 #include <errno.h>
@@ -34,6 +40,7 @@ static uint64_t poisson_gap(struct worker *w)
 static void arrivals_advance(struct worker *w)
 {
     const struct schedule *s = w->cfg->schedule;
+    w->arr_lag_seen = 0;
     if (w->cfg->arrivals == ARRIVALS_POISSON) {
         uint64_t end = s->total << SCHEDULE_FRAC_BITS;
         uint64_t gap = poisson_gap(w);
@@ -52,6 +59,16 @@ static void arrivals_advance(struct worker *w)
     }
     w->arr_due_ns = w->t0 + schedule_arrival_ns(s, i);
     w->arr_next++;
+}
+
+/* Records the current arrival's lag, once, the first time the loop reaches it when due. */
+static void arrivals_record_lag(struct worker *w, int64_t now)
+{
+    if (w->arr_lag_seen)
+        return;
+    int64_t from = w->arr_due_ns > w->arr_free_ns ? w->arr_due_ns : w->arr_free_ns;
+    hist_record(&w->slot->lag, now > from ? (uint64_t)(now - from) : 0);
+    w->arr_lag_seen = 1;
 }
 
 /* A free client: the last one freed (its connection is the warmest), or a new one of the
@@ -90,11 +107,14 @@ static void arrivals_pump(struct worker *w)
             event_add(w->arrival_timer, &tv);
             return;
         }
+        arrivals_record_lag(w, now);
         struct client *c = arrivals_take_client(w);
         if (w->stopping)
             return;
-        if (!c && w->cfg->on_busy == ON_BUSY_QUEUE)
+        if (!c && w->cfg->on_busy == ON_BUSY_QUEUE) {
+            w->arr_blocked = 1;
             return;
+        }
         int64_t due = w->arr_due_ns;
         arrivals_advance(w);
         if (!c) {
@@ -122,8 +142,13 @@ void arrivals_client_free(struct worker *w, struct client *c)
     w->arr_busy--;
     if (w->stopping)
         return;
+    int64_t now = now_ns();
+    if (w->arr_blocked) { /* the arrivals waiting from here on owe their delay to the loop */
+        w->arr_blocked = 0;
+        w->arr_free_ns = now;
+    }
     /* through the loop, not by recursion: the client is still inside its own callback */
-    if (w->arr_done || !w->requests_left ? w->arr_busy == 0 : w->arr_due_ns <= now_ns()) {
+    if (w->arr_done || !w->requests_left ? w->arr_busy == 0 : w->arr_due_ns <= now) {
         struct timeval tv = {0, 0};
         event_add(w->arrival_timer, &tv);
     }

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -23,6 +24,32 @@
 #define READ_BUFFER_SIZE (64 * 1024) /* a third less CPU than 8 KiB on 16 KiB bodies */
 
 static void stop_run(struct worker *w);
+
+/* How often a worker publishes its CPU time: often enough for the viewer's one-second
+ * interval, rare enough (one system call) to cost nothing. */
+#define WORKER_CPU_PERIOD_US 100000
+
+static int64_t cpu_now_ns(void)
+{
+    struct rusage ru;
+    if (getrusage(RUSAGE_SELF, &ru) < 0)
+        return 0;
+    return ((int64_t)ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000000 +
+           ((int64_t)ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1000;
+}
+
+static void cpu_publish(struct worker *w)
+{
+    int64_t cpu = cpu_now_ns() - w->cpu0_ns;
+    atomic_store_explicit(&w->slot->cpu_ns, cpu > 0 ? (uint64_t)cpu : 0, memory_order_relaxed);
+}
+
+static void on_cpu_tick(evutil_socket_t fd, short what, void *arg)
+{
+    (void)fd;
+    (void)what;
+    cpu_publish(arg);
+}
 
 SSL_CTX *worker_tls_ctx(struct worker *w, size_t r, const char **why)
 {
@@ -108,6 +135,7 @@ static void stop_run(struct worker *w)
     w->stopping = 1;
     atomic_store(&w->slot->state, SB_WORKER_STOPPING);
     event_del(w->ramp_timer);
+    event_del(w->cpu_timer); /* a persistent timer would keep the loop from ending */
     arrivals_stop(w);
     for (uint64_t i = 0; i < w->next_start; i++)
         client_stop(&w->clients[i]);
@@ -206,9 +234,10 @@ static int worker_prepare(struct worker *w)
     w->ramp_timer = evtimer_new(w->base, on_ramp, w);
     w->stop_timer = evtimer_new(w->base, on_duration_over, w);
     w->grace_timer = evtimer_new(w->base, on_grace_over, w);
+    w->cpu_timer = event_new(w->base, -1, EV_PERSIST, on_cpu_tick, w);
     w->sigint_ev = evsignal_new(w->base, SIGINT, on_signal, w);
     w->sigterm_ev = evsignal_new(w->base, SIGTERM, on_signal, w);
-    if (!w->ramp_timer || !w->stop_timer || !w->grace_timer || !w->sigint_ev || !w->sigterm_ev)
+    if (!w->ramp_timer || !w->stop_timer || !w->grace_timer || !w->cpu_timer || !w->sigint_ev || !w->sigterm_ev)
         return -1;
     if (arrivals_prepare(w) < 0)
         return -1;
@@ -247,6 +276,8 @@ static void worker_release(struct worker *w)
         event_free(w->ramp_timer);
     if (w->stop_timer)
         event_free(w->stop_timer);
+    if (w->cpu_timer)
+        event_free(w->cpu_timer);
     if (w->grace_timer)
         event_free(w->grace_timer);
     if (w->sigint_ev)
@@ -303,6 +334,9 @@ int worker_main(const struct config *cfg, struct endpoints *eps, const struct pl
     clock_gettime(CLOCK_REALTIME, &wall);
     w.wall_offset_ns = (int64_t)wall.tv_sec * 1000000000 + wall.tv_nsec - now_ns();
     atomic_store(&w.slot->state, SB_WORKER_RUNNING);
+    w.cpu0_ns = cpu_now_ns(); /* the run's CPU, not the preparation's */
+    struct timeval cpu_tv = {0, WORKER_CPU_PERIOD_US};
+    event_add(w.cpu_timer, &cpu_tv);
 
     if (cfg->duration_ns > 0) {
         struct timeval tv = timeval_of_ns(w.t0 + cfg->duration_ns - now_ns());
@@ -318,6 +352,8 @@ int worker_main(const struct config *cfg, struct endpoints *eps, const struct pl
             event_base_dispatch(w.base);
     }
 
+    event_del(w.cpu_timer);
+    cpu_publish(&w);
     reasons_publish(&w.reasons, w.slot);
     int rc = linelog_close(&w.trace) < 0 || linelog_close(&w.phout) < 0 || w.failed ? 1 : 0;
     if (plugins->hooks & HOOK_PROC_EXIT) {

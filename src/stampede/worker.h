@@ -48,6 +48,8 @@ struct worker {
     int stopping;                  /* no new requests; finish what is in flight */
     int failed;                    /* a client could not be set up: exit status 1 */
 
+    struct event *cpu_timer;       /* publishes cpu_ns */
+    int64_t cpu0_ns;               /* getrusage at the release */
     struct event *ramp_timer, *stop_timer, *grace_timer, *sigint_ev, *sigterm_ev;
     unsigned sigints;
 
@@ -65,6 +67,9 @@ struct worker {
     uint64_t arr_pos;              /* poisson: its position in the run's arrivals (fixed point) */
     int64_t arr_due_ns;            /* when the next arrival is due (CLOCK_MONOTONIC) */
     int arr_done;                  /* no arrival left */
+    int arr_lag_seen;              /* the next arrival's lag is recorded */
+    int arr_blocked;               /* on_busy = queue: the next arrival waits for a client */
+    int64_t arr_free_ns;           /* when a client last ended such a wait */
     struct rng arr_rng;            /* poisson gaps */
     struct event *arrival_timer;
 };
