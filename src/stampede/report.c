@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "errkind.h"
+#include "health.h"
 #include "json.h"
 #include "outfile.h"
 #include "reasons.h"
@@ -44,14 +45,16 @@ int report_collect(struct summary *s, const struct sb_header *h)
     s->latency_failed = hist_new();
     s->connect = hist_new();
     s->intended = hist_new();
+    s->lag = hist_new();
     s->nrequests = h->nrequests;
     s->requests = calloc(h->nrequests, sizeof(*s->requests));
     s->nworkers = h->nworkers;
     s->workers = calloc(h->nworkers, sizeof(*s->workers));
+    s->cpu_percent = calloc(h->nworkers + 1, sizeof(*s->cpu_percent));
     s->nextras = h->nextras;
     s->extras = calloc(h->nextras + 1, sizeof(*s->extras));
     s->extra_names = calloc(h->nextras + 1, sizeof(*s->extra_names));
-    if (!s->latency || !s->latency_failed || !s->connect || !s->intended || !s->requests || !s->workers || !s->extras ||
+    if (!s->latency || !s->latency_failed || !s->connect || !s->intended || !s->lag || !s->requests || !s->workers || !s->cpu_percent || !s->extras ||
         !s->extra_names)
         return -1;
     for (unsigned i = 0; i < h->nextras; i++) {
@@ -72,6 +75,8 @@ int report_collect(struct summary *s, const struct sb_header *h)
         hist_add(s->latency_failed, &slot->latency_failed);
         hist_add(s->connect, &slot->connect);
         hist_add(s->intended, &slot->intended);
+        hist_add(s->lag, &slot->lag);
+        s->cpu_percent[w] = health_cpu_percent(sb_get(&slot->cpu_ns), s->duration_s);
         sw->pid = atomic_load(&slot->pid);
         sw->clients = sb_get(&slot->clients);
         sw->requests = sb_get(&slot->c.requests_ok) + sb_get(&slot->c.requests_failed);
@@ -102,6 +107,7 @@ void report_free(struct summary *s)
         free(s->requests[r].latency);
     free(s->requests);
     free(s->workers);
+    free(s->cpu_percent);
     free(s->extras);
     free(s->extra_names);
     for (int k = 0; k < ERR_KIND_COUNT; k++)
@@ -110,6 +116,7 @@ void report_free(struct summary *s)
     free(s->latency_failed);
     free(s->connect);
     free(s->intended);
+    free(s->lag);
     memset(s, 0, sizeof(*s));
 }
 
@@ -127,6 +134,29 @@ static void print_latency_line(FILE *f, const char *label, const struct hist *h)
             units_format_us((double)hist_percentile_us(h, 99), e, sizeof(e)),
             units_format_us((double)hist_percentile_us(h, 99.9), g, sizeof(g)),
             units_format_us((double)h->max_ns / 1000, m, sizeof(m)));
+}
+
+/* The generator's own health: its schedule lag (open model) and each worker's CPU, and a
+ * warning when either says the figures may describe stampede rather than the server. */
+static void print_generator(FILE *f, const struct summary *s)
+{
+    int open = s->cfg && s->cfg->schedule;
+    char a[32], b[32], c[32];
+    if (open && s->lag->count)
+        fprintf(f, "generator lag p50 %s  p99 %s  max %s\n",
+                units_format_us((double)hist_percentile_us(s->lag, 50), a, sizeof(a)),
+                units_format_us((double)hist_percentile_us(s->lag, 99), b, sizeof(b)),
+                units_format_us((double)s->lag->max_ns / 1000, c, sizeof(c)));
+    fputs("generator cpu", f);
+    for (unsigned w = 0; w < s->nworkers; w++)
+        fprintf(f, "  w%u %.0f%%", w, s->cpu_percent[w]);
+    fputc('\n', f);
+    char why[256];
+    if (health_check(open && s->lag->count, hist_percentile_us(s->lag, 99), s->cpu_percent,
+                     s->nworkers,
+                     why, sizeof(why)))
+        fprintf(f, "stampede: warning: the generator, not the server, may have limited this run "
+                   "(%s)\n", why);
 }
 
 void report_print(FILE *f, const struct summary *s)
@@ -210,6 +240,7 @@ void report_print(FILE *f, const struct summary *s)
     /* the open model: what a user arriving on schedule waited, queueing included */
     if (s->cfg && s->cfg->schedule)
         print_latency_line(f, "intended", s->intended);
+    print_generator(f, s);
     fputs("by request\n", f);
     for (size_t r = 0; r < s->nrequests; r++) {
         const struct summary_request *q = &s->requests[r];
@@ -345,6 +376,16 @@ int report_write_json(int fd, const char *path, const struct summary *s)
         json_latency(f, s->intended);
         fprintf(f, ",\n\"dropped\":%" PRIu64, sb_get(&c->dropped));
     }
+    /* lag_us only with a rate: without one there is no timetable to be late for */
+    fputs(",\n\"generator\":{", f);
+    if (s->cfg && s->cfg->schedule)
+        fprintf(f, "\"lag_us\":{\"p50\":%" PRIu64 ",\"p99\":%" PRIu64 ",\"max\":%" PRIu64 "},",
+                hist_percentile_us(s->lag, 50), hist_percentile_us(s->lag, 99),
+                s->lag->max_ns / 1000);
+    fputs("\"cpu_percent\":[", f);
+    for (unsigned w = 0; w < s->nworkers; w++)
+        fprintf(f, "%s%.1f", w ? "," : "", s->cpu_percent[w]);
+    fputs("]}", f);
     fprintf(f, ",\n\"connections\":{\"opened\":%" PRIu64 ",\"reused\":%" PRIu64
                ",\"retried\":%" PRIu64 "},\n",
             sb_get(&c->conn_opened), sb_get(&c->conn_reused), sb_get(&c->conn_retried));

@@ -24,12 +24,14 @@ struct summary_worker {
 struct summary {
     struct sb_counters c;  /* totals over workers */
     struct hist *latency, *latency_failed, *connect, *intended; /* latency: ok requests only */
+    struct hist *lag;      /* the generator's schedule lag, every worker (open model) */
     char *reasons[ERR_KIND_COUNT];         /* each kind's most frequent reason, or NULL */
     uint64_t reason_counts[ERR_KIND_COUNT];
     struct summary_request *requests;
     size_t nrequests;
     struct summary_worker *workers;
     unsigned nworkers;
+    double *cpu_percent;   /* per worker, of one core over the run */
     const char **extra_names; /* the plugins' counters ("plugin.counter") and totals */
     uint64_t *extras;
     unsigned nextras;
