@@ -46,6 +46,8 @@ int top_batch_text(FILE *f, const struct top_model *m, const struct top_view *v)
     fprintf(f, "%s\n", line);
     top_text_conns(line, sizeof(line), m);
     fprintf(f, "%s\n", line);
+    top_text_generator(line, sizeof(line), m);
+    fprintf(f, "%s\n", line);
     if (top_text_extras(line, sizeof(line), m))
         fprintf(f, "%s\n", line);
     top_text_note(line, sizeof(line), m, v);
@@ -70,6 +72,15 @@ static void json_latency(FILE *f, const struct top_latency *l)
             l->max_us);
 }
 
+/* The generator's health: lag over the run so far (arrivals counted, p99), CPU as % of one
+ * core in the interval and over the run. */
+static void json_generator(FILE *f, const struct top_row *r)
+{
+    fprintf(f, "\"generator\":{\"lag_count\":%" PRIu64 ",\"lag_p99_us\":%" PRIu64
+               ",\"cpu_percent\":%.1f,\"cpu_run_percent\":%.1f}",
+            r->lag_count, r->lag_p99_us, json_num(r->cpu_pct), json_num(r->cpu_run_pct));
+}
+
 static void json_worker(FILE *f, const struct top_row *r)
 {
     fprintf(f, "{\"index\":%" PRIu32 ",\"pid\":%d,\"state\":\"%s\",\"exit_code\":%d,\"signal\":%d,",
@@ -82,8 +93,10 @@ static void json_worker(FILE *f, const struct top_row *r)
             r->started, r->ok, r->failed, r->in_flight);
     fprintf(f, "\"rps\":%.3f,\"failed_ps\":%.3f,\"in_bps\":%.1f,\"out_bps\":%.1f,",
             json_num(r->rps), json_num(r->failed_ps), json_num(r->in_bps), json_num(r->out_bps));
-    fprintf(f, "\"latency_us\":{\"count\":%" PRIu64 ",\"p50\":%" PRIu64 ",\"p99\":%" PRIu64 "}}",
+    fprintf(f, "\"latency_us\":{\"count\":%" PRIu64 ",\"p50\":%" PRIu64 ",\"p99\":%" PRIu64 "},",
             r->ival_count, r->p50_us, r->p99_us);
+    json_generator(f, r);
+    fputc('}', f);
 }
 
 int top_batch_json(FILE *f, const struct top_model *m, const struct top_view *v, unsigned frame)
@@ -131,7 +144,8 @@ int top_batch_json(FILE *f, const struct top_model *m, const struct top_view *v,
     fprintf(f, "},\"connections\":{\"opened\":%" PRIu64 ",\"reused\":%" PRIu64
                ",\"retried\":%" PRIu64 "},",
             sb_get(&c->conn_opened), sb_get(&c->conn_reused), sb_get(&c->conn_retried));
-    fprintf(f, "\"dns\":{\"hits\":%" PRIu64 ",\"misses\":%" PRIu64 "},\"extras\":{",
+    json_generator(f, t);
+    fprintf(f, ",\"dns\":{\"hits\":%" PRIu64 ",\"misses\":%" PRIu64 "},\"extras\":{",
             sb_get(&c->dns_hits), sb_get(&c->dns_misses));
     for (unsigned i = 0; i < m->nextras; i++) {
         fputs(i ? "," : "", f);

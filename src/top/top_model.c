@@ -20,6 +20,7 @@ struct top_wsnap {
     uint64_t clients;
     struct sb_counters c;
     struct hist *lat;
+    uint64_t cpu_ns, lag_count, lag_p99_us;
 };
 
 struct top_snap {
@@ -172,6 +173,10 @@ static void snap_read(void *arg)
         hist_init(ws->lat);
         hist_add(ws->lat, &slot->latency);
         hist_add(s->total, ws->lat);
+        ws->cpu_ns = sb_get(&slot->cpu_ns);
+        /* over the run, read in place: no copy of a second histogram per sample */
+        ws->lag_count = sb_get(&slot->lag.count);
+        ws->lag_p99_us = ws->lag_count ? hist_percentile_us(&slot->lag, 99) : 0;
     }
     for (unsigned i = 0; i < m->nextras; i++) {
         uint64_t sum = 0;
@@ -238,6 +243,17 @@ static void row_latency(struct top_row *r, struct hist *scratch, const struct hi
     r->ival_count = sb_get(&scratch->count);
     r->p50_us = r->ival_count ? hist_percentile_us(scratch, 50) : 0;
     r->p99_us = r->ival_count ? hist_percentile_us(scratch, 99) : 0;
+}
+
+/* CPU as % of one core: over the interval from the difference of two copies, and over the
+ * run (the worker publishes its CPU since the release, every 100 ms). */
+static void row_health(struct top_row *r, const struct top_wsnap *a, const struct top_wsnap *b,
+                       double dt, double elapsed_s)
+{
+    r->lag_count = a->lag_count;
+    r->lag_p99_us = a->lag_p99_us;
+    r->cpu_pct = dt > 0 ? (double)delta(a->cpu_ns, b->cpu_ns) / 1e9 / dt * 100 : 0;
+    r->cpu_run_pct = elapsed_s > 0 ? (double)a->cpu_ns / 1e9 / elapsed_s * 100 : 0;
 }
 
 static void latency_fill(struct top_latency *l, const struct hist *h)
@@ -326,6 +342,7 @@ int top_model_sample(struct top_model *m)
         /* Compare the first copy with the empty scoreboard of T0 (or of now, before T0). */
         for (unsigned w = 0; w < m->nworkers; w++) {
             memset(&prev->w[w].c, 0, sizeof(prev->w[w].c));
+            prev->w[w].cpu_ns = 0;
             hist_init(prev->w[w].lat);
         }
         hist_init(prev->total);
@@ -353,6 +370,12 @@ int top_model_sample(struct top_model *m)
         r->clients_planned = a->clients;
         row_fill(r, &a->c, &b->c, dt);
         row_latency(r, m->scratch, a->lat, b->lat);
+        row_health(r, a, b, dt, m->elapsed_s);
+        m->total.lag_count += r->lag_count;
+        if (r->lag_p99_us > m->total.lag_p99_us)
+            m->total.lag_p99_us = r->lag_p99_us;
+        m->total.cpu_pct += r->cpu_pct;
+        m->total.cpu_run_pct += r->cpu_run_pct;
         sb_counters_add(&m->c, &a->c);
         sb_counters_add(&then, &b->c);
         m->total.clients_planned += a->clients;

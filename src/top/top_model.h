@@ -35,6 +35,11 @@ struct top_row {
     double rps, failed_ps, in_bps, out_bps;
     uint64_t ival_count;           /* requests finished in the interval */
     uint64_t p50_us, p99_us;       /* 0 when ival_count is 0 */
+    /* Generator health. lag: the open model's schedule lag p99 over the run so far (0 without
+     * arrivals; the totals row shows the worst worker's). cpu: % of one core in the interval
+     * and over the run (the totals row sums the workers). */
+    uint64_t lag_count, lag_p99_us;
+    double cpu_pct, cpu_run_pct;
 };
 
 struct top_latency {

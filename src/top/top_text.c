@@ -278,6 +278,22 @@ void top_text_conns(char *buf, size_t len, const struct top_model *m)
              units_format_bytes((double)sb_get(&m->c.bytes_sent), b, 32));
 }
 
+void top_text_generator(char *buf, size_t len, const struct top_model *m)
+{
+    struct line l;
+    char a[32];
+    line_init(&l, buf, len);
+    line_add(&l, "generator");
+    /* lag first: with many workers the CPU list is what the terminal cuts off */
+    if (m->total.lag_count)
+        line_add(&l, " lag p99 %s  ",
+                 units_format_us((double)m->total.lag_p99_us, a, sizeof(a)));
+    line_add(&l, " cpu");
+    for (unsigned w = 0; w < m->nworkers; w++)
+        line_add(&l, " w%u %.0f%%", w, m->rows[w].cpu_pct);
+    line_add(&l, " over %.1fs", m->interval_s);
+}
+
 int top_text_extras(char *buf, size_t len, const struct top_model *m)
 {
     struct line l;

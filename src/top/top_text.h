@@ -41,6 +41,8 @@ void top_text_errors(char *buf, size_t len, const struct top_model *m);
 void top_text_latency(char *buf, size_t len, const struct top_model *m, int interval);
 /* Connections, DNS and bytes. */
 void top_text_conns(char *buf, size_t len, const struct top_model *m);
+/* The generator's health: schedule lag p99 (with a rate), each worker's CPU in the interval. */
+void top_text_generator(char *buf, size_t len, const struct top_model *m);
 /* The plugins' counters; returns 0 (and writes nothing) when there are none. */
 int top_text_extras(char *buf, size_t len, const struct top_model *m);
 /* What the user should know right now (done, removed, paused...); "" when nothing. */
