@@ -10,13 +10,9 @@
  * a timer that fired late, a loop busy with other callbacks, a batch cut short. */
 #include "arrivals.h"
 
-#include <errno.h>
 #include <event2/event.h>
-#include <inttypes.h>
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "client.h"
 #include "ramp.h"
@@ -79,19 +75,7 @@ static struct client *arrivals_take_client(struct worker *w)
         return w->idle[--w->nidle];
     if (w->next_start == w->nclients)
         return NULL;
-    uint64_t number = ramp_client_number(w->nworkers, w->index, w->next_start);
-    struct client *c = &w->clients[w->next_start];
-    if (client_init(c, w, number) < 0) {
-        fprintf(stderr, "stampede: worker %u: cannot set up client %" PRIu64 ": %s\n", w->index,
-                number, strerror(errno ? errno : ENOMEM));
-        client_free(c);
-        w->failed = 1;
-        worker_stop_here(w);
-        return NULL;
-    }
-    w->next_start++;
-    w->active++;
-    return c;
+    return worker_setup_client(w);
 }
 
 /* Serves every arrival that is due and has a client (dropping those without one under

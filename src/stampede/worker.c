@@ -101,17 +101,9 @@ static void on_ramp(evutil_socket_t fd, short what, void *arg)
             event_add(w->ramp_timer, &tv);
             return;
         }
-        struct client *c = &w->clients[w->next_start];
-        if (client_init(c, w, number) < 0) {
-            fprintf(stderr, "stampede: worker %u: cannot set up client %" PRIu64 ": %s\n",
-                    w->index, number, strerror(errno ? errno : ENOMEM));
-            client_free(c);
-            w->failed = 1;
-            stop_run(w);
+        struct client *c = worker_setup_client(w);
+        if (!c)
             break;
-        }
-        w->next_start++;
-        w->active++;
         client_start(c);
     }
     if (w->active == 0)
@@ -150,6 +142,23 @@ static void stop_run(struct worker *w)
 void worker_stop_here(struct worker *w)
 {
     stop_run(w);
+}
+
+struct client *worker_setup_client(struct worker *w)
+{
+    uint64_t number = ramp_client_number(w->nworkers, w->index, w->next_start);
+    struct client *c = &w->clients[w->next_start];
+    if (client_init(c, w, number) < 0) {
+        fprintf(stderr, "stampede: worker %u: cannot set up client %" PRIu64 ": %s\n", w->index,
+                number, strerror(errno ? errno : ENOMEM));
+        client_free(c);
+        w->failed = 1;
+        stop_run(w);
+        return NULL;
+    }
+    w->next_start++;
+    w->active++;
+    return c;
 }
 
 void worker_stop_run(struct worker *w)
@@ -355,7 +364,9 @@ int worker_main(const struct config *cfg, struct endpoints *eps, const struct pl
     event_del(w.cpu_timer);
     cpu_publish(&w);
     reasons_publish(&w.reasons, w.slot);
-    int rc = linelog_close(&w.trace) < 0 || linelog_close(&w.phout) < 0 || w.failed ? 1 : 0;
+    /* both logs are flushed and closed, whichever failed */
+    int trace_rc = linelog_close(&w.trace), phout_rc = linelog_close(&w.phout);
+    int rc = trace_rc < 0 || phout_rc < 0 || w.failed ? 1 : 0;
     if (plugins->hooks & HOOK_PROC_EXIT) {
         int prc = plugins_proc_exit(&w);
         if (prc)

@@ -87,6 +87,10 @@ void worker_stop_run(struct worker *w);
  * worker whose share of the work is over. */
 void worker_stop_here(struct worker *w);
 
+/* Sets up the worker's next client (clients[next_start]) when it is first needed and counts
+ * it active; NULL when it could not be, after a message (the run then stops, exit status 1). */
+struct client *worker_setup_client(struct worker *w);
+
 /* The TLS context for request r, made on first use. NULL with *why when OpenSSL refuses the
  * request's TLS settings. */
 SSL_CTX *worker_tls_ctx(struct worker *w, size_t r, const char **why);
