@@ -4,9 +4,9 @@
  * it. The pool's clients are set up when first needed, so memory follows the load.
  *
  * Generator lag (slot->lag), per arrival: from the moment it could have been handled to the
- * moment this loop got to it. That moment is its due time, or, when it waited for a free
- * client (on_busy = queue), the moment a client was freed: waiting for a client is the
- * server's doing and shows in `intended`, not here. What is left is the worker's own delay:
+ * moment this loop got to it. That moment is its due time (on the timetable's tick), or, when
+ * it waited for a free client (on_busy = queue), the moment a client was freed: waiting for a
+ * client is the server's doing and shows in `intended`, not here. What is left is the worker's own delay:
  * a timer that fired late, a loop busy with other callbacks, a batch cut short. */
 #include "arrivals.h"
 
@@ -45,7 +45,7 @@ static void arrivals_advance(struct worker *w)
             return;
         }
         w->arr_pos += gap;
-        w->arr_due_ns = w->t0 + schedule_position_ns(s, w->arr_pos);
+        w->arr_due_ns = w->t0 + schedule_on_tick(schedule_position_ns(s, w->arr_pos), w->cfg->tick_ns);
         return;
     }
     uint64_t i = ramp_client_number(w->nworkers, w->index, w->arr_next);
@@ -53,7 +53,7 @@ static void arrivals_advance(struct worker *w)
         w->arr_done = 1;
         return;
     }
-    w->arr_due_ns = w->t0 + schedule_arrival_ns(s, i);
+    w->arr_due_ns = w->t0 + schedule_on_tick(schedule_arrival_ns(s, i), w->cfg->tick_ns);
     w->arr_next++;
 }
 

@@ -102,6 +102,7 @@ struct config {
     int keep_scoreboard;   /* [run] keep_scoreboard = yes|no, --keep-scoreboard */
     int64_t grace_ns;      /* how long in-flight requests may finish at a stop; default 2s */
     int64_t fail_backoff_ns; /* least wait after a request that failed before a server saw it */
+    int64_t tick_ns;         /* resolution of the open model's timetable */
     int allow_fd_shortage; /* run more clients than a worker may open files */
     int64_t dns_ttl_ns;    /* how long a resolved name is cached; 0 = for the whole run */
     char *dns_server;      /* "ADDR[:PORT],..." for c-ares; NULL = the system's resolv.conf */

@@ -73,6 +73,13 @@ int64_t schedule_position_ns(const struct schedule *s, uint64_t num)
     return g->start_ns + seg_time(g, (u128)num - (u128)g->first * den, den);
 }
 
+int64_t schedule_on_tick(int64_t t, int64_t tick)
+{
+    if (tick <= 0 || t <= 0)
+        return t;
+    return (t + tick - 1) / tick * tick;
+}
+
 void schedule_free(struct schedule *s)
 {
     free(s->segs);

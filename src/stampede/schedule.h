@@ -46,5 +46,9 @@ int64_t schedule_arrival_ns(const struct schedule *s, uint64_t i);
  * arrivals (x < total). */
 #define SCHEDULE_FRAC_BITS 20
 int64_t schedule_position_ns(const struct schedule *s, uint64_t num);
+/* t rounded up to a whole number of ticks ([run] tick; 0 leaves it as it is). Arrivals due on
+ * one tick leave together, one wakeup for them all, and every tick still holds exactly the
+ * arrivals whose exact times fall in it, so no rate drifts. */
+int64_t schedule_on_tick(int64_t t, int64_t tick);
 
 #endif

@@ -20,6 +20,9 @@ Modes (default: compare):
              c1000  1000 connections, 100-byte body
              b16k   64 connections, 16 KiB body
              w2     stampede with 2 workers and wrk with 2 threads, neither pinned
+             r20k   a constant RATE requests/s over 64 connections: stampede -R next to
+                    wrk2 -R (the reference here), both pinned; the achieved rate is what
+                    nginx served over DURATION, as a ratio to the target (rate_vs_target)
            The fair figure is the generator's CPU time (user+sys) per request that nginx
            served, as a ratio to wrk's in the same round and case (vs_ref), median of the
            rounds; rps says more about the server than about the generator here.
@@ -37,6 +40,8 @@ Environment (defaults in brackets):
   ROUNDS         interleaved rounds; medians are over these             [3]
   CASES          compare cases, in order                                [c64 c1000 b16k w2]
   TOOLS          generators of the pinned cases                         [stampede wrk h2load ab]
+  RATE           requests per second of the r20k case                   [20000]
+  WRK2           the wrk2 binary                  [../shared/bench/bin/wrk2, else PATH]
   FLOOR_SRC      a C file of a minimal keep-alive client (usage: -c N -d S URL, prints
                  requests=N); when set it is built and run as the "floor" row  []
   OUT            where the TSVs and logs go                             [tests/bench/out]
@@ -96,9 +101,12 @@ SCALE_PER_WORKER=${SCALE_PER_WORKER:-10000}
 SCALE_THINK=${SCALE_THINK:-5s}
 PROFILE_ROUNDS=${PROFILE_ROUNDS:-500}
 PROFILE_PATH=${PROFILE_PATH:-/small}
+RATE=${RATE:-20000}
+WRK2=${WRK2:-$TOP/../shared/bench/bin/wrk2}
+[ -x "$WRK2" ] || WRK2=$(command -v wrk2 || true)
 HOST=127.0.0.1
 
-for v in DURATION ROUNDS PORT GEN_CPU SRV_CPU SETTLE RAMP_CLIENTS RAMP_SECONDS RAMP_WORKERS \
+for v in DURATION ROUNDS RATE PORT GEN_CPU SRV_CPU SETTLE RAMP_CLIENTS RAMP_SECONDS RAMP_WORKERS \
     RAMP_PORT SCALE_HOLD SCALE_RAMP SCALE_PER_WORKER PROFILE_ROUNDS; do
     case ${!v} in '' | *[!0-9]*) die "$v must be a non-negative integer, got '${!v}'" ;; esac
 done
@@ -141,6 +149,8 @@ build_cmd() { # tool conns url
     stampede-w2) CMD=("$STAMPEDE" -q -w 2 -c "$n" -d "${DURATION}s" --json "$RAW.json" "$url") ;;
     wrk) command -v wrk >/dev/null && CMD=(wrk -t1 -c"$n" -d"${DURATION}s" --latency "$url") ;;
     wrk-t2) command -v wrk >/dev/null && CMD=(wrk -t2 -c"$n" -d"${DURATION}s" --latency "$url") ;;
+    stampede-rate) CMD=("$STAMPEDE" -q -w 1 -c "$n" -R "$RATE" -d "${DURATION}s" --json "$RAW.json" "$url") ;;
+    wrk2) [ -n "$WRK2" ] && CMD=("$WRK2" -t1 -c"$n" -d"${DURATION}s" -R"$RATE" --latency "$url") ;;
     h2load) command -v h2load >/dev/null && CMD=(h2load --h1 -t1 -c"$n" -D "$DURATION" "$url") ;;
     ab) command -v ab >/dev/null && CMD=(ab -k -q -c"$n" -t"$DURATION" -n 100000000 -e "$RAW.csv" "$url") ;;
     floor) [ -n "${FLOOR_BIN:-}" ] && CMD=("$FLOOR_BIN" -c "$n" -d "$DURATION" "$url") ;;
@@ -162,8 +172,8 @@ parse_out() { # tool
                  return u == "us" ? n : u == "ms" ? n * 1e3 : u == "s" ? n * 1e6 : u == "m" ? n * 6e7 : n }
             / requests in / { req = $1 }
             /^Requests\/sec:/ { rps = $2 }
-            /^ +50% / { p50 = us($2) }
-            /^ +99% / { p99 = us($2) }
+            /^ +50(\.000)?% / { p50 = us($2) }
+            /^ +99(\.000)?% / { p99 = us($2) }
             /Socket errors:/ { gsub(/,/, ""); err += $4 + $6 + $8 + $10 }
             /Non-2xx or 3xx responses:/ { err += $NF }
             END { printf "%s %s %s %s %d NA\n", req == "" ? "NA" : req, rps == "" ? "NA" : rps,
@@ -200,9 +210,10 @@ case_params() { # case -> CONNS URL_PATH PINNED CASE_TOOLS REF
     c1000) CONNS=1000 URL_PATH=/small PINNED=1 CASE_TOOLS="$TOOLS" REF=wrk ;;
     b16k) CONNS=64 URL_PATH=/16k PINNED=1 CASE_TOOLS="$TOOLS" REF=wrk ;;
     w2) CONNS=64 URL_PATH=/small PINNED=0 CASE_TOOLS="stampede-w2 wrk-t2" REF=wrk-t2 ;;
-    *) die "unknown case '$1' (c64 c1000 b16k w2)" ;;
+    r20k) CONNS=64 URL_PATH=/small PINNED=1 CASE_TOOLS="stampede-rate wrk2" REF=wrk2 ;;
+    *) die "unknown case '$1' (c64 c1000 b16k w2 r20k)" ;;
     esac
-    [ -n "${FLOOR_BIN:-}" ] && [ "$PINNED" = 1 ] && CASE_TOOLS="$CASE_TOOLS floor"
+    [ -n "${FLOOR_BIN:-}" ] && [ "$PINNED" = 1 ] && [ "$1" != r20k ] && CASE_TOOLS="$CASE_TOOLS floor"
     return 0
 }
 
@@ -386,7 +397,7 @@ mode_compare() {
 
     # vs_ref: cpu per served request over the reference tool's in the same round and case
     awk -F'\t' -v OFS='\t' '
-        FNR == NR { ref = $2 == "w2" ? "wrk-t2" : "wrk"; if ($3 == ref && $14 != "NA") r[$1, $2] = $14; next }
+        FNR == NR { ref = $2 == "w2" ? "wrk-t2" : $2 == "r20k" ? "wrk2" : "wrk"; if ($3 == ref && $14 != "NA") r[$1, $2] = $14; next }
         { if (($1, $2) in r && $14 != "NA" && r[$1, $2] > 0) $15 = sprintf("%.3f", $14 / r[$1, $2]); print }
     ' "$ROWS" "$ROWS" >"$T/rows2.tsv" && mv "$T/rows2.tsv" "$ROWS"
 
@@ -395,7 +406,7 @@ mode_compare() {
         print_table "round $round" "$T/round.tsv"
     done
     medians "$ROWS" >"$T/median.tsv"
-    print_table "median of $ROUNDS rounds (cpu_us/q: generator CPU per request nginx served; vs_ref: over wrk's, wrk-t2's for w2)" "$T/median.tsv"
+    print_table "median of $ROUNDS rounds (cpu_us/q: generator CPU per request nginx served; vs_ref: over wrk's, wrk-t2's for w2, wrk2's for r20k)" "$T/median.tsv"
 
     echo
     echo "memory per connection at 1000 connections, above the same tool with 1 connection:"
@@ -408,6 +419,12 @@ mode_compare() {
                     (peak - base) / $4, t == "stampede" ? " (the worker process)" : ""
         }' "$T/idle.tsv" "$T/median.tsv"
 
+    if grep -q '	r20k	' "$ROWS"; then
+        echo
+        echo "achieved rate at $RATE/s for ${DURATION}s: what nginx served over the target, per round"
+        awk -F'\t' -v want=$((RATE * DURATION)) '$2 == "r20k" && $1 != "median" {
+                printf "  round %s  %-14s served %7d  rate_vs_target %.4f\n", $1, $3, $10, $10 / want }' "$ROWS"
+    fi
     { echo "$TSV_HEADER"; cat "$ROWS" "$T/median.tsv"; } >"$OUT/compare.tsv"
     { printf 'tool\tmaxrss_kb\tparent_hwm_kb\tworker_hwm_kb\n'; cat "$T/idle.tsv"; } >"$OUT/idle.tsv"
     echo

@@ -126,12 +126,39 @@ static void test_errors(void **state)
     expect_error("line(0, 0, 1s)", "at character 1: a line from 0 to 0");
 }
 
+/* On a 1 ms tick, 20k/s puts exactly 20 arrivals on each tick, every one late by less than a
+ * tick, and whole milliseconds (Phantom's plans) stay where they are. */
+static void test_tick(void **state)
+{
+    (void)state;
+    const int64_t ms = 1000000;
+    struct schedule s;
+    assert_int_equal(schedule_init_const(&s, 20000, 2 * S), 0);
+    int64_t per_tick[2000] = {0};
+    for (uint64_t i = 0; i < s.total; i++) {
+        int64_t exact = schedule_arrival_ns(&s, i);
+        int64_t t = schedule_on_tick(exact, ms);
+        assert_true(t >= exact && t - exact < ms);
+        assert_int_equal(t % ms, 0);
+        if (t / ms < 2000)
+            per_tick[t / ms]++;
+    }
+    assert_int_equal(per_tick[0], 1); /* arrival 0, at 0 */
+    for (int k = 1; k < 2000; k++)
+        assert_int_equal(per_tick[k], 20);
+    schedule_free(&s);
+    assert_int_equal(schedule_on_tick(7 * ms, ms), 7 * ms);
+    assert_int_equal(schedule_on_tick(7 * ms + 1, ms), 8 * ms);
+    assert_int_equal(schedule_on_tick(12345, 0), 12345);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_const), cmocka_unit_test(test_line),
         cmocka_unit_test(test_step), cmocka_unit_test(test_counts),
         cmocka_unit_test(test_poisson_position), cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_tick),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
