@@ -6,8 +6,9 @@
  * Generator lag (slot->lag), per arrival: from the moment it could have been handled to the
  * moment this loop got to it. That moment is its due time (on the timetable's tick), or, when
  * it waited for a free client (on_busy = queue), the moment a client was freed: waiting for a
- * client is the server's doing and shows in `intended`, not here. What is left is the worker's own delay:
- * a timer that fired late, a loop busy with other callbacks, a batch cut short. */
+ * client is the server's doing and shows in `intended`, not here. What is left is the
+ * worker's own delay: a timer that fired late, a loop busy with other callbacks, a batch cut
+ * short. */
 #include "arrivals.h"
 
 #include <event2/event.h>
