@@ -46,7 +46,8 @@ static void arrivals_advance(struct worker *w)
             return;
         }
         w->arr_pos += gap;
-        w->arr_due_ns = w->t0 + schedule_on_tick(schedule_position_ns(s, w->arr_pos), w->cfg->tick_ns);
+        w->arr_due_ns =
+            w->t0 + schedule_on_tick(schedule_position_ns(s, w->arr_pos), w->cfg->tick_ns);
         return;
     }
     uint64_t i = ramp_client_number(w->nworkers, w->index, w->arr_next);
