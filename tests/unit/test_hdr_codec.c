@@ -190,9 +190,9 @@ static void test_decode_adds_and_refuses(void **state)
 
     assert_int_equal(hdr_decode_add("not base64!", m, &why), -1);
     assert_int_equal(hdr_decode_add("AAAAAAAAAAA=", m, &why), -1); /* no cookie */
-    ta[strlen(ta) / 2] ^= 1; /* damaged deflate data, or a damaged count */
-    hdr_decode_add(ta, m, &why);
-    assert_true(m->count <= 3);
+    ta[strlen(ta) - 4] = ta[strlen(ta) - 4] == 'A' ? 'B' : 'A'; /* zlib's checksum fails */
+    assert_int_equal(hdr_decode_add(ta, m, &why), -1);
+    assert_true(m->count == 2);
     free(ta);
     free(tb);
     free(a);
