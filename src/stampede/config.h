@@ -100,6 +100,8 @@ struct config {
     int seed_set;          /* 0: main picks one from the clock and reports it */
     char *scoreboard;      /* path; default /dev/shm/stampede-PID.sb */
     int keep_scoreboard;   /* [run] keep_scoreboard = yes|no, --keep-scoreboard */
+    char *hdr_log;         /* [run] hdr_log, --hdr-log: HdrHistogram interval log; NULL: none */
+    int64_t hdr_interval_ns; /* [run] hdr_interval, --hdr-interval: its interval; default 1s */
     int64_t grace_ns;      /* how long in-flight requests may finish at a stop; default 2s */
     int64_t fail_backoff_ns; /* least wait after a request that failed before a server saw it */
     int64_t tick_ns;         /* resolution of the open model's timetable */

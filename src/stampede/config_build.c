@@ -770,6 +770,7 @@ void config_free(struct config *c)
     free(c->dns);
     free(c->path);
     free(c->scoreboard);
+    free(c->hdr_log);
     free(c->dns_server);
     free(c->base_url);
     free(c->schedule_text);

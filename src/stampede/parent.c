@@ -17,6 +17,7 @@
 
 #include "endpoint.h"
 #include "evbase.h"
+#include "hdr_log.h"
 #include "outfile.h"
 #include "plugin.h"
 #include "ramp.h"
@@ -37,6 +38,7 @@ struct parent {
     struct endpoints eps;
     struct plugins plugins;
     int json_fd;            /* --json, opened before the run; -1 without it */
+    struct hdr_log hdr;     /* --hdr-log; hdr.f NULL without it */
     pid_t *pids;            /* 0 once reaped */
     unsigned alive;
     int interrupted;
@@ -208,6 +210,14 @@ static void on_progress(evutil_socket_t fd, short what, void *arg)
             h->planned_clients, active, done, rate, failed, p->tty ? "\033[K" : "\n");
 }
 
+static void on_hdr_interval(evutil_socket_t fd, short what, void *arg)
+{
+    struct parent *p = arg;
+    (void)fd;
+    (void)what;
+    hdr_log_interval(&p->hdr, p->sb.hdr, now_ns());
+}
+
 static void on_ramp_done(evutil_socket_t fd, short what, void *arg)
 {
     struct parent *p = arg;
@@ -282,7 +292,7 @@ static void timer_at(struct event_base *base, event_callback_fn cb, void *arg, i
 static void supervise(struct parent *p)
 {
     const struct config *cfg = p->cfg;
-    struct event *ev[8] = {0};
+    struct event *ev[9] = {0};
     p->base = evbase_new();
     if (!p->base) {
         reap(p, 1);
@@ -304,6 +314,12 @@ static void supervise(struct parent *p)
         if (ev[3])
             event_add(ev[3], &sec);
     }
+    if (p->hdr.f) {
+        ev[8] = event_new(p->base, -1, EV_PERSIST, on_hdr_interval, p);
+        struct timeval every = timeval_of_ns(cfg->hdr_interval_ns);
+        if (ev[8])
+            event_add(ev[8], &every);
+    }
     if (cfg->ramp_duration_ns > 0)
         timer_at(p->base, on_ramp_done, p, cfg->ramp_duration_ns, &ev[4]);
     if (cfg->duration_ns > 0) {
@@ -316,7 +332,7 @@ static void supervise(struct parent *p)
     reap(p, 1);
     if (!cfg->quiet && p->tty && !p->viewed)
         fputc('\n', stderr);
-    for (int i = 0; i < 8; i++)
+    for (int i = 0; i < 9; i++)
         if (ev[i])
             event_free(ev[i]);
     event_base_free(p->base);
@@ -351,6 +367,7 @@ static int check_distinct_files(const struct config *cfg, const char *sbpath)
         const char *what, *path;
     } f[] = {{"the configuration file", cfg->path}, {"--json", cfg->json_path},
              {"--trace", cfg->trace_path}, {"--phout", cfg->phout_path},
+             {"--hdr-log", cfg->hdr_log},
              {"the scoreboard", sbpath}};
     size_t n = sizeof(f) / sizeof(f[0]);
     for (size_t i = 1; i < n; i++)
@@ -527,6 +544,7 @@ int parent_run(const struct config *cfg)
         goto out;
     if ((cfg->trace_path && trace_create(cfg->trace_path) < 0) ||
         (cfg->phout_path && phout_create(cfg->phout_path) < 0) ||
+        (cfg->hdr_log && hdr_log_create(&p.hdr, cfg->hdr_log, cfg->schedule != NULL) < 0) ||
         (cfg->json_path && (p.json_fd = report_open_json(cfg->json_path)) < 0)) {
         rc = 2;
         goto out;
@@ -557,11 +575,18 @@ int parent_run(const struct config *cfg)
     close(go[1]);
     go[1] = -1;
     p.last_t = t0;
+    hdr_log_start(&p.hdr, &p.started, t0);
     supervise(&p);
-    atomic_store(&p.sb.hdr->end_ns, now_ns());
+    int64_t end = now_ns();
+    atomic_store(&p.sb.hdr->end_ns, end);
     atomic_store(&p.sb.hdr->run_state, SB_RUN_DONE);
     top_launch_finish(&p.viewer, 0); /* the viewer quits once it has shown "done" */
+    /* the last, partial interval: every worker has ended, so the log adds up to the summary */
+    hdr_log_interval(&p.hdr, p.sb.hdr, end);
+    int hdr_failed = hdr_log_close(&p.hdr) < 0;
     rc = report(&p);
+    if (hdr_failed && rc == 0)
+        rc = 1;
     if (p.interrupted) /* as a shell reports a command the signal ended: 130, 143 */
         rc = 128 + p.interrupted;
 out:
@@ -574,6 +599,7 @@ out:
     }
     if (p.json_fd >= 0)
         close(p.json_fd);
+    hdr_log_close(&p.hdr);
     sb_close(&p.sb, cfg->keep_scoreboard);
     endpoints_free(&p.eps);
     plugins_unload(&p.plugins);

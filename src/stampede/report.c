@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "errkind.h"
+#include "hdr_codec.h"
 #include "health.h"
 #include "json.h"
 #include "outfile.h"
@@ -271,7 +272,16 @@ static void json_latency(FILE *f, const struct hist *h)
     const char *keys[] = {"p50", "p90", "p99", "p999"};
     for (int i = 0; i < 4; i++)
         fprintf(f, ",\"%s\":%" PRIu64, keys[i], hist_percentile_us(h, report_percentiles[i]));
-    fprintf(f, ",\"max\":%.3f,\"count\":%" PRIu64 "}", (double)h->max_ns / 1000, (uint64_t)h->count);
+    fprintf(f, ",\"max\":%.3f,\"count\":%" PRIu64, (double)h->max_ns / 1000, (uint64_t)h->count);
+    /* every count, as HdrHistogram encodes it: runs merge exactly from these (hdr_codec.h) */
+    char *hdr = hdr_encode(h);
+    fputs(",\"hdr\":", f);
+    if (hdr)
+        json_string(f, hdr);
+    else
+        fputs("null", f);
+    free(hdr);
+    fputc('}', f);
 }
 
 /* "run": what ran, so that a JSON file found later says what it is the result of. */
