@@ -106,6 +106,10 @@ struct config {
     int64_t fail_backoff_ns; /* least wait after a request that failed before a server saw it */
     int64_t tick_ns;         /* resolution of the open model's timetable */
     int allow_fd_shortage; /* run more clients than a worker may open files */
+    char *prometheus;      /* ADDR:PORT of the parent's /metrics; NULL: none */
+    int64_t prometheus_linger_ns; /* how long /metrics stays up after the run */
+    char *statsd;          /* HOST:PORT to push StatsD metrics to; NULL: none */
+    char *statsd_namespace; /* the prefix of every StatsD name */
     int64_t dns_ttl_ns;    /* how long a resolved name is cached; 0 = for the whole run */
     char *dns_server;      /* "ADDR[:PORT],..." for c-ares; NULL = the system's resolv.conf */
     char *base_url;        /* what a request url "/PATH" is resolved against; NULL: none */

@@ -772,6 +772,9 @@ void config_free(struct config *c)
     free(c->scoreboard);
     free(c->hdr_log);
     free(c->dns_server);
+    free(c->prometheus);
+    free(c->statsd);
+    free(c->statsd_namespace);
     free(c->base_url);
     free(c->schedule_text);
     if (c->schedule)

@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "config_int.h"
+#include "netaddr.h"
 #include "strutil.h"
 #include "units.h"
 #include "url.h"
@@ -62,6 +63,30 @@ static int check_address(const struct config_key *k, const union config_value *v
     if (*v->s)
         return 0;
     snprintf(msg, len, "%s needs an address (for example 127.0.0.1:5353)", k->name);
+    return -1;
+}
+
+static int check_host_port(const struct config_key *k, const union config_value *v, char *msg,
+                           size_t len)
+{
+    char host[256], port[8];
+    const char *why = netaddr_split(v->s, host, sizeof(host), port, sizeof(port));
+    if (!why)
+        return 0;
+    snprintf(msg, len, "%s = %s: %s (for example 127.0.0.1:9100)", k->name, v->s, why);
+    return -1;
+}
+
+/* StatsD splits names at '.', and ':' '|' '@' are its syntax. */
+static int check_statsd_name(const struct config_key *k, const union config_value *v, char *msg,
+                             size_t len)
+{
+    size_t n = strlen(v->s);
+    if (n && strspn(v->s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.") ==
+                 n && v->s[0] != '.' && v->s[n - 1] != '.')
+        return 0;
+    snprintf(msg, len, "%s = %s: use letters, digits, '_', '-' and '.' between them", k->name,
+             v->s);
     return -1;
 }
 
@@ -228,6 +253,18 @@ const struct config_key config_keys[] = {
     {.name = "allow_fd_shortage", .sections = RUNSEC, .type = CT_BOOL, RUN(allow_fd_shortage),
      .def = "no", .flag = "allow-fd-shortage",
      .help = "run even when a worker has more clients than it may open files"},
+    {.name = "prometheus", .sections = RUNSEC, .type = CT_STRING, RUN(prometheus),
+     .check = check_host_port, .flag = "prometheus", .flag_arg = "ADDR:PORT",
+     .help = "serve the run's metrics for Prometheus at http://ADDR:PORT/metrics"},
+    {.name = "prometheus_linger", .sections = RUNSEC, .type = CT_DURATION,
+     RUN(prometheus_linger_ns), .def = "0", .flag = "prometheus-linger", .flag_arg = "TIME",
+     .help = "keep serving the final metrics for TIME after the run"},
+    {.name = "statsd", .sections = RUNSEC, .type = CT_STRING, RUN(statsd),
+     .check = check_host_port, .flag = "statsd", .flag_arg = "HOST:PORT",
+     .help = "push metrics to a StatsD server over UDP once a second"},
+    {.name = "statsd_namespace", .sections = RUNSEC, .type = CT_STRING, RUN(statsd_namespace),
+     .def = "stampede", .check = check_statsd_name, .flag = "statsd-namespace",
+     .flag_arg = "NAME", .help = "the prefix of every StatsD metric"},
     {.name = "top", .sections = RUNSEC, .type = CT_BOOL, RUN(top), .def = "no", .flag = "top",
      .help = "watch the run in stampede-top on this terminal"},
     {.name = "plugins", .sections = RUNSEC, .type = CT_LIST, BUILDER,

@@ -28,6 +28,7 @@
 #include "phout.h"
 #include "trace.h"
 #include "units.h"
+#include "metrics_out.h"
 #include "worker.h"
 
 #define KILL_SLACK_NS (5LL * 1000000000) /* past duration + grace, a worker is stuck */
@@ -50,6 +51,7 @@ struct parent {
     int64_t last_t;
     struct timespec started;    /* wall clock at the release, for the JSON */
     struct top_launch viewer; /* stampede --top */
+    struct metrics_out metrics; /* Prometheus and StatsD */
     int viewed;             /* a viewer owns the terminal until the end of the run */
 };
 
@@ -136,6 +138,7 @@ static int fork_workers(struct parent *p, int ready[2], int go[2])
                 _exit(1);
             close(ready[0]);
             close(go[1]);
+            metrics_out_forget(&p->metrics);
             _exit(worker_main(p->cfg, &p->eps, &p->plugins, p->sb.hdr, i, ready[1], go[0]));
         }
         p->pids[i] = pid;
@@ -320,6 +323,7 @@ static void supervise(struct parent *p)
         if (ev[8])
             event_add(ev[8], &every);
     }
+    metrics_out_start(&p->metrics, p->base);
     if (cfg->ramp_duration_ns > 0)
         timer_at(p->base, on_ramp_done, p, cfg->ramp_duration_ns, &ev[4]);
     if (cfg->duration_ns > 0) {
@@ -330,12 +334,12 @@ static void supervise(struct parent *p)
     if (p->alive)
         event_base_dispatch(p->base);
     reap(p, 1);
+    metrics_out_final(&p->metrics);
     if (!cfg->quiet && p->tty && !p->viewed)
         fputc('\n', stderr);
     for (int i = 0; i < 9; i++)
         if (ev[i])
             event_free(ev[i]);
-    event_base_free(p->base);
 }
 
 /* OpenSSL judges the TLS settings (cipher lists, files, versions) before anything is sent, so
@@ -498,7 +502,8 @@ static int report(struct parent *p)
 
 int parent_run(const struct config *cfg)
 {
-    struct parent p = {.cfg = cfg, .tty = isatty(2), .viewer = {.tty_err = -1}, .json_fd = -1};
+    struct parent p = {.cfg = cfg, .tty = isatty(2), .viewer = {.tty_err = -1}, .json_fd = -1,
+                       .metrics = {.prom_fd = -1}};
     int ready[2] = {-1, -1}, go[2] = {-1, -1};
     int rc = 1;
     if (check_tls_settings(cfg) < 0)
@@ -545,7 +550,8 @@ int parent_run(const struct config *cfg)
     if ((cfg->trace_path && trace_create(cfg->trace_path) < 0) ||
         (cfg->phout_path && phout_create(cfg->phout_path) < 0) ||
         (cfg->hdr_log && hdr_log_create(&p.hdr, cfg->hdr_log, cfg->schedule != NULL) < 0) ||
-        (cfg->json_path && (p.json_fd = report_open_json(cfg->json_path)) < 0)) {
+        (cfg->json_path && (p.json_fd = report_open_json(cfg->json_path)) < 0) ||
+        metrics_out_open(&p.metrics, cfg, p.sb.hdr) < 0) {
         rc = 2;
         goto out;
     }
@@ -589,7 +595,12 @@ int parent_run(const struct config *cfg)
         rc = 1;
     if (p.interrupted) /* as a shell reports a command the signal ended: 130, 143 */
         rc = 128 + p.interrupted;
+    if (p.base)
+        metrics_out_linger(&p.metrics, p.base);
 out:
+    metrics_out_close(&p.metrics);
+    if (p.base)
+        event_base_free(p.base);
     top_launch_finish(&p.viewer, 1); /* on an error path, before the file goes */
     for (int i = 0; i < 2; i++) {
         if (ready[i] >= 0)

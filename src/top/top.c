@@ -18,6 +18,7 @@
 #include "top_draw.h"
 #include "top_find.h"
 #include "top_model.h"
+#include "top_prom.h"
 #include "top_sb.h"
 
 #define POLL_MS 100                 /* how often a waiting viewer looks for the file */
@@ -29,6 +30,7 @@ struct options {
     int batch, json, list, exit_when_done;
     const char *dir;
     const char *path;
+    const char *prometheus;         /* serve /metrics there instead of showing frames */
     enum top_col sort;
     int reverse;
 };
@@ -57,6 +59,10 @@ static void usage(FILE *f)
           "  -l, --list            list the runs found and exit\n"
           "      --dir DIR         look for runs in DIR\n"
           "      --exit-when-done  quit once the run is over (stampede --top uses it)\n"
+          "      --prometheus ADDR:PORT\n"
+          "                        no screen: serve the run's metrics for Prometheus at\n"
+          "                        http://ADDR:PORT/metrics until stopped (or the run ends,\n"
+          "                        with --exit-when-done)\n"
           "  -h, --help            this help\n"
           "  -V, --version         print the version\n"
           "\n"
@@ -76,6 +82,7 @@ static int parse_options(int argc, char **argv, struct options *o)
         {"list", no_argument, NULL, 'l'},
         {"dir", required_argument, NULL, 'D'},
         {"exit-when-done", no_argument, NULL, 'E'},
+        {"prometheus", required_argument, NULL, 'P'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -123,6 +130,7 @@ static int parse_options(int argc, char **argv, struct options *o)
         case 'l': o->list = 1; break;
         case 'D': o->dir = optarg; break;
         case 'E': o->exit_when_done = 1; break;
+        case 'P': o->prometheus = optarg; break;
         case 'h': usage(stdout); exit(0);
         case 'V': puts("stampede-top " PACKAGE_VERSION); exit(0);
         case ':':
@@ -388,7 +396,7 @@ int main(int argc, char **argv)
         return 2;
     if (o.list)
         return list_runs(o.dir);
-    vw.screen = !o.batch;
+    vw.screen = !o.batch && !o.prometheus;
 
     struct sigaction sa = {.sa_handler = on_quit};
     sigemptyset(&sa.sa_mask);
@@ -415,7 +423,8 @@ int main(int argc, char **argv)
     if (st == 0) {
         vw.v = (struct top_view){.path = vw.path, .delay_s = o.delay_s, .sort = o.sort,
                                  .reverse = o.reverse};
-        rc = view(&vw);
+        rc = o.prometheus ? top_prom_serve(&vw.sb, o.prometheus, o.exit_when_done, &quit_signal)
+                          : view(&vw);
         top_model_free(&vw.m);
         top_sb_close(&vw.sb);
     } else {

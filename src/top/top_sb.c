@@ -143,6 +143,9 @@ enum top_sb_status top_sb_open(struct top_sb *sb, const char *path, char *err, s
     sb->slot_size = h.slot_size;
     sb->extra_names_offset = h.extra_names_offset;
     sb->extras_offset = h.extras_offset;
+    sb->nrequests = h.nrequests;
+    sb->reqstats_offset = h.reqstats_offset;
+    sb->reqstat_size = h.reqstat_size;
     return TOP_SB_OK;
 }
 

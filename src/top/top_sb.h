@@ -26,8 +26,9 @@ struct top_sb {
     dev_t dev;
     ino_t ino;
     /* The checked layout, copied out of the header. */
-    unsigned nworkers, nextras;
+    unsigned nworkers, nextras, nrequests;
     uint64_t slots_offset, slot_size, extra_names_offset, extras_offset;
+    uint64_t reqstats_offset, reqstat_size;
 };
 
 /* Opens, checks and maps path. TOP_SB_OK fills sb; any other status leaves it empty
