@@ -1082,7 +1082,7 @@ static void test_error_sections(void **state)
     expect_error("[rnu]\n" MINI, NULL, 1, "unknown section '[rnu]' (did you mean 'run'?)");
     expect_error("[default]\n" MINI, NULL, 1, "did you mean 'defaults'?");
     expect_error("[requests x]\n" MINI, NULL, 1, "did you mean 'request'?");
-    expect_error("[zzzzzz]\n" MINI, NULL, 1, "use [run], [defaults], [request NAME], [plugin NAME], [dns] or [tls]");
+    expect_error("[zzzzzz]\n" MINI, NULL, 1, "use [run], [defaults], [request NAME], [plugin NAME], [dns], [tls] or [thresholds]");
     expect_error("[run now]\n" MINI, NULL, 1, "[run] takes no name");
     expect_error("[dns x]\n" MINI, NULL, 1, "[dns] takes no name");
     expect_error("[request]\nurl = http://h/\n", NULL, 1, "[request] needs a name");
