@@ -388,14 +388,18 @@ static int build_checks(const struct load *L, struct request_spec *s, const stru
     const char *const body_texts[] = {s->expect_body, s->expect_body_regex,
                                       s->expect_body_json};
     const struct slot *st = &slots[key_index(config_key_find("expect_status"))];
-    if (s->expect_status && add_check(c, s, "expect_status", s->expect_status, st->where) != 0)
+    /* an empty value is no check: it takes back one that [defaults] set */
+    if (s->expect_status && *s->expect_status &&
+        add_check(c, s, "expect_status", s->expect_status, st->where) != 0)
         return -1;
     for (size_t i = 0; i < h->nexpect; i++)
-        if (add_check(c, s, "expect_header", h->expect[i]->value, h->expect[i]->where) != 0)
+        if (*h->expect[i]->value &&
+            add_check(c, s, "expect_header", h->expect[i]->value, h->expect[i]->where) != 0)
             return -1;
     for (int i = 0; i < 3; i++) {
         const struct slot *b = &slots[key_index(config_key_find(body_keys[i]))];
-        if (body_texts[i] && add_check(c, s, body_keys[i], body_texts[i], b->where) != 0)
+        if (body_texts[i] && *body_texts[i] &&
+            add_check(c, s, body_keys[i], body_texts[i], b->where) != 0)
             return -1;
     }
     c->check_headers |= s->checks && s->checks->nheaders;
