@@ -119,7 +119,8 @@ void client_result_fill(struct client *c, int status, enum errkind kind, const c
         .headers = c->hdrs, .nheaders = kind && kind != ERR_CHECK_FAILED ? 0 : c->nhdrs,
         .body = c->body,
         /* a body check may have kept more than the hooks asked for */
-        .body_len = c->body_len < spec->max_body ? c->body_len : spec->max_body, .body_bytes = c->parser.body_bytes, .bytes_sent = c->sent,
+        .body_len = c->body_len < spec->max_body ? c->body_len : spec->max_body,
+        .body_bytes = c->parser.body_bytes, .bytes_sent = c->sent,
         .bytes_received = c->bytes_in, .dns_cached = c->dns_cached, .reused = c->reused,
         .hop = c->hop, .request = (int)c->req, .request_name = spec->name,
         .method = client_method(c), .url = client_url_text(c),
