@@ -532,6 +532,9 @@ static void request_end_at(struct client *c, int status, enum errkind kind, cons
         conn_close(c->conn, 0);
     c->in_request = 0;
     c->conn = NULL;
+    /* after the connection's fate is settled: a wrong answer is no reason to close it */
+    if (kind == ERR_NONE && spec->checks)
+        kind = client_check_response(c, &reason);
     client_count_result(c, status, kind, latency);
     if (kind != ERR_NONE)
         client_count_reason(c, kind, reason);
@@ -733,8 +736,12 @@ int client_init(struct client *c, struct worker *w, uint64_t number)
         c->conns[i].owner = c;
     }
     unsigned hooks = w->plugins->hooks;
-    if ((w->cfg->iterator & ITERATOR_FOLLOW) || (hooks & CAPTURE_HOOKS)) {
-        if (!(c->hdrbuf = malloc((hooks & CAPTURE_HOOKS) ? HDRBUF_CAPTURE : HDRBUF_FOLLOW)))
+    /* a header line split across two reads is gathered here: for the follow iterators, the
+     * plugins' hooks and the expect_header checks */
+    if ((w->cfg->iterator & ITERATOR_FOLLOW) || (hooks & CAPTURE_HOOKS) ||
+        w->cfg->check_headers) {
+        int whole = (hooks & CAPTURE_HOOKS) || w->cfg->check_headers;
+        if (!(c->hdrbuf = malloc(whole ? HDRBUF_CAPTURE : HDRBUF_FOLLOW)))
             return -1;
     }
     if (w->cfg->iterator & ITERATOR_FOLLOW) {

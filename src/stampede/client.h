@@ -73,8 +73,14 @@ struct client {
     size_t location_len;
     int location_bad;       /* too long or cut: not followed */
     char *hdrbuf;           /* the parser's gather buffer, with the follow iterators */
-    char *body;             /* up to max_body bytes of the response */
-    size_t body_len;
+    char *body;             /* up to keep_body bytes of the response */
+    size_t body_len, body_cap;
+
+    /* response checks (the request's expect_* keys) */
+    uint64_t check_headers_held; /* expect_header lines a header of the response satisfied */
+    char check_reason[160];      /* why the last response failed a check */
+    int status_expected;         /* it passed its checks, expect_status among them: even a
+                                    4xx or 5xx is then the right answer, an ok request */
 
     /* plugins (all NULL / 0 without them) */
     void **userdata;        /* one per plugin */

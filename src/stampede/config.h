@@ -22,6 +22,8 @@ enum arrivals_kind { ARRIVALS_UNIFORM = 0, ARRIVALS_POISSON = 1 };
 enum on_busy_kind { ON_BUSY_QUEUE = 0, ON_BUSY_DROP = 1 };
 
 struct schedule;
+struct check_set;
+struct threshold;
 
 /* TLS settings of a request ([tls], [defaults] or its own section). */
 struct tls_options {
@@ -58,6 +60,11 @@ struct request_spec {
     uint32_t max_header_bytes;  /* response header block limit; default 64 KiB */
     uint32_t max_headers;       /* response header line limit; default 100 */
     struct tls_options tls;
+    /* response checks (check.h) as written; expect_header lines go to checks */
+    char *expect_status, *expect_body, *expect_body_regex, *expect_body_json;
+    struct check_set *checks;   /* compiled; NULL: the request has no checks */
+    uint64_t keep_body;         /* response body bytes kept: max_body, or check_body_limit
+                                   when a body check needs more */
 };
 
 struct dns_entry {
@@ -113,6 +120,7 @@ struct config {
     int64_t dns_ttl_ns;    /* how long a resolved name is cached; 0 = for the whole run */
     char *dns_server;      /* "ADDR[:PORT],..." for c-ares; NULL = the system's resolv.conf */
     char *base_url;        /* what a request url "/PATH" is resolved against; NULL: none */
+    uint64_t check_body_limit; /* body bytes a body check reads; default 1M */
 
     struct request_spec *requests; /* in file order */
     size_t nrequests;
@@ -122,6 +130,10 @@ struct config {
     size_t nplugins;
     char **run_keys, **run_values; /* [run] as written, for plugins; later ones win */
     size_t nrun;
+    unsigned nchecks;      /* response checks over every request (their ids are 0..n-1) */
+    int check_headers;     /* some request checks a response header: clients watch them */
+    struct threshold *thresholds; /* [thresholds], in file order */
+    size_t nthresholds;
 
     /* command line only */
     const char *json_path;  /* the command line's own strings */

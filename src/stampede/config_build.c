@@ -16,8 +16,10 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "check.h"
 #include "config_int.h"
 #include "schedule.h"
+#include "threshold.h"
 #include "regfile.h"
 #include "strutil.h"
 
@@ -134,6 +136,8 @@ struct headers {
     struct request_spec *s;
     int *level; /* level of each header, parallel to s->headers */
     size_t cap;
+    const struct entry **expect; /* the expect_header lines that apply, in order */
+    size_t nexpect, cap_expect;
 };
 
 /* "Name: value" checked and tidied, as a new string; *nl is the name's length. */
@@ -223,6 +227,29 @@ static int add_header(struct headers *h, const struct entry *e)
     s->headers[s->nheaders] = line;
     h->level[s->nheaders] = e->level;
     s->nheaders++;
+    return 0;
+}
+
+/* The request's own expect_header lines replace those of [defaults] (all of them: a request
+ * says which headers it expects). */
+static int add_expect_header(struct headers *h, const struct entry *e)
+{
+    size_t j = 0;
+    for (size_t i = 0; i < h->nexpect; i++)
+        if (!(e->level >= LVL_REQUEST_FILE && h->expect[i]->level < LVL_REQUEST_FILE))
+            h->expect[j++] = h->expect[i];
+    h->nexpect = j;
+    if (h->nexpect == h->cap_expect) {
+        size_t cap = h->cap_expect ? h->cap_expect * 2 : 4;
+        const struct entry **v = realloc(h->expect, cap * sizeof(*v));
+        if (!v) {
+            config_oom(e->where);
+            return -1;
+        }
+        h->expect = v;
+        h->cap_expect = cap;
+    }
+    h->expect[h->nexpect++] = e;
     return 0;
 }
 
@@ -330,7 +357,56 @@ static void free_request(struct request_spec *s)
         free(s->headers[i]);
     free(s->headers);
     free(s->body);
+    free(s->expect_status);
+    free(s->expect_body);
+    free(s->expect_body_regex);
+    free(s->expect_body_json);
+    check_set_free(s->checks);
     memset(s, 0, sizeof *s);
+}
+
+static int add_check(struct config *c, struct request_spec *s, const char *key,
+                     const char *text, const char *where)
+{
+    char err[300];
+    if (check_set_add(&s->checks, key, text, c->nchecks, err, sizeof err) != 0) {
+        config_errorf(where, "%s: %s", key, err);
+        return -1;
+    }
+    c->nchecks++;
+    return 0;
+}
+
+/* Compiles the request's checks, in a fixed order (status, headers, body, regex, JSON), and
+ * sizes the body it keeps. */
+static int build_checks(const struct load *L, struct request_spec *s, const struct slot *slots,
+                        const struct headers *h)
+{
+    struct config *c = L->c;
+    static const char *const body_keys[] = {"expect_body", "expect_body_regex",
+                                            "expect_body_json"};
+    const char *const body_texts[] = {s->expect_body, s->expect_body_regex,
+                                      s->expect_body_json};
+    const struct slot *st = &slots[key_index(config_key_find("expect_status"))];
+    /* an empty value is no check: it takes back one that [defaults] set */
+    if (s->expect_status && *s->expect_status &&
+        add_check(c, s, "expect_status", s->expect_status, st->where) != 0)
+        return -1;
+    for (size_t i = 0; i < h->nexpect; i++)
+        if (*h->expect[i]->value &&
+            add_check(c, s, "expect_header", h->expect[i]->value, h->expect[i]->where) != 0)
+            return -1;
+    for (int i = 0; i < 3; i++) {
+        const struct slot *b = &slots[key_index(config_key_find(body_keys[i]))];
+        if (body_texts[i] && *body_texts[i] &&
+            add_check(c, s, body_keys[i], body_texts[i], b->where) != 0)
+            return -1;
+    }
+    c->check_headers |= s->checks && s->checks->nheaders;
+    s->keep_body = s->max_body;
+    if (s->checks && s->checks->need_body && c->check_body_limit > s->keep_body)
+        s->keep_body = c->check_body_limit;
+    return 0;
 }
 
 /* Applies the entries of one layer: section sec (request r for SEC_REQUEST), either those
@@ -342,7 +418,9 @@ static int apply_layer(const struct load *L, struct slot *slots, struct headers 
         const struct entry *e = &L->ents[i];
         if (e->sec != sec || (sec == SEC_REQUEST && e->idx != r) || e->from_flag != from_flag)
             continue;
-        int rc = e->k->flags & KF_REPEAT ? add_header(h, e) : slot_set(L, slots, e);
+        int rc = !(e->k->flags & KF_REPEAT)            ? slot_set(L, slots, e)
+                 : strcmp(e->k->name, "expect_header") == 0 ? add_expect_header(h, e)
+                                                            : add_header(h, e);
         if (rc != 0)
             return -1;
     }
@@ -423,7 +501,10 @@ static int build_request(const struct load *L, size_t r, struct request_spec *s)
         rc = store_body(s, &slots[body]);
     if (rc == 0)
         rc = parse_request_url(L, s, slots[url].where);
+    if (rc == 0)
+        rc = build_checks(L, s, slots, &h);
     free(h.level);
+    free(h.expect);
     slots_free(slots);
     return rc;
 }
@@ -742,12 +823,50 @@ static int build_plugins(struct load *L)
     return 0;
 }
 
+/* ---- [thresholds] -------------------------------------------------------------------- */
+
+static int build_thresholds(struct load *L)
+{
+    struct config *c = L->c;
+    size_t n = 0;
+    for (size_t i = 0; i < L->nents; i++)
+        n += L->ents[i].sec == SEC_THRESHOLDS;
+    if (n == 0)
+        return 0;
+    const char **names = calloc(c->nrequests + 1, sizeof *names);
+    c->thresholds = calloc(n, sizeof *c->thresholds);
+    if (!names || !c->thresholds) {
+        free(names);
+        config_oom(L->path);
+        return -1;
+    }
+    for (size_t r = 0; r < c->nrequests; r++)
+        names[r] = c->requests[r].name;
+    struct threshold_context ctx = {names, c->nrequests, c->schedule != NULL, c->nchecks > 0};
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < L->nents; i++) {
+        const struct entry *e = &L->ents[i];
+        char err[300];
+        if (e->sec != SEC_THRESHOLDS)
+            continue;
+        if (threshold_parse(e->value, &ctx, &c->thresholds[c->nthresholds], err,
+                            sizeof err) != 0) {
+            config_errorf(e->where, "[thresholds] %s", err);
+            rc = -1;
+        } else {
+            c->nthresholds++;
+        }
+    }
+    free(names);
+    return rc;
+}
+
 /* ---- the whole config ----------------------------------------------------------------- */
 
 int config_build(struct load *L)
 {
-    if (build_run(L) != 0 || build_requests(L) != 0 || build_dns(L) != 0 ||
-        build_plugins(L) != 0)
+    if (build_run(L) != 0 || build_requests(L) != 0 || build_thresholds(L) != 0 ||
+        build_dns(L) != 0 || build_plugins(L) != 0)
         return -1;
     if (L->dir && !(L->c->dir = strdup(L->dir))) {
         config_oom(L->path);
@@ -763,6 +882,9 @@ void config_free(struct config *c)
     for (size_t i = 0; i < c->nrequests; i++)
         free_request(&c->requests[i]);
     free(c->requests);
+    for (size_t i = 0; i < c->nthresholds; i++)
+        threshold_free(&c->thresholds[i]);
+    free(c->thresholds);
     for (size_t i = 0; i < c->ndns; i++) {
         free(c->dns[i].name);
         free(c->dns[i].address);

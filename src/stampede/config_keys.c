@@ -183,9 +183,10 @@ const struct config_section_kind config_sections[] = {
     [SEC_DNS] = {"dns", 0, 1, NULL},
     [SEC_TLS] = {"tls", 0, 0, "see stampede.ini(5) for the [tls] keys"},
     [SEC_PLUGIN] = {"plugin", 1, 1, NULL},
+    [SEC_THRESHOLDS] = {"thresholds", 0, 0, NULL, 1},
 };
 const char *const config_section_words[] = {"run", "defaults", "request", "dns",
-                                            "tls", "plugin",   NULL};
+                                            "tls", "plugin",   "thresholds", NULL};
 
 /* The field a key is stored in: offset and size in its section's struct. */
 #define RUN(m) offsetof(struct config, m), sizeof(((struct config *)0)->m)
@@ -275,6 +276,8 @@ const struct config_key config_keys[] = {
      .check = check_address, .help = "DNS servers ADDR[:PORT],... instead of resolv.conf"},
     {.name = "base_url", .sections = RUNSEC, .type = CT_STRING, RUN(base_url),
      .parse = parse_url, .help = "what a request url that starts with / is resolved against"},
+    {.name = "check_body_limit", .sections = RUNSEC, .type = CT_SIZE, RUN(check_body_limit),
+     .def = "1048576", .help = "response body bytes a body check reads; a longer body fails it"},
 
     /* [request NAME] and [defaults] */
     {.name = "url", .sections = SECS_REQUEST, .type = CT_STRING, REQ(url_text),
@@ -322,6 +325,17 @@ const struct config_key config_keys[] = {
      .help = "largest response header block"},
     {.name = "max_headers", .sections = SECS_REQUEST, .type = CT_COUNT, REQ(max_headers),
      .def = "100", .check = check_u32, .help = "most response header lines"},
+    {.name = "expect_status", .sections = SECS_REQUEST, .type = CT_STRING, REQ(expect_status),
+     .help = "statuses that pass the check: 200 204, or classes such as 2xx"},
+    {.name = "expect_header", .sections = SECS_REQUEST, .type = CT_STRING, BUILDER,
+     .flags = KF_REPEAT, .help = "a response header that must contain a text, Name: text "
+                                 "(repeatable)"},
+    {.name = "expect_body", .sections = SECS_REQUEST, .type = CT_STRING, REQ(expect_body),
+     .help = "a text the response body must contain"},
+    {.name = "expect_body_regex", .sections = SECS_REQUEST, .type = CT_STRING,
+     REQ(expect_body_regex), .help = "a PCRE2 pattern the response body must match"},
+    {.name = "expect_body_json", .sections = SECS_REQUEST, .type = CT_STRING,
+     REQ(expect_body_json), .help = "PATH == VALUE in a JSON body, e.g. data.items.0.id == 42"},
 
     /* TLS: [tls], [defaults] and [request NAME] */
     {.name = "verify", .sections = SECS_TLS, .type = CT_BOOL, REQ(tls.verify), .def = "no",

@@ -29,6 +29,7 @@
 #include "trace.h"
 #include "units.h"
 #include "metrics_out.h"
+#include "verdict.h"
 #include "worker.h"
 
 #define KILL_SLACK_NS (5LL * 1000000000) /* past duration + grace, a worker is stuck */
@@ -471,12 +472,15 @@ static void fill_header(struct parent *p)
 static int report(struct parent *p)
 {
     struct summary s = {0};
+    struct verdicts v = {0};
     int rc = 0;
-    if (report_collect(&s, p->sb.hdr) < 0) {
+    if (report_collect(&s, p->sb.hdr) < 0 || verdicts_collect(&v, p->cfg, p->sb.hdr, &s) < 0) {
         fprintf(stderr, "stampede: out of memory while merging results\n");
         report_free(&s);
+        verdicts_free(&v);
         return 1;
     }
+    s.verdicts = &v;
     s.seed = p->cfg->seed;
     s.interrupted = p->interrupted;
     s.config_name = p->sb.hdr->config_name;
@@ -496,7 +500,10 @@ static int report(struct parent *p)
     /* a run where every request failed tested nothing: say so to scripts */
     if (rc == 0 && sb_get(&s.c.requests_failed) > 0 && sb_get(&s.c.requests_ok) == 0)
         rc = EXIT_ALL_FAILED;
+    if (rc == 0 && v.failed)
+        rc = EXIT_THRESHOLDS;
     report_free(&s);
+    verdicts_free(&v);
     return rc;
 }
 
@@ -533,7 +540,7 @@ int parent_run(const struct config *cfg)
         return 2;
     }
     if (sb_create(&p.sb, sbpath, cfg->workers, (unsigned)cfg->nrequests, p.plugins.ncounters,
-                  (const char *const *)p.plugins.counter_names) < 0 ||
+                  (const char *const *)p.plugins.counter_names, cfg->nchecks) < 0 ||
         plugins_parent_init(&p.plugins, cfg, p.sb.hdr) < 0) {
         free(sbpath);
         sb_close(&p.sb, 0);

@@ -16,6 +16,7 @@
 #include "reasons.h"
 #include "schedule.h"
 #include "units.h"
+#include "verdict.h"
 
 static const double report_percentiles[] = {50, 90, 99, 99.9};
 
@@ -263,6 +264,8 @@ void report_print(FILE *f, const struct summary *s)
         else
             fprintf(f, " exit %d\n", q->exit_code);
     }
+    if (s->verdicts)
+        verdicts_print(f, s->verdicts);
 }
 
 static void json_latency(FILE *f, const struct hist *h)
@@ -403,6 +406,8 @@ int report_write_json(int fd, const char *path, const struct summary *s)
             sb_get(&c->tls_resumed));
     fprintf(f, "\"dns\":{\"hits\":%" PRIu64 ",\"misses\":%" PRIu64 "},\n", sb_get(&c->dns_hits),
             sb_get(&c->dns_misses));
+    if (s->verdicts)
+        verdicts_json(f, s->verdicts);
     fputs("\"workers\":[", f);
     for (unsigned w = 0; w < s->nworkers; w++) {
         const struct summary_worker *q = &s->workers[w];

@@ -9,6 +9,8 @@
 #include "config.h"
 #include "scoreboard.h"
 
+struct verdicts;
+
 struct summary_request {
     const char *name;
     uint64_t count, ok, failed;
@@ -48,6 +50,7 @@ struct summary {
     const char *stopped_by, *stop_reason;
     int stop_worker;       /* -1: in the parent */
     int stop_failed;
+    const struct verdicts *verdicts; /* checks and thresholds (verdict.h); NULL: none */
 };
 
 /* Merges the scoreboard into s. Returns -1 when out of memory. */

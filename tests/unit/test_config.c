@@ -13,9 +13,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "check.h"
 #include "config.h"
 #include "config_int.h"
 #include "config_keys.h"
+#include "threshold.h"
 
 #define S INT64_C(1000000000)
 #define MS INT64_C(1000000)
@@ -488,6 +490,56 @@ static void test_defaults_after_requests(void **state)
     struct config c;
     load_ok(MINI "[defaults]\ntimeout = 7s\n", NULL, &c);
     assert_int_equal(c.requests[0].timeout_ns, 7 * S);
+    config_free(&c);
+}
+
+/* The expect_* keys: [defaults] first, a request's own key replacing it (all its
+ * expect_header lines at once), an empty value taking it back; ids over the whole run; the
+ * body kept only for body checks. [thresholds] lines are taken whole, '=' and all. */
+static void test_checks_and_thresholds(void **state)
+{
+    (void)state;
+    struct config c;
+    load_ok("[run]\n"
+            "check_body_limit = 4096\n"
+            "[defaults]\n"
+            "expect_status = 2xx\n"
+            "expect_header = Server: x\n"
+            "[request plain]\n"
+            "url = http://h/\n"
+            "[request own]\n"
+            "url = http://h/\n"
+            "expect_status = 404\n"
+            "expect_header = A: 1\n"
+            "expect_header = B:\n"
+            "expect_body = ok ; a comment\n"
+            "[request none]\n"
+            "url = http://h/\n"
+            "expect_status =\n"
+            "expect_header =\n"
+            "[thresholds]\n"
+            "p95{request=own} < 100ms ; a comment\n"
+            "  failed < 1%\n",
+            NULL, &c);
+    assert_int_equal(c.nchecks, 6);
+    assert_true(c.check_headers);
+    const struct request_spec *p = find_req(&c, "plain"), *o = find_req(&c, "own");
+    assert_int_equal(p->checks->n, 2);
+    assert_string_equal(p->checks->v[0].text, "2xx");
+    assert_string_equal(p->checks->v[1].text, "Server: x");
+    assert_int_equal(p->keep_body, 0);
+    assert_int_equal(o->checks->n, 4);
+    assert_string_equal(o->checks->v[0].text, "404");
+    assert_string_equal(o->checks->v[1].text, "A: 1");
+    assert_string_equal(o->checks->v[2].text, "B:");
+    assert_string_equal(o->checks->v[3].text, "ok");
+    assert_int_equal(o->checks->v[3].id, 5);
+    assert_int_equal(o->keep_body, 4096);
+    assert_null(find_req(&c, "none")->checks);
+    assert_int_equal(c.nthresholds, 2);
+    assert_string_equal(c.thresholds[0].expr, "p95{request=own} < 100ms");
+    assert_int_equal(c.thresholds[0].request, 1);
+    assert_string_equal(c.thresholds[1].expr, "failed < 1%");
     config_free(&c);
 }
 
@@ -1082,7 +1134,9 @@ static void test_error_sections(void **state)
     expect_error("[rnu]\n" MINI, NULL, 1, "unknown section '[rnu]' (did you mean 'run'?)");
     expect_error("[default]\n" MINI, NULL, 1, "did you mean 'defaults'?");
     expect_error("[requests x]\n" MINI, NULL, 1, "did you mean 'request'?");
-    expect_error("[zzzzzz]\n" MINI, NULL, 1, "use [run], [defaults], [request NAME], [plugin NAME], [dns] or [tls]");
+    expect_error("[zzzzzz]\n" MINI, NULL, 1,
+                 "use [run], [defaults], [request NAME], [plugin NAME], [dns], [tls] or "
+                 "[thresholds]");
     expect_error("[run now]\n" MINI, NULL, 1, "[run] takes no name");
     expect_error("[dns x]\n" MINI, NULL, 1, "[dns] takes no name");
     expect_error("[request]\nurl = http://h/\n", NULL, 1, "[request] needs a name");
@@ -1457,6 +1511,7 @@ int main(void)
         cmocka_unit_test(test_defaults_after_requests),
         cmocka_unit_test(test_follow_credentials_and_plugin_keys),
         cmocka_unit_test(test_header_replacement),
+        cmocka_unit_test(test_checks_and_thresholds),
         cmocka_unit_test(test_header_forms),
         cmocka_unit_test(test_body_forms),
         cmocka_unit_test(test_body_file),
