@@ -47,7 +47,7 @@ static void arrivals_advance(struct worker *w)
         }
         w->arr_pos += gap;
         w->arr_due_ns =
-            w->t0 + schedule_on_tick(schedule_position_ns(s, w->arr_pos), w->cfg->tick_ns);
+            w->t0 + schedule_on_tick(s, schedule_position_ns(s, w->arr_pos), w->cfg->tick_ns);
         return;
     }
     uint64_t i = ramp_client_number(w->nworkers, w->index, w->arr_next);
@@ -55,7 +55,7 @@ static void arrivals_advance(struct worker *w)
         w->arr_done = 1;
         return;
     }
-    w->arr_due_ns = w->t0 + schedule_on_tick(schedule_arrival_ns(s, i), w->cfg->tick_ns);
+    w->arr_due_ns = w->t0 + schedule_on_tick(s, schedule_arrival_ns(s, i), w->cfg->tick_ns);
     w->arr_next++;
 }
 

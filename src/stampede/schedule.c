@@ -73,11 +73,12 @@ int64_t schedule_position_ns(const struct schedule *s, uint64_t num)
     return g->start_ns + seg_time(g, (u128)num - (u128)g->first * den, den);
 }
 
-int64_t schedule_on_tick(int64_t t, int64_t tick)
+int64_t schedule_on_tick(const struct schedule *s, int64_t t, int64_t tick)
 {
     if (tick <= 0 || t <= 0)
         return t;
-    return (t + tick - 1) / tick * tick;
+    int64_t on = (t + tick - 1) / tick * tick;
+    return on < s->duration_ns ? on : t;
 }
 
 void schedule_free(struct schedule *s)

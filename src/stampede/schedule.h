@@ -48,7 +48,8 @@ int64_t schedule_arrival_ns(const struct schedule *s, uint64_t i);
 int64_t schedule_position_ns(const struct schedule *s, uint64_t num);
 /* t rounded up to a whole number of ticks ([run] tick; 0 leaves it as it is). Arrivals due on
  * one tick leave together, one wakeup for them all, and every tick still holds exactly the
- * arrivals whose exact times fall in it, so no rate drifts. */
-int64_t schedule_on_tick(int64_t t, int64_t tick);
+ * arrivals whose exact times fall in it, so no rate drifts. An arrival never leaves the
+ * schedule's span: one that would round up to its end (or past it) keeps its exact time. */
+int64_t schedule_on_tick(const struct schedule *s, int64_t t, int64_t tick);
 
 #endif

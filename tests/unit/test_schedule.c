@@ -137,19 +137,24 @@ static void test_tick(void **state)
     int64_t per_tick[2000] = {0};
     for (uint64_t i = 0; i < s.total; i++) {
         int64_t exact = schedule_arrival_ns(&s, i);
-        int64_t t = schedule_on_tick(exact, ms);
+        int64_t t = schedule_on_tick(&s, exact, ms);
         assert_true(t >= exact && t - exact < ms);
-        assert_int_equal(t % ms, 0);
-        if (t / ms < 2000)
+        assert_true(t < 2 * S);
+        if (t < 2 * S - ms) {
+            assert_int_equal(t % ms, 0);
             per_tick[t / ms]++;
+        }
     }
     assert_int_equal(per_tick[0], 1); /* arrival 0, at 0 */
-    for (int k = 1; k < 2000; k++)
+    for (int k = 1; k < 1999; k++)
         assert_int_equal(per_tick[k], 20);
+    /* the last tick's arrivals would round up to the end of the schedule: they keep their
+     * exact times, inside it */
+    assert_int_equal(schedule_on_tick(&s, 2 * S - 50000, ms), 2 * S - 50000);
+    assert_int_equal(schedule_on_tick(&s, 7 * ms, ms), 7 * ms);
+    assert_int_equal(schedule_on_tick(&s, 7 * ms + 1, ms), 8 * ms);
+    assert_int_equal(schedule_on_tick(&s, 12345, 0), 12345);
     schedule_free(&s);
-    assert_int_equal(schedule_on_tick(7 * ms, ms), 7 * ms);
-    assert_int_equal(schedule_on_tick(7 * ms + 1, ms), 8 * ms);
-    assert_int_equal(schedule_on_tick(12345, 0), 12345);
 }
 
 int main(void)
