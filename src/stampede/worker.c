@@ -235,9 +235,12 @@ static int worker_prepare(struct worker *w)
     w->requests_left = cfg->total_requests
                            ? ramp_worker_clients(cfg->total_requests, w->nworkers, w->index)
                            : UINT64_MAX;
+    w->pool_max = cfg->schedule && cfg->max_clients > cfg->clients
+                      ? ramp_worker_clients(cfg->max_clients, w->nworkers, w->index)
+                      : w->nclients;
     atomic_store(&w->slot->clients, w->nclients);
-    /* zeroed pages cost nothing until a client is set up in them (on_ramp) */
-    if (w->nclients && !(w->clients = calloc(w->nclients, sizeof(*w->clients))))
+    /* zeroed pages cost nothing until a client is set up in them (on_ramp, arrivals) */
+    if (w->pool_max && !(w->clients = calloc(w->pool_max, sizeof(*w->clients))))
         return -1;
 
     w->ramp_timer = evtimer_new(w->base, on_ramp, w);
