@@ -116,10 +116,10 @@ static void on_grace_over(evutil_socket_t fd, short what, void *arg)
     struct worker *w = arg;
     (void)fd;
     (void)what;
-    if (!w->stopping) { /* the end of a schedule's drain (on_duration_over) */
-        w->stopping = 1;
-        arrivals_stop(w);
-    }
+    /* the end of a schedule's drain (on_duration_over): stop as a stop does, counting what is
+     * still queued as dropped, then cut off what is in flight */
+    if (!w->stopping)
+        stop_run(w);
     for (uint64_t i = 0; i < w->next_start; i++)
         client_abort(&w->clients[i]);
     event_base_loopexit(w->base, NULL);
