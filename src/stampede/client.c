@@ -787,6 +787,8 @@ void client_stop(struct client *c)
 {
     if (!c->started || c->finished || c->in_request)
         return;
+    if (c->w->cfg->schedule && c->phase == PH_PREDELAY) /* its arrival was taken, not sent */
+        sb_add(&c->w->slot->c.dropped, 1);
     client_finish(c);
 }
 

@@ -102,6 +102,8 @@ struct config {
     char *schedule_text;   /* [run] schedule as written; NULL = not set */
     int arrivals;          /* enum arrivals_kind */
     int on_busy;           /* enum on_busy_kind */
+    uint64_t max_clients;  /* the open model's pool may grow from clients up to this; after
+                              config_build, clients when not set (and in the closed model) */
     struct schedule *schedule; /* the open model's timetable; NULL: the closed model */
     uint64_t seed;
     int seed_set;          /* 0: main picks one from the clock and reports it */

@@ -637,6 +637,40 @@ static int check_open_model(const struct load *L, const struct slot *slots)
     return 0;
 }
 
+/* [run] max_clients: how far the open model's pool may grow past clients. It means nothing
+ * without a rate, so it is refused there rather than ignored. When clients is left to its
+ * default, a smaller max_clients lowers it. */
+static int check_max_clients(const struct load *L, const struct slot *slots, int clients_set)
+{
+    struct config *c = L->c;
+    const char *w_max = slots[key_index(config_key_find("max_clients"))].where;
+    if (!w_max) {
+        c->max_clients = c->clients;
+        return 0;
+    }
+    if (!c->schedule) {
+        config_errorf(w_max, "max_clients needs a rate or a schedule: it lets the open model's "
+                             "pool of clients grow (without one, set clients)");
+        return -1;
+    }
+    if (c->max_clients == 0 || c->max_clients > MAX_CLIENTS) {
+        config_errorf(w_max, "max_clients must be from 1 to 10M (the total over all workers)");
+        return -1;
+    }
+    if (c->max_clients < c->clients) {
+        if (!clients_set) {
+            c->clients = c->ramp_start = c->max_clients;
+            return 0;
+        }
+        config_errorf(w_max,
+                      "max_clients (%llu) is less than clients (%llu) (raise max_clients, or "
+                      "lower clients: the pool starts at clients and grows up to max_clients)",
+                      (unsigned long long)c->max_clients, (unsigned long long)c->clients);
+        return -1;
+    }
+    return 0;
+}
+
 /* clients and ramp_start default to each other and to workers (10 for a URL run); then the
  * values that only make sense together. */
 static int check_run(const struct load *L, const struct slot *slots)
@@ -678,7 +712,7 @@ static int check_run(const struct load *L, const struct slot *slots)
                       (unsigned long long)c->ramp_start, (unsigned long long)c->clients);
         return -1;
     }
-    if (check_open_model(L, slots) < 0)
+    if (check_open_model(L, slots) < 0 || check_max_clients(L, slots, w_clients || w_start) < 0)
         return -1;
     if (c->schedule) /* the schedule ends the run, not rounds */
         return 0;

@@ -418,7 +418,8 @@ static int check_file_limit(const struct config *cfg)
         rl.rlim_cur = rl.rlim_max;
         setrlimit(RLIMIT_NOFILE, &rl);
     }
-    uint64_t per_worker = (cfg->clients + cfg->workers - 1) / cfg->workers;
+    uint64_t most = cfg->max_clients > cfg->clients ? cfg->max_clients : cfg->clients;
+    uint64_t per_worker = (most + cfg->workers - 1) / cfg->workers;
     uint64_t limit = rl.rlim_cur;
     if (rl.rlim_cur == RLIM_INFINITY || per_worker + WORKER_OWN_FILES <= limit)
         return 0;

@@ -38,6 +38,7 @@ struct summary {
     uint64_t *extras;
     unsigned nextras;
     uint64_t planned_clients; /* clients started are in c.clients_started */
+    uint64_t clients_grown;   /* the open model: started past each worker's pool */
     double duration_s;     /* T0 to the end of the last worker */
     double rps;            /* completed requests per second */
     uint64_t seed;

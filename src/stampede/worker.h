@@ -41,6 +41,8 @@ struct worker {
 
     struct client *clients;
     uint64_t nclients, next_start; /* clients are started in order by the ramp timer */
+    uint64_t pool_max;             /* the open model: the pool may grow to this many
+                                      (max_clients' share); nclients otherwise */
     uint64_t active;               /* started and not finished */
     uint64_t requests_left;        /* [run] requests: this worker's share not yet begun;
                                       UINT64_MAX without a limit */

@@ -307,6 +307,38 @@ static void test_clients_and_ramp_start_defaults(void **state)
     }
 }
 
+/* max_clients: clients when not set; a smaller one lowers a clients left to its default */
+static void test_max_clients(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *run;
+        uint64_t clients, most;
+    } cases[] = {
+        {"clients = 4\n", 4, 4},
+        {"clients = 4\nrate = 10\nduration = 1s\n", 4, 4},
+        {"clients = 4\nmax_clients = 40\nrate = 10\nduration = 1s\n", 4, 40},
+        {"clients = 4\nmax_clients = 4\nschedule = const(10, 1s)\n", 4, 4},
+        {"workers = 4\nmax_clients = 2\nrate = 10\nduration = 1s\n", 2, 2},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char text[512];
+        snprintf(text, sizeof text, "[run]\n%s" MINI, cases[i].run);
+        struct config c;
+        load_ok(text, NULL, &c);
+        assert_int_equal(c.clients, cases[i].clients);
+        assert_int_equal(c.max_clients, cases[i].most);
+        config_free(&c);
+    }
+    expect_error("[run]\nclients = 5\nmax_clients = 4\nrate = 10\nduration = 1s\n" MINI, NULL, 3,
+                 "max_clients (4) is less than clients (5)");
+    expect_error("[run]\nmax_clients = 4\n" MINI, NULL, 2, "max_clients needs a rate or a schedule");
+    expect_error("[run]\nmax_clients = 0\nrate = 10\nduration = 1s\n" MINI, NULL, 2,
+                 "max_clients must be from 1 to 10M");
+    expect_error("[run]\nmax_clients = 10000001\nrate = 10\nduration = 1s\n" MINI, NULL, 2,
+                 "max_clients must be from 1 to 10M");
+}
+
 static void test_booleans_and_iterators(void **state)
 {
     (void)state;
@@ -1503,6 +1535,7 @@ int main(void)
         cmocka_unit_test(test_minimal_defaults),
         cmocka_unit_test(test_run_keys),
         cmocka_unit_test(test_clients_and_ramp_start_defaults),
+        cmocka_unit_test(test_max_clients),
         cmocka_unit_test(test_booleans_and_iterators),
         cmocka_unit_test(test_keepalive_values),
         cmocka_unit_test(test_request_keys),
