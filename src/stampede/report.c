@@ -400,7 +400,15 @@ int report_write_json(int fd, const char *path, const struct summary *s)
     fputs("\"cpu_percent\":[", f);
     for (unsigned w = 0; w < s->nworkers; w++)
         fprintf(f, "%s%.1f", w ? "," : "", s->cpu_percent[w]);
-    fputs("]}", f);
+    /* the summary's warning, for scripts: were these the server's figures or stampede's? */
+    char why[256];
+    int open = s->cfg && s->cfg->schedule && s->lag->count;
+    int limited = health_check(open, hist_percentile_us(s->lag, 99), s->cpu_percent,
+                               s->nworkers, why, sizeof(why));
+    fprintf(f, "],\"limited\":%s", limited ? "true,\"why\":" : "false");
+    if (limited)
+        json_string(f, why);
+    fputs("}", f);
     fprintf(f, ",\n\"connections\":{\"opened\":%" PRIu64 ",\"reused\":%" PRIu64
                ",\"retried\":%" PRIu64 "},\n",
             sb_get(&c->conn_opened), sb_get(&c->conn_reused), sb_get(&c->conn_retried));
