@@ -22,6 +22,7 @@ enum arrivals_kind { ARRIVALS_UNIFORM = 0, ARRIVALS_POISSON = 1 };
 enum on_busy_kind { ON_BUSY_QUEUE = 0, ON_BUSY_DROP = 1 };
 
 struct schedule;
+struct ammo;
 
 /* TLS settings of a request ([tls], [defaults] or its own section). */
 struct tls_options {
@@ -106,6 +107,9 @@ struct config {
     int64_t dns_ttl_ns;    /* how long a resolved name is cached; 0 = for the whole run */
     char *dns_server;      /* "ADDR[:PORT],..." for c-ares; NULL = the system's resolv.conf */
     char *base_url;        /* what a request url "/PATH" is resolved against; NULL: none */
+    char *ammo_path;       /* [run] ammo: requests from this file; NULL: [request] sections */
+    int ammo_format;       /* enum ammo_format (ammo.h); default auto */
+    struct ammo *ammo;     /* the loaded file; its tags are the requests (one per tag) */
 
     struct request_spec *requests; /* in file order */
     size_t nrequests;
