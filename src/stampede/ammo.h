@@ -68,7 +68,7 @@ static inline const struct ammo_entry *ammo_entry(const struct ammo *a, uint64_t
 
 /* ---- shared by the parsers (ammo.c, ammo_uri.c) ---- */
 
-/* Writes "NAME:LINE: byte OFF: " then the message into the parser's err; returns -1. */
+/* A parse in progress: the ammo being filled, the file's name, the target, the message. */
 struct ammo_parse_ctx {
     struct ammo *a;
     const char *name;
@@ -76,6 +76,7 @@ struct ammo_parse_ctx {
     char *err;
     size_t len;
 };
+/* Writes "NAME:LINE: byte OFF: " then the message into the parser's err; returns -1. */
 int ammo_fail(struct ammo_parse_ctx *x, size_t off, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* A new entry (zeroed) at the end of a->entries; NULL when out of memory. */
