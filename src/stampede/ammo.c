@@ -13,6 +13,18 @@
 
 #include "strutil.h"
 
+/* A NUL-terminated copy of s[0..n): s is the file, not a string (strndup would look for a NUL
+ * beyond n). */
+static char *dup_bytes(const char *s, size_t n)
+{
+    char *d = malloc(n + 1);
+    if (d) {
+        memcpy(d, s, n);
+        d[n] = '\0';
+    }
+    return d;
+}
+
 int ammo_fail(struct ammo_parse_ctx *x, size_t off, const char *fmt, ...)
 {
     size_t line = 1;
@@ -71,7 +83,7 @@ int ammo_tag(struct ammo_parse_ctx *x, size_t off, const char *tag, size_t n, ui
     if (!v)
         return ammo_fail(x, off, "out of memory");
     a->tags = v;
-    if (!(v[a->ntags] = strndup(tag, n)))
+    if (!(v[a->ntags] = dup_bytes(tag, n)))
         return ammo_fail(x, off, "out of memory");
     *index = (uint32_t)a->ntags++;
     return 0;
@@ -86,7 +98,7 @@ const char *ammo_method(struct ammo *a, const char *method, size_t n)
     if (!v)
         return NULL;
     a->methods = v;
-    if (!(v[a->nmethods] = strndup(method, n)))
+    if (!(v[a->nmethods] = dup_bytes(method, n)))
         return NULL;
     return v[a->nmethods++];
 }
