@@ -48,6 +48,7 @@ static void arrivals_advance(struct worker *w)
         w->arr_pos += gap;
         w->arr_due_ns =
             w->t0 + schedule_on_tick(s, schedule_position_ns(s, w->arr_pos), w->cfg->tick_ns);
+        w->arr_number = ramp_client_number(w->nworkers, w->index, w->arr_next++);
         return;
     }
     uint64_t i = ramp_client_number(w->nworkers, w->index, w->arr_next);
@@ -56,6 +57,7 @@ static void arrivals_advance(struct worker *w)
         return;
     }
     w->arr_due_ns = w->t0 + schedule_on_tick(s, schedule_arrival_ns(s, i), w->cfg->tick_ns);
+    w->arr_number = i;
     w->arr_next++;
 }
 
@@ -103,13 +105,14 @@ static void arrivals_pump(struct worker *w)
             return;
         }
         int64_t due = w->arr_due_ns;
+        uint64_t number = w->arr_number;
         arrivals_advance(w);
         if (!c) {
             sb_add(&w->slot->c.dropped, 1);
             continue;
         }
         w->arr_busy++;
-        client_serve(c, due);
+        client_serve(c, due, number);
     }
     /* the schedule is over: the run ends when the last request does */
     if ((w->arr_done || !w->requests_left) && w->arr_busy == 0 && !w->stopping)

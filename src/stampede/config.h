@@ -24,6 +24,7 @@ enum on_busy_kind { ON_BUSY_QUEUE = 0, ON_BUSY_DROP = 1 };
 struct schedule;
 struct check_set;
 struct threshold;
+struct ammo;
 
 /* TLS settings of a request ([tls], [defaults] or its own section). */
 struct tls_options {
@@ -123,6 +124,9 @@ struct config {
     char *dns_server;      /* "ADDR[:PORT],..." for c-ares; NULL = the system's resolv.conf */
     char *base_url;        /* what a request url "/PATH" is resolved against; NULL: none */
     uint64_t check_body_limit; /* body bytes a body check reads; default 1M */
+    char *ammo_path;       /* [run] ammo: requests from this file; NULL: [request] sections */
+    int ammo_format;       /* enum ammo_format (ammo.h); default auto */
+    struct ammo *ammo;     /* the loaded file; its tags are the requests (one per tag) */
 
     struct request_spec *requests; /* in file order */
     size_t nrequests;

@@ -18,6 +18,7 @@
 
 #include "check.h"
 #include "config_int.h"
+#include "ammo.h"
 #include "schedule.h"
 #include "threshold.h"
 #include "regfile.h"
@@ -342,7 +343,7 @@ static int store_body(struct request_spec *s, struct slot *slot)
 
 /* ---- requests ------------------------------------------------------------------------- */
 
-static void free_request(struct request_spec *s)
+void config_free_request(struct request_spec *s)
 {
     free(s->tls.ca_file);
     free(s->tls.ca_path);
@@ -464,7 +465,7 @@ static int parse_request_url(const struct load *L, struct request_spec *s, const
     return 0;
 }
 
-static int build_request(const struct load *L, size_t r, struct request_spec *s)
+int config_build_request(const struct load *L, size_t r, struct request_spec *s)
 {
     s->name = strdup(L->reqs[r].name);
     s->file = L->c->path ? L->c->path : "(command line)";
@@ -512,6 +513,8 @@ static int build_request(const struct load *L, size_t r, struct request_spec *s)
 static int build_requests(struct load *L)
 {
     struct config *c = L->c;
+    if (c->ammo_path)
+        return config_build_ammo(L);
     if (L->nreqs == 0) {
         config_errorf(L->path, "no [request NAME] section (add one with a url)");
         return -1;
@@ -523,7 +526,7 @@ static int build_requests(struct load *L)
     }
     for (size_t r = 0; r < L->nreqs; r++) {
         c->nrequests = r + 1; /* so that config_free frees a partly built one */
-        if (build_request(L, r, &c->requests[r]) != 0)
+        if (config_build_request(L, r, &c->requests[r]) != 0)
             return -1;
     }
     return 0;
@@ -914,7 +917,7 @@ void config_free(struct config *c)
     if (!c)
         return;
     for (size_t i = 0; i < c->nrequests; i++)
-        free_request(&c->requests[i]);
+        config_free_request(&c->requests[i]);
     free(c->requests);
     for (size_t i = 0; i < c->nthresholds; i++)
         threshold_free(&c->thresholds[i]);
@@ -933,6 +936,9 @@ void config_free(struct config *c)
     free(c->statsd_namespace);
     free(c->base_url);
     free(c->schedule_text);
+    free(c->ammo_path);
+    ammo_free(c->ammo);
+    free(c->ammo);
     if (c->schedule)
         schedule_free(c->schedule);
     free(c->schedule);

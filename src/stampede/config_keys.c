@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "ammo.h"
 #include "config_int.h"
 #include "netaddr.h"
 #include "strutil.h"
@@ -90,9 +91,27 @@ static int check_statsd_name(const struct config_key *k, const union config_valu
     return -1;
 }
 
+static int check_ammo_path(const struct config_key *k, const union config_value *v, char *msg,
+                           size_t len)
+{
+    (void)k;
+    if (*v->s)
+        return 0;
+    snprintf(msg, len, "ammo needs a path (for example ammo = requests.ammo)");
+    return -1;
+}
+
 static const struct config_word arrivals_words[] = {
     {"uniform", ARRIVALS_UNIFORM},
     {"poisson", ARRIVALS_POISSON},
+    {NULL, 0},
+};
+
+static const struct config_word ammo_format_words[] = {
+    {"auto", AMMO_AUTO},
+    {"phantom", AMMO_PHANTOM},
+    {"uri", AMMO_URI},
+    {"stpd", AMMO_STPD},
     {NULL, 0},
 };
 
@@ -281,6 +300,13 @@ const struct config_key config_keys[] = {
      .parse = parse_url, .help = "what a request url that starts with / is resolved against"},
     {.name = "check_body_limit", .sections = RUNSEC, .type = CT_SIZE, RUN(check_body_limit),
      .def = "1048576", .help = "response body bytes a body check reads; a longer body fails it"},
+    {.name = "ammo", .sections = RUNSEC, .type = CT_PATH, RUN(ammo_path),
+     .check = check_ammo_path, .flag = "ammo", .flag_arg = "FILE",
+     .help = "requests from an ammo file (phantom, uri-style or stpd) instead of [request]"},
+    {.name = "ammo_format", .sections = RUNSEC, .type = CT_ENUM, RUN(ammo_format),
+     .def = "auto", .words = ammo_format_words, .what = "an ammo format",
+     .flag = "ammo-format", .flag_arg = "FORMAT",
+     .help = "the ammo file's format: auto (from its first line), phantom, uri or stpd"},
 
     /* [request NAME] and [defaults] */
     {.name = "url", .sections = SECS_REQUEST, .type = CT_STRING, REQ(url_text),

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "schedule.h"
@@ -157,6 +158,25 @@ static void test_tick(void **state)
     schedule_free(&s);
 }
 
+/* An explicit plan (stpd): arrival i is at its own time, the schedule ends where it is told. */
+static void test_plan(void **state)
+{
+    (void)state;
+    struct schedule s;
+    int64_t *plan = malloc(3 * sizeof(*plan));
+    assert_non_null(plan);
+    plan[0] = 0;
+    plan[1] = 7 * 1000000;
+    plan[2] = 7 * 1000000;
+    schedule_init_plan(&s, plan, 3, 8 * 1000000);
+    assert_int_equal(s.total, 3);
+    assert_int_equal(s.duration_ns, 8 * 1000000);
+    assert_int_equal(schedule_arrival_ns(&s, 0), 0);
+    assert_int_equal(schedule_arrival_ns(&s, 1), 7000000);
+    assert_int_equal(schedule_arrival_ns(&s, 2), 7000000);
+    schedule_free(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -164,6 +184,7 @@ int main(void)
         cmocka_unit_test(test_step), cmocka_unit_test(test_counts),
         cmocka_unit_test(test_poisson_position), cmocka_unit_test(test_errors),
         cmocka_unit_test(test_tick),
+        cmocka_unit_test(test_plan),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
