@@ -4,7 +4,8 @@
 # Run as root (or through sudo) on Debian 12 or later.
 set -e
 PACKAGES="gcc make autoconf automake pkg-config libevent-dev libssl-dev libc-ares-dev
-libncurses-dev libcmocka-dev jq procps python3 openssl nginx time tmux groff-base man-db"
+libncurses-dev libcmocka-dev libwslay-dev jq procps python3 python3-websockets socat openssl
+nginx time tmux groff-base man-db"
 [ $# -gt 0 ] && PACKAGES="$*"
 missing=""
 for p in $PACKAGES; do
