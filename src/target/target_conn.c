@@ -286,5 +286,8 @@ void conn_open(struct target_server *srv, int fd, struct target_tcp *tcp)
         return;
     }
     c->keep_alive = true;
-    conn_update_events(c);
+    if (tcp != NULL)
+        conn_run(c); /* a firehose starts writing without being asked */
+    else
+        conn_update_events(c);
 }
