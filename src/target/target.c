@@ -48,7 +48,7 @@ static void usage(FILE *f)
                "  --ws-protocol NAME  accept only this WebSocket subprotocol (default: the\n"
                "                    first one the client offers)\n"
                "  -q                no log output\n"
-               "  -h                this help\n"
+               "  -h, --help        this help\n"
                "Routes: / /bytes/N /delay/MS /status/CODE /redirect/N /redirect-to?url=U\n"
                "        /basic-auth/USER/PASS /headers/N /chunked/N /close /echo /stats /reset\n"
                "        WebSocket: /ws/echo /ws/firehose?rate=N (see stampede-target(1))\n");
@@ -161,6 +161,7 @@ int main(int argc, char **argv)
         {"firehose-message", required_argument, NULL, OPT_FIREHOSE_MESSAGE},
         {"ws-max-message", required_argument, NULL, OPT_WS_MAX_MESSAGE},
         {"ws-protocol", required_argument, NULL, OPT_WS_PROTOCOL},
+        {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *listen_arg = DEFAULT_LISTEN;
