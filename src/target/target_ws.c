@@ -173,8 +173,19 @@ void ws_process(struct target_conn *c)
 {
     wslay_event_context_ptr ctx = c->ws->ctx;
 
-    if (wslay_event_recv(ctx) != 0 || wslay_event_send(ctx) != 0) {
-        c->state = ST_DEAD; /* out of memory */
+    int r = wslay_event_recv(ctx);
+
+    /* An error wslay returns (rather than answers with a close of its own) ends the
+     * connection too: with a 1002 close unless wslay has queued one (a fragmented control
+     * frame gets wslay's close without a status code), sent before closing. */
+    if (r != 0 && r != WSLAY_ERR_NOMEM)
+        wslay_event_queue_close(ctx, WSLAY_CODE_PROTOCOL_ERROR, NULL, 0);
+    if (wslay_event_send(ctx) != 0 || r == WSLAY_ERR_NOMEM) {
+        c->state = ST_DEAD;
+        return;
+    }
+    if (r != 0) {
+        c->state = ST_CLOSING;
         return;
     }
     /* Both closes have been sent and received, or we sent one after an error: the TCP
