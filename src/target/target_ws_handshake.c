@@ -91,13 +91,21 @@ static bool list_pick(const char *v, size_t len, const char *want, char *out, si
     return false;
 }
 
-/* 16 bytes in base64: 22 digits and "==". The '=' at 22 ends the span of digits. */
+static bool is_base64_digit(char ch)
+{
+    return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
+           ch == '+' || ch == '/';
+}
+
+/* 16 bytes in base64: 22 digits and "==". (The head is not NUL-terminated: no str*().) */
 static bool is_base64_key(const char *k, size_t len)
 {
-    static const char digits[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-    return len == WS_KEY_LEN && k[22] == '=' && k[23] == '=' && strspn(k, digits) == 22;
+    if (len != WS_KEY_LEN || k[22] != '=' || k[23] != '=')
+        return false;
+    for (size_t i = 0; i < 22; i++)
+        if (!is_base64_digit(k[i]))
+            return false;
+    return true;
 }
 
 /* One header line name: value (without its line end) into the request. */
