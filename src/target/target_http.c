@@ -25,6 +25,7 @@ const char *const target_bucket_names[BUCKET_COUNT] = {
     [BUCKET_REDIRECT] = "/redirect",
     [BUCKET_REDIRECT_TO] = "/redirect-to",
     [BUCKET_STATUS] = "/status",
+    [BUCKET_WS] = "/ws",
     [BUCKET_OTHER] = "other",
     [BUCKET_INVALID] = "invalid",
 };
@@ -272,6 +273,7 @@ enum route_arg {
     ARG_NONE,   /* the segment alone */
     ARG_NUMBER, /* /N, 0 to max_arg */
     ARG_PAIR,   /* /A/B, either of them possibly empty */
+    ARG_NAME,   /* /A, A not empty and without '/' */
 };
 
 struct route_def {
@@ -297,6 +299,7 @@ static const struct route_def routes[] = {
     {"json", ROUTE_JSON, BUCKET_JSON, ARG_NONE, 0},
     {"stats", ROUTE_STATS, BUCKET_OTHER, ARG_NONE, 0},
     {"reset", ROUTE_RESET, BUCKET_OTHER, ARG_NONE, 0},
+    {"ws", ROUTE_WS, BUCKET_WS, ARG_NAME, 0},
 };
 
 void target_http_route(const char *uri, size_t len, struct target_match *m)
@@ -360,6 +363,15 @@ void target_http_route(const char *uri, size_t len, struct target_match *m)
             size_t n = slash != NULL ? (size_t)(end - slash - 1) : 0;
             const char *mid = slash != NULL ? memchr(slash + 1, '/', n) : NULL;
             if (mid != NULL && memchr(mid + 1, '/', (size_t)(end - mid - 1)) == NULL) {
+                m->route = d->route;
+                m->rest = slash + 1;
+                m->rest_len = n;
+            }
+            return;
+        }
+        if (d->kind == ARG_NAME) {
+            size_t n = slash != NULL ? (size_t)(end - slash - 1) : 0;
+            if (n > 0 && memchr(slash + 1, '/', n) == NULL) {
                 m->route = d->route;
                 m->rest = slash + 1;
                 m->rest_len = n;
