@@ -17,117 +17,30 @@
 
 #include <event2/event.h>
 
+#include "netaddr.h"
 #include "target_conn.h"
 
 #define LISTEN_BACKLOG 65535 /* the kernel caps it at net.core.somaxconn */
 #define ACCEPT_PAUSE_MS 100  /* after EMFILE: let connections close before retrying */
 
-/* Splits ADDR:PORT or [ADDR]:PORT. Returns NULL or what is wrong with it. */
-static const char *split_listen(const char *arg, char *host, size_t hostlen, char *port,
-                                size_t portlen)
-{
-    const char *colon, *h = arg;
-    size_t hlen;
-
-    if (arg[0] == '[') {
-        const char *close = strchr(arg, ']');
-        if (close == NULL || close[1] != ':')
-            return "expected [ADDR]:PORT";
-        h = arg + 1;
-        hlen = (size_t)(close - h);
-        colon = close + 1;
-    } else {
-        colon = strrchr(arg, ':');
-        if (colon == NULL)
-            return "expected ADDR:PORT";
-        hlen = (size_t)(colon - arg);
-        if (memchr(arg, ':', hlen) != NULL)
-            return "write an IPv6 address in brackets, e.g. [::1]:8080";
-    }
-    if (hlen == 0)
-        return "missing address, e.g. 127.0.0.1:8080";
-    if (hlen >= hostlen)
-        return "address too long";
-    const char *p = colon + 1;
-    size_t plen = strlen(p);
-    if (plen == 0 || plen > 5 || strspn(p, "0123456789") != plen || atol(p) > 65535 ||
-        plen >= portlen)
-        return "port must be a number from 0 to 65535";
-    memcpy(host, h, hlen);
-    host[hlen] = '\0';
-    memcpy(port, p, plen + 1);
-    return NULL;
-}
-
-static const char *bind_hint(int err)
-{
-    switch (err) {
-    case EADDRINUSE: return " (the port is taken: pick another, or 0 for any free one)";
-    case EACCES: return " (ports below 1024 need privileges)";
-    case EADDRNOTAVAIL: return " (not an address of this host)";
-    default: return "";
-    }
-}
-
 int listen_open(const char *flag, const char *arg, char *err, size_t errlen, int *status)
 {
-    char host[256], port[8];
-    const char *why = split_listen(arg, host, sizeof(host), port, sizeof(port));
-    struct addrinfo hints = {0}, *res, *ai;
-    int fd = -1, e = 0, rc, one = 1;
-
-    *status = 2;
-    if (why != NULL) {
-        snprintf(err, errlen, "%s %s: %s", flag, arg, why);
-        return -1;
-    }
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-    if ((rc = getaddrinfo(host, port, &hints, &res)) != 0) {
-        snprintf(err, errlen, "%s %s: %s", flag, arg, gai_strerror(rc));
-        return -1;
-    }
-    for (ai = res; ai != NULL; ai = ai->ai_next) {
-        fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol);
-        if (fd < 0) {
-            e = errno;
-            continue;
-        }
-        /* Tests restart the target on the same port while old sockets are in TIME_WAIT. */
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-        if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 && listen(fd, LISTEN_BACKLOG) == 0)
-            break;
-        e = errno;
-        close(fd);
-        fd = -1;
-    }
-    freeaddrinfo(res);
+    char why[256];
+    int bad_arg;
+    int fd = netaddr_listen(arg, LISTEN_BACKLOG, why, sizeof(why), &bad_arg);
     if (fd < 0) {
-        *status = 1;
-        snprintf(err, errlen, "listen %s: %s%s", arg, strerror(e), bind_hint(e));
+        *status = bad_arg ? 2 : 1;
+        if (bad_arg)
+            snprintf(err, errlen, "%s %s: %s", flag, arg, why);
+        else
+            snprintf(err, errlen, "listen %s: %s", arg, why);
     }
     return fd;
 }
 
 bool listen_address(int fd, char *buf, size_t len)
 {
-    struct sockaddr_storage ss;
-    socklen_t sl = sizeof(ss);
-    char addr[INET6_ADDRSTRLEN];
-
-    if (getsockname(fd, (struct sockaddr *)&ss, &sl) != 0)
-        return false;
-    if (ss.ss_family == AF_INET6) {
-        struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
-        inet_ntop(AF_INET6, &s6->sin6_addr, addr, sizeof(addr));
-        snprintf(buf, len, "[%s]:%u", addr, ntohs(s6->sin6_port));
-    } else {
-        struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
-        inet_ntop(AF_INET, &s4->sin_addr, addr, sizeof(addr));
-        snprintf(buf, len, "%s:%u", addr, ntohs(s4->sin_port));
-    }
-    return true;
+    return netaddr_local(fd, buf, len) == 0;
 }
 
 static void on_accept(evutil_socket_t fd, short what, void *arg)

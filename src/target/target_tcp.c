@@ -13,6 +13,7 @@
 
 #include <event2/buffer.h>
 
+#include "strutil.h"
 #include "target_conn_int.h"
 #include "target_resp.h"
 
@@ -54,17 +55,6 @@ const char *tcp_parse_spec(const char *spec, char *addr, size_t len, enum tcp_mo
     return NULL;
 }
 
-static int hex_digit(char ch)
-{
-    if (ch >= '0' && ch <= '9')
-        return ch - '0';
-    if (ch >= 'a' && ch <= 'f')
-        return ch - 'a' + 10;
-    if (ch >= 'A' && ch <= 'F')
-        return ch - 'A' + 10;
-    return -1;
-}
-
 /* Decodes the escapes of text into out (room for strlen(text) bytes); -1 if one is bad. */
 static long firehose_unescape(const char *text, char *out)
 {
@@ -81,7 +71,7 @@ static long firehose_unescape(const char *text, char *out)
         case 't': out[n++] = '\t'; break;
         case '\\': out[n++] = '\\'; break;
         case 'x': {
-            int hi = hex_digit(p[1]), lo = hi < 0 ? -1 : hex_digit(p[2]);
+            int hi = str_hex_value((unsigned char)p[1]), lo = hi < 0 ? -1 : str_hex_value((unsigned char)p[2]);
             if (lo < 0)
                 return -1;
             out[n++] = (char)(hi * 16 + lo);

@@ -13,6 +13,8 @@
 #include <openssl/evp.h>
 #include <openssl/sha.h>
 
+#include "base64.h"
+
 #define WS_GUID "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 #define WS_KEY_LEN 24 /* base64 of 16 bytes */
 
@@ -44,23 +46,31 @@ static bool is_ows(char ch)
     return ch == ' ' || ch == '\t';
 }
 
+/* The next element of the comma-separated list v[0..len) from *i on, white space trimmed:
+ * its start and length (0 for an empty element); false at the end of the list. */
+static bool list_next(const char *v, size_t len, size_t *i, size_t *start, size_t *n)
+{
+    while (*i < len && (is_ows(v[*i]) || v[*i] == ','))
+        (*i)++;
+    if (*i >= len)
+        return false;
+    *start = *i;
+    while (*i < len && v[*i] != ',')
+        (*i)++;
+    size_t end = *i;
+    while (end > *start && is_ows(v[end - 1]))
+        end--;
+    *n = end - *start;
+    return true;
+}
+
 /* Whether the comma-separated list v[0..len) holds token (any case). */
 static bool list_has(const char *v, size_t len, const char *token)
 {
-    size_t tlen = strlen(token), i = 0;
-
-    while (i < len) {
-        while (i < len && (is_ows(v[i]) || v[i] == ','))
-            i++;
-        size_t start = i;
-        while (i < len && v[i] != ',')
-            i++;
-        size_t end = i;
-        while (end > start && is_ows(v[end - 1]))
-            end--;
-        if (end - start == tlen && strncasecmp(v + start, token, tlen) == 0)
+    size_t tlen = strlen(token), i = 0, start, n;
+    while (list_next(v, len, &i, &start, &n))
+        if (n == tlen && strncasecmp(v + start, token, tlen) == 0)
             return true;
-    }
     return false;
 }
 
@@ -68,18 +78,8 @@ static bool list_has(const char *v, size_t len, const char *token)
  * want is NULL, into out; false if there is none. */
 static bool list_pick(const char *v, size_t len, const char *want, char *out, size_t room)
 {
-    size_t i = 0;
-
-    while (i < len) {
-        while (i < len && (is_ows(v[i]) || v[i] == ','))
-            i++;
-        size_t start = i;
-        while (i < len && v[i] != ',')
-            i++;
-        size_t end = i;
-        while (end > start && is_ows(v[end - 1]))
-            end--;
-        size_t n = end - start;
+    size_t i = 0, start, n;
+    while (list_next(v, len, &i, &start, &n)) {
         if (n == 0 || n >= room)
             continue;
         if (want == NULL || (strlen(want) == n && memcmp(v + start, want, n) == 0)) {
@@ -93,8 +93,7 @@ static bool list_pick(const char *v, size_t len, const char *want, char *out, si
 
 static bool is_base64_digit(char ch)
 {
-    return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
-           ch == '+' || ch == '/';
+    return base64_sextet(ch) >= 0;
 }
 
 /* 16 bytes in base64: 22 digits and "==". (The head is not NUL-terminated: no str*().) */
