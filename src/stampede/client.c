@@ -28,6 +28,7 @@
 #include "errkind.h"
 #include "phout.h"
 #include "plugin.h"
+#include "regress.h"
 #include "seq_dispatch.h"
 #include "tls.h"
 #include "units.h"
@@ -353,6 +354,8 @@ static void on_readable(evutil_socket_t fd, short what, void *arg)
                 c->t_first = t;
             }
             c->bytes_in += (uint64_t)n;
+            if (w->regress && c->seq_task)
+                regress_keep(c, w->rbuf, (size_t)n);
             ssize_t used = http_parser_feed(&c->parser, w->rbuf, (size_t)n);
             if (used < 0) {
                 enum http_parse_error e = c->parser.error;

@@ -13,6 +13,7 @@
 #include "client.h"
 #include "http_request.h"
 #include "ramp.h"
+#include "regress.h"
 #include "worker.h"
 
 struct seq_ready {
@@ -199,10 +200,11 @@ void seq_client_free(struct worker *w, struct client *c)
 
 void seq_request_end(struct client *c, int status, enum errkind kind, int64_t latency)
 {
-    (void)c;
-    (void)status;
-    (void)kind;
-    (void)latency;
+    struct worker *w = c->w;
+    if (w->regress) {
+        uint64_t rep = w->cfg->schedule ? c->seq_rep : global_rep(w, c->seq_rep);
+        regress_record(c, rep, status, kind, latency);
+    }
 }
 
 /* The Cookie variants of sequence s's steps: one per cookie line. */

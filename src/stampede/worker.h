@@ -22,6 +22,7 @@
 struct client;
 struct plugins;
 struct seq_run;
+struct regress;
 
 struct worker {
     const struct config *cfg;
@@ -79,6 +80,7 @@ struct worker {
     struct event *arrival_timer;
 
     struct seq_run *seq;           /* the sequences' scheduler (seq_dispatch.c); NULL without */
+    struct regress *regress;       /* --regress: this worker's part (regress.c); NULL without */
 };
 
 /* The worker's whole life after fork. Returns the process exit code. ready_fd gets one byte when
