@@ -1,7 +1,10 @@
 /* seq_dispatch: the sequences' slot scheduler (see seq_dispatch.h for the rules). Each
- * sequence keeps a ring of its steps that are ready to be sent, each stamped with a ticket
- * from one counter of the worker: equal_opportunity takes the ready step with the lowest
- * ticket over all sequences, run_priority the oldest one of the first sequence that has any.
+ * sequence keeps its steps that are ready to be sent, each stamped with a ticket from one
+ * counter of the worker: equal_opportunity takes the ready step with the lowest ticket over
+ * all sequences, run_priority the oldest one of the first sequence that has any. A
+ * breadth_first step makes all its repetitions ready at once, with consecutive tickets, so it
+ * is kept as a range (no memory per repetition); depth_first keeps a ring of at most
+ * `parallel` ready steps.
  * Clients come back through the loop (a zero timer), never by recursion from their own
  * callbacks. */
 #include "seq_dispatch.h"
@@ -27,11 +30,14 @@ struct seq_state {
     uint64_t nreps;            /* this worker's repetitions */
     uint64_t parallel;         /* depth_first: its share of the repetitions at once */
     uint32_t step;             /* breadth_first: the step being sent */
-    uint64_t step_done;        /* ... and how many of its repetitions have been answered */
+    uint64_t step_done;        /* ... how many of its repetitions have been answered */
+    uint64_t next_rep;         /* ... the next repetition to send */
+    uint64_t first_ticket;     /* ... the ticket of its repetition 0 */
     uint64_t begun;            /* depth_first: repetitions started */
     uint64_t finished;         /* repetitions walked to their end */
-    struct seq_ready *ring;
-    uint64_t cap, head, count;
+    uint64_t count;            /* ready steps */
+    struct seq_ready *ring;    /* depth_first: the ready steps */
+    uint64_t cap, head;
     struct wire *wires;        /* with cookies: cookie c, step k at c * nsteps + k */
 };
 
@@ -54,6 +60,26 @@ static void ready_push(struct seq_run *r, struct seq_state *s, uint64_t rep, uin
     e->ticket = r->ticket++;
 }
 
+static uint64_t head_ticket(const struct seq_state *s)
+{
+    return s->spec->order == SEQ_BREADTH_FIRST ? s->first_ticket + s->next_rep
+                                               : s->ring[s->head].ticket;
+}
+
+/* Takes the oldest ready step of s. */
+static struct seq_ready ready_pop(struct seq_state *s)
+{
+    struct seq_ready e = {s->next_rep, s->step, 0};
+    s->count--;
+    if (s->spec->order == SEQ_BREADTH_FIRST) {
+        s->next_rep++;
+        return e;
+    }
+    e = s->ring[s->head];
+    s->head = (s->head + 1) % s->cap;
+    return e;
+}
+
 /* The sequence whose ready step goes next, or NULL. */
 static struct seq_state *ready_pick(const struct worker *w)
 {
@@ -65,7 +91,7 @@ static struct seq_state *ready_pick(const struct worker *w)
             continue;
         if (w->cfg->priority == PRIORITY_RUN)
             return s;
-        if (!best || s->ring[s->head].ticket < best->ring[best->head].ticket)
+        if (!best || head_ticket(s) < head_ticket(best))
             best = s;
     }
     return best;
@@ -74,8 +100,10 @@ static struct seq_state *ready_pick(const struct worker *w)
 static void breadth_enqueue_step(struct seq_run *r, struct seq_state *s)
 {
     s->step_done = 0;
-    for (uint64_t rep = 0; rep < s->nreps; rep++)
-        ready_push(r, s, rep, s->step);
+    s->next_rep = 0;
+    s->first_ticket = r->ticket;
+    r->ticket += s->nreps;
+    s->count = s->nreps;
 }
 
 /* The closed model: rep's step has been answered; what it makes ready. */
@@ -120,9 +148,7 @@ static void pump(struct worker *w)
                                                          : NULL;
         if (!c)
             break;
-        struct seq_ready e = s->ring[s->head];
-        s->head = (s->head + 1) % s->cap;
-        s->count--;
+        struct seq_ready e = ready_pop(s);
         c->seq = (uint32_t)(s - r->s);
         c->seq_rep = e.rep;
         c->seq_step = e.step;
@@ -269,11 +295,9 @@ int seq_prepare(struct worker *w)
         s->parallel = ramp_worker_clients(s->spec->parallel, w->nworkers, w->index);
         if (s->parallel == 0)
             s->parallel = 1;
-        s->cap = s->spec->order == SEQ_BREADTH_FIRST ? s->nreps : s->parallel;
-        if (s->cap == 0)
-            s->cap = 1;
+        s->cap = s->spec->order == SEQ_BREADTH_FIRST ? 0 : s->parallel;
         r->left += s->nreps;
-        if (!(s->ring = calloc(s->cap, sizeof *s->ring)) || prepare_wires(w, s) < 0)
+        if ((s->cap && !(s->ring = calloc(s->cap, sizeof *s->ring))) || prepare_wires(w, s) < 0)
             return -1;
     }
     return 0;
