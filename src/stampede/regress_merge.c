@@ -185,6 +185,7 @@ static json_t *document(struct merge *m)
                                         "%llu and were kept cut to it",
                      q->name, (unsigned long long)cut, (unsigned long long)q->filesize);
             json_array_append_new(warn, str(text));
+            fprintf(stderr, "stampede: warning: %s (raise filesize to keep them whole)\n", text);
         }
         json_object_set_new(o, "name", str(q->name));
         json_object_set(o, "threads", m->threads[s]);
