@@ -212,8 +212,17 @@ static int build_sequence(struct load *L, size_t i)
 int config_build_sequences(struct load *L)
 {
     struct config *c = L->c;
-    if (L->nseqs == 0)
+    if (L->nseqs == 0) { /* keys of the sequences mean nothing without one */
+        static const char *const seq_keys[] = {"priority", "repeat", "filesize", NULL};
+        for (size_t k = 0; seq_keys[k]; k++)
+            if (run_sets(L, seq_keys[k])) {
+                config_errorf(run_sets(L, seq_keys[k]), "[run] %s is for [sequence NAME] "
+                                                        "sections, and this file has none",
+                              seq_keys[k]);
+                return -1;
+            }
         return 0;
+    }
     /* the sequences say how many requests are sent: a count or walk of the list would be a
      * second, contradicting answer */
     static const char *const closed_keys[] = {"rounds", "requests", "ramp_start",

@@ -202,6 +202,7 @@ int seq_next_request(struct client *c)
         }
         c->seq_task = 2;
         c->seq_wire = wire_of(s, c->seq_rep, c->seq_step);
+        c->round = c->seq_rep; /* what --trace calls the round */
         return (int)s->spec->steps[c->seq_step];
     }
     if (c->seq_task == 2) { /* the step in flight is answered */
@@ -213,7 +214,8 @@ int seq_next_request(struct client *c)
     if (c->seq_task != 1)
         return -1;
     c->seq_task = 2;
-    c->seq_wire = wire_of(s, global_rep(w, c->seq_rep), c->seq_step);
+    c->round = global_rep(w, c->seq_rep);
+    c->seq_wire = wire_of(s, c->round, c->seq_step);
     return (int)s->spec->steps[c->seq_step];
 }
 

@@ -1598,6 +1598,8 @@ static void test_sequence_errors(void **state)
     expect_error("[run]\nworkers = 2\nconcurrency = 1\n" SEQ_REQS
                  "[sequence s]\nrequests = home\n", NULL, 2,
                  "workers (2) are more than concurrency (1)");
+    expect_error("[run]\npriority = run_priority\n" MINI, NULL, 2,
+                 "[run] priority is for [sequence NAME] sections, and this file has none");
     expect_error(SEQ_REQS "[sequence s]\nrequests = home\nheader = A: b\n", NULL, 7,
                  "unknown key 'header' in [sequence s]");
 }
