@@ -48,6 +48,8 @@ struct summary {
     const char *stopped_by, *stop_reason;
     int stop_worker;       /* -1: in the parent */
     int stop_failed;
+    struct sb_channels *channels;             /* totals (report_channels.c) */
+    struct sb_channels **channels_by_request; /* one per request */
 };
 
 /* Merges the scoreboard into s. Returns -1 when out of memory. */

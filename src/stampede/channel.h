@@ -1,0 +1,28 @@
+/* channel: a request whose url is tcp://HOST:PORT or tls://HOST:PORT. Once the client has
+ * connected (and finished the TLS handshake) the channel takes the connection over: it sends
+ * the first message once, then the message again and again (at message_rate, within
+ * channel_bandwidth, never more than one message buffered), reads and counts whatever comes
+ * back, times latency markers, and closes after channel_lifetime or at the end of the run.
+ * Then the client goes on as after any request.
+ *
+ * The bytes go through the conn_send / conn_recv calls: a framing layer (WebSocket) would sit
+ * between them and the message logic here, turning messages into frames and back. */
+#ifndef STAMPEDE_CHANNEL_H
+#define STAMPEDE_CHANNEL_H
+
+#include "errkind.h"
+
+struct client;
+
+/* The connection of c's request in flight is ready: the channel starts on it. */
+void channel_open(struct client *c);
+/* Whether c has a channel open (it may be connecting still when not). */
+int channel_is_open(const struct client *c);
+/* The run is stopping: closes c's open channel; the client goes on (and finishes). */
+void channel_stop(struct client *c);
+/* c's channel request ended with kind (ERR_NONE: closed as planned or by the peer): counts a
+ * failure, and lets go of an open channel's timers. Called by the client for every end. */
+void channel_count_end(struct client *c, enum errkind kind);
+void channel_free(struct client *c);
+
+#endif
