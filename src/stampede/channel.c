@@ -2,7 +2,8 @@
  *
  *   channel_open ─ pump (write the next message when it is due and the budget allows it)
  *        │           on_read (count, find markers)
- *        └─ lifetime over │ run stopping │ peer closed │ error ─ channel_end ─ the client goes on
+ *        ├─ lifetime over │ run stopping ─ drain (no more sending; read what is on its way) ─┐
+ *        └─ peer closed │ error ─────────────────────── channel_end ─ the client goes on ─────┘
  *
  * Pacing is a timetable, as the open model's arrivals are: message k of a channel with a
  * message_rate is due at open + k / rate, computed exactly from k so that no rounding
@@ -15,6 +16,7 @@
 #include <event2/event.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "channel_msg.h"
 #include "client_int.h"
@@ -23,6 +25,9 @@
 #define STAMPS_MAX (1u << 16) /* marker send times kept per channel; the oldest go first */
 #define WRITES_PER_TURN 64    /* unpaced writes before yielding to the event loop */
 #define READS_PER_TURN 64
+/* How long a closing channel keeps reading after it stopped sending: an echo's last answers
+ * are still on their way, and a count of what came back should include them. */
+#define DRAIN_NS (INT64_C(200) * 1000000)
 
 struct channel {
     struct client *c;
@@ -31,6 +36,7 @@ struct channel {
     struct sb_channels *sw, *sr; /* the worker's and the request's counters */
     struct event pace, life;     /* the next message is due or the budget refills; lifetime */
     int open;
+    int draining;                /* closing: no more sending, reading what is on its way */
     int64_t t_open;
     uint64_t next;               /* message_rate: the timetable's next message */
     uint64_t seq;                /* messages begun, for ${seq} */
@@ -107,9 +113,11 @@ static void add2(struct channel *ch, size_t field, uint64_t n)
 /* Closes the channel; the client counts the end and goes on. */
 static void channel_end(struct channel *ch, enum errkind kind, const char *reason, int by_peer)
 {
+    if (ch->draining) /* what ends a drain is no failure, nor the peer's doing */
+        kind = ERR_NONE, by_peer = 0;
     if (by_peer)
         COUNT(ch, closed_by_peer, 1);
-    conn_close(ch->k, kind == ERR_NONE);
+    conn_close(ch->k, kind == ERR_NONE && !ch->draining);
     client_request_end(ch->c, kind == ERR_NONE ? 0 : 599, kind, reason);
 }
 
@@ -291,7 +299,28 @@ static void on_write(evutil_socket_t fd, short what, void *arg)
         if (!ch->open)
             return;
     }
-    pump(ch);
+    if (!ch->draining)
+        pump(ch);
+}
+
+/* The channel's time is over: stop sending, tell the peer (a FIN, or TLS close_notify), and
+ * read what is still coming for at most DRAIN_NS; the peer's close ends it sooner. */
+static void drain_begin(struct channel *ch)
+{
+    struct conn *k = ch->k;
+    ch->draining = 1;
+    ch->out = NULL;
+    event_del(&ch->pace);
+    if (k->wev_on && !ch->read_wants_write) {
+        event_del(&k->wev);
+        k->wev_on = 0;
+    }
+    if (k->ssl)
+        SSL_shutdown(k->ssl); /* non-blocking: sent if the socket takes it, else never mind */
+    else
+        shutdown(k->fd, SHUT_WR);
+    struct timeval tv = timeval_of_ns(DRAIN_NS);
+    event_add(&ch->life, &tv);
 }
 
 static void on_pace(evutil_socket_t fd, short what, void *arg)
@@ -308,7 +337,10 @@ static void on_lifetime(evutil_socket_t fd, short what, void *arg)
     struct channel *ch = arg;
     (void)fd;
     (void)what;
-    channel_end(ch, ERR_NONE, NULL, 0);
+    if (ch->draining)
+        channel_end(ch, ERR_NONE, NULL, 0);
+    else
+        drain_begin(ch);
 }
 
 static struct channel *channel_new(struct client *c)
@@ -353,6 +385,7 @@ void channel_open(struct client *c)
                                                ch->o->marker, ch->mk.len)
                             : 0;
     ch->open = 1;
+    ch->draining = 0;
     COUNT(ch, opened, 1);
     COUNT(ch, open_now, 1);
     if (w->stopping) { /* connected while the run was ending: nothing more to do */
@@ -381,8 +414,8 @@ int channel_is_open(const struct client *c)
 
 void channel_stop(struct client *c)
 {
-    if (channel_is_open(c))
-        channel_end(c->chan, ERR_NONE, NULL, 0);
+    if (channel_is_open(c) && !c->chan->draining)
+        drain_begin(c->chan);
 }
 
 void channel_count_end(struct client *c, enum errkind kind)

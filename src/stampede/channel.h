@@ -2,7 +2,8 @@
  * connected (and finished the TLS handshake) the channel takes the connection over: it sends
  * the first message once, then the message again and again (at message_rate, within
  * channel_bandwidth, never more than one message buffered), reads and counts whatever comes
- * back, times latency markers, and closes after channel_lifetime or at the end of the run.
+ * back, times latency markers, and closes after channel_lifetime or at the end of the run
+ * (reading for a moment more what is still on its way).
  * Then the client goes on as after any request.
  *
  * The bytes go through the conn_send / conn_recv calls: a framing layer (WebSocket) would sit
@@ -18,7 +19,8 @@ struct client;
 void channel_open(struct client *c);
 /* Whether c has a channel open (it may be connecting still when not). */
 int channel_is_open(const struct client *c);
-/* The run is stopping: closes c's open channel; the client goes on (and finishes). */
+/* The run is stopping: c's open channel stops sending and closes once what is on its way
+ * came back (within 200 ms); the client then goes on (and finishes). */
 void channel_stop(struct client *c);
 /* c's channel request ended with kind (ERR_NONE: closed as planned or by the peer): counts a
  * failure, and lets go of an open channel's timers. Called by the client for every end. */
