@@ -19,10 +19,10 @@
 #include <sys/socket.h>
 
 #include "channel_msg.h"
+#include "channel_stamps.h"
 #include "client_int.h"
 #include "clock.h"
 
-#define STAMPS_MAX (1u << 16) /* marker send times kept per channel; the oldest go first */
 #define WRITES_PER_TURN 64    /* unpaced writes before yielding to the event loop */
 #define READS_PER_TURN 64
 /* How long a closing channel keeps reading after it stopped sending: an echo's last answers
@@ -51,8 +51,7 @@ struct channel {
     char *buf;                   /* the expanded message */
     size_t cap;
     struct marker_search mk;
-    int64_t *stamps;             /* send times of marker-carrying messages, a ring */
-    size_t s_head, s_len, s_cap;
+    struct stamps stamps;        /* send times of the markers not back yet */
 };
 
 static void pump(struct channel *ch);
@@ -64,39 +63,11 @@ static void wev_on(struct conn *k)
     k->wev_on = 1;
 }
 
-static void stamps_push(struct channel *ch, int64_t t, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (ch->s_len == ch->s_cap && ch->s_cap < STAMPS_MAX) {
-            size_t cap = ch->s_cap ? ch->s_cap * 2 : 64;
-            int64_t *s = malloc(cap * sizeof *s);
-            if (s) { /* unwrap the ring into the new array */
-                for (size_t j = 0; j < ch->s_len; j++)
-                    s[j] = ch->stamps[(ch->s_head + j) % ch->s_cap];
-                free(ch->stamps);
-                ch->stamps = s;
-                ch->s_cap = cap;
-                ch->s_head = 0;
-            }
-        }
-        if (ch->s_cap == 0)
-            return;
-        if (ch->s_len == ch->s_cap) { /* full: the oldest is dropped, its sample lost */
-            ch->s_head = (ch->s_head + 1) % ch->s_cap;
-            ch->s_len--;
-        }
-        ch->stamps[(ch->s_head + ch->s_len) % ch->s_cap] = t;
-        ch->s_len++;
-    }
-}
-
 /* n markers came back at t: each is the oldest one sent and not yet back. */
 static void stamps_match(struct channel *ch, int64_t t, size_t n)
 {
-    for (; n > 0 && ch->s_len > 0; n--) {
-        int64_t sent = ch->stamps[ch->s_head];
-        ch->s_head = (ch->s_head + 1) % ch->s_cap;
-        ch->s_len--;
+    int64_t sent;
+    for (; n > 0 && stamps_pop(&ch->stamps, &sent); n--) {
         uint64_t d = t > sent ? (uint64_t)(t - sent) : 0;
         hist_record(&ch->sw->latency, d);
         hist_record(&ch->sr->latency, d);
@@ -166,7 +137,7 @@ static int message_next(struct channel *ch, int64_t now)
     ch->out = text;
     ch->out_len = len;
     ch->out_off = 0;
-    stamps_push(ch, now, markers);
+    stamps_push(&ch->stamps, now, markers);
     if (len == 0) { /* an empty message is sent at once */
         ch->out = NULL;
         COUNT(ch, messages_sent, 1);
@@ -275,6 +246,8 @@ static void on_read(evutil_socket_t fd, short what, void *arg)
             if (k->want_write) {
                 ch->read_wants_write = 1;
                 wev_on(k);
+            } else if (ch->retry_len && !k->wev_on && !ch->draining) {
+                pump(ch); /* a TLS write that waited for the peer's bytes */
             }
             return;
         }
@@ -373,7 +346,7 @@ void channel_open(struct client *c)
     ch->out = NULL;
     ch->retry_len = 0;
     ch->read_wants_write = 0;
-    ch->s_head = ch->s_len = 0;
+    stamps_clear(&ch->stamps);
     ch->first_pending = ch->o->first_message != NULL;
     ch->vars = ch->o->message && msg_has_vars(ch->o->message, ch->o->message_len);
     if (ch->o->marker && marker_search_init(&ch->mk, ch->o->marker) != 0) {
@@ -447,7 +420,7 @@ void channel_free(struct client *c)
     event_del(&ch->pace);
     event_del(&ch->life);
     marker_search_free(&ch->mk);
-    free(ch->stamps);
+    stamps_free(&ch->stamps);
     free(ch->buf);
     free(ch);
     c->chan = NULL;

@@ -257,6 +257,8 @@ static void connected(struct client *c)
         fail_conn(c);
         return;
     }
+    if (spec_of(c)->url.channel) /* raw TLS: offering http/1.1 would be a lie */
+        SSL_set_alpn_protos(k->ssl, NULL, 0);
     handshake(c);
 }
 

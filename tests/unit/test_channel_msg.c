@@ -1,5 +1,6 @@
-/* Unit tests for channel_msg: variables in messages, and latency markers counted in what is
- * sent and found in what comes back however the reads split it. */
+/* Unit tests for channel_msg and channel_stamps: variables in messages, latency markers counted
+ * in what is sent and found in what comes back however the reads split it, and the bounded
+ * ring of their send times. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -10,6 +11,7 @@
 #include <string.h>
 
 #include "channel_msg.h"
+#include "channel_stamps.h"
 
 static void check_expand(const char *tmpl, const char *want)
 {
@@ -67,12 +69,44 @@ static void test_search_split(void **state)
     marker_search_free(&s);
 }
 
+static void test_stamps(void **state)
+{
+    (void)state;
+    struct stamps s = {0};
+    int64_t t;
+    assert_false(stamps_pop(&s, &t));
+    stamps_push(&s, 10, 2);
+    stamps_push(&s, 20, 1);
+    assert_true(stamps_pop(&s, &t));
+    assert_int_equal(t, 10);
+    for (int64_t i = 0; i < 100; i++) /* grows past 64 while wrapped */
+        stamps_push(&s, 100 + i, 1);
+    int64_t want[] = {10, 20, 100};
+    for (size_t i = 0; i < 3; i++) {
+        assert_true(stamps_pop(&s, &t));
+        assert_int_equal(t, want[i]);
+    }
+    stamps_clear(&s);
+    /* past the bound the oldest go */
+    for (int64_t i = 0; i < (int64_t)STAMPS_MAX + 5; i++)
+        stamps_push(&s, i, 1);
+    size_t n = 0;
+    assert_true(stamps_pop(&s, &t));
+    assert_int_equal(t, 5);
+    for (n = 1; stamps_pop(&s, &t); n++)
+        ;
+    assert_int_equal(n, STAMPS_MAX);
+    assert_int_equal(t, (int64_t)STAMPS_MAX + 4);
+    stamps_free(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_expand),
         cmocka_unit_test(test_count),
         cmocka_unit_test(test_search_split),
+        cmocka_unit_test(test_stamps),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
