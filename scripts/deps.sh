@@ -7,8 +7,8 @@ set -e
 # prometheus: the tests scrape a run with a real Prometheus server. socat: the TCP and TLS echo
 # peers of the channel tests.
 PACKAGES="gcc make autoconf automake pkg-config libevent-dev libssl-dev libc-ares-dev zlib1g-dev
-libncurses-dev libcmocka-dev jq procps python3 openssl nginx time tmux groff-base man-db
-libhdrhistogram-java default-jre-headless prometheus socat"
+libncurses-dev libcmocka-dev libpcre2-dev libjansson-dev jq procps python3 openssl nginx time
+tmux groff-base man-db libhdrhistogram-java default-jre-headless prometheus socat"
 [ $# -gt 0 ] && PACKAGES="$*"
 missing=""
 for p in $PACKAGES; do

@@ -22,6 +22,9 @@ enum arrivals_kind { ARRIVALS_UNIFORM = 0, ARRIVALS_POISSON = 1 };
 enum on_busy_kind { ON_BUSY_QUEUE = 0, ON_BUSY_DROP = 1 };
 
 struct schedule;
+struct check_set;
+struct threshold;
+struct ammo;
 
 /* TLS settings of a request ([tls], [defaults] or its own section). */
 struct tls_options {
@@ -72,6 +75,11 @@ struct request_spec {
     uint32_t max_headers;       /* response header line limit; default 100 */
     struct tls_options tls;
     struct channel_options chan; /* used when url.channel */
+    /* response checks (check.h) as written; expect_header lines go to checks */
+    char *expect_status, *expect_body, *expect_body_regex, *expect_body_json;
+    struct check_set *checks;   /* compiled; NULL: the request has no checks */
+    uint64_t keep_body;         /* response body bytes kept: max_body, or check_body_limit
+                                   when a body check needs more */
 };
 
 struct dns_entry {
@@ -109,6 +117,8 @@ struct config {
     char *schedule_text;   /* [run] schedule as written; NULL = not set */
     int arrivals;          /* enum arrivals_kind */
     int on_busy;           /* enum on_busy_kind */
+    uint64_t max_clients;  /* the open model's pool may grow from clients up to this; after
+                              config_build, clients when not set (and in the closed model) */
     struct schedule *schedule; /* the open model's timetable; NULL: the closed model */
     uint64_t seed;
     int seed_set;          /* 0: main picks one from the clock and reports it */
@@ -120,6 +130,7 @@ struct config {
     int64_t fail_backoff_ns; /* least wait after a request that failed before a server saw it */
     int64_t tick_ns;         /* resolution of the open model's timetable */
     int allow_fd_shortage; /* run more clients than a worker may open files */
+    int log_per_worker;    /* --trace and --phout: a file per worker, PATH.wN */
     char *prometheus;      /* ADDR:PORT of the parent's /metrics; NULL: none */
     int64_t prometheus_linger_ns; /* how long /metrics stays up after the run */
     char *statsd;          /* HOST:PORT to push StatsD metrics to; NULL: none */
@@ -127,6 +138,10 @@ struct config {
     int64_t dns_ttl_ns;    /* how long a resolved name is cached; 0 = for the whole run */
     char *dns_server;      /* "ADDR[:PORT],..." for c-ares; NULL = the system's resolv.conf */
     char *base_url;        /* what a request url "/PATH" is resolved against; NULL: none */
+    uint64_t check_body_limit; /* body bytes a body check reads; default 1M */
+    char *ammo_path;       /* [run] ammo: requests from this file; NULL: [request] sections */
+    int ammo_format;       /* enum ammo_format (ammo.h); default auto */
+    struct ammo *ammo;     /* the loaded file; its tags are the requests (one per tag) */
 
     struct request_spec *requests; /* in file order */
     size_t nrequests;
@@ -136,6 +151,10 @@ struct config {
     size_t nplugins;
     char **run_keys, **run_values; /* [run] as written, for plugins; later ones win */
     size_t nrun;
+    unsigned nchecks;      /* response checks over every request (their ids are 0..n-1) */
+    int check_headers;     /* some request checks a response header: clients watch them */
+    struct threshold *thresholds; /* [thresholds], in file order */
+    size_t nthresholds;
 
     /* command line only */
     const char *json_path;  /* the command line's own strings */

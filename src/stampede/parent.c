@@ -29,6 +29,7 @@
 #include "trace.h"
 #include "units.h"
 #include "metrics_out.h"
+#include "verdict.h"
 #include "worker.h"
 
 #define KILL_SLACK_NS (5LL * 1000000000) /* past duration + grace, a worker is stuck */
@@ -417,7 +418,8 @@ static int check_file_limit(const struct config *cfg)
         rl.rlim_cur = rl.rlim_max;
         setrlimit(RLIMIT_NOFILE, &rl);
     }
-    uint64_t per_worker = (cfg->clients + cfg->workers - 1) / cfg->workers;
+    uint64_t most = cfg->max_clients > cfg->clients ? cfg->max_clients : cfg->clients;
+    uint64_t per_worker = (most + cfg->workers - 1) / cfg->workers;
     uint64_t limit = rl.rlim_cur;
     if (rl.rlim_cur == RLIM_INFINITY || per_worker + WORKER_OWN_FILES <= limit)
         return 0;
@@ -471,12 +473,15 @@ static void fill_header(struct parent *p)
 static int report(struct parent *p)
 {
     struct summary s = {0};
+    struct verdicts v = {0};
     int rc = 0;
-    if (report_collect(&s, p->sb.hdr) < 0) {
+    if (report_collect(&s, p->sb.hdr) < 0 || verdicts_collect(&v, p->cfg, p->sb.hdr, &s) < 0) {
         fprintf(stderr, "stampede: out of memory while merging results\n");
         report_free(&s);
+        verdicts_free(&v);
         return 1;
     }
+    s.verdicts = &v;
     s.seed = p->cfg->seed;
     s.interrupted = p->interrupted;
     s.config_name = p->sb.hdr->config_name;
@@ -499,7 +504,10 @@ static int report(struct parent *p)
     uint64_t failed = sb_get(&s.c.requests_failed) + (s.channels ? sb_get(&s.channels->failed) : 0);
     if (rc == 0 && failed > 0 && ok == 0)
         rc = EXIT_ALL_FAILED;
+    if (rc == 0 && v.failed)
+        rc = EXIT_THRESHOLDS;
     report_free(&s);
+    verdicts_free(&v);
     return rc;
 }
 
@@ -536,7 +544,7 @@ int parent_run(const struct config *cfg)
         return 2;
     }
     if (sb_create(&p.sb, sbpath, cfg->workers, (unsigned)cfg->nrequests, p.plugins.ncounters,
-                  (const char *const *)p.plugins.counter_names) < 0 ||
+                  (const char *const *)p.plugins.counter_names, cfg->nchecks) < 0 ||
         plugins_parent_init(&p.plugins, cfg, p.sb.hdr) < 0) {
         free(sbpath);
         sb_close(&p.sb, 0);
@@ -550,8 +558,8 @@ int parent_run(const struct config *cfg)
     p.pids = calloc(cfg->workers, sizeof(*p.pids));
     if (!p.pids || pipe(ready) < 0 || pipe(go) < 0)
         goto out;
-    if ((cfg->trace_path && trace_create(cfg->trace_path) < 0) ||
-        (cfg->phout_path && phout_create(cfg->phout_path) < 0) ||
+    if ((cfg->trace_path && trace_create(cfg->trace_path, cfg->log_per_worker, cfg->workers) < 0) ||
+        (cfg->phout_path && phout_create(cfg->phout_path, cfg->log_per_worker, cfg->workers) < 0) ||
         (cfg->hdr_log && hdr_log_create(&p.hdr, cfg->hdr_log, cfg->schedule != NULL) < 0) ||
         (cfg->json_path && (p.json_fd = report_open_json(cfg->json_path)) < 0) ||
         metrics_out_open(&p.metrics, cfg, p.sb.hdr) < 0) {

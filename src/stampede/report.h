@@ -9,6 +9,8 @@
 #include "config.h"
 #include "scoreboard.h"
 
+struct verdicts;
+
 struct summary_request {
     const char *name;
     uint64_t count, ok, failed;
@@ -36,6 +38,7 @@ struct summary {
     uint64_t *extras;
     unsigned nextras;
     uint64_t planned_clients; /* clients started are in c.clients_started */
+    uint64_t clients_grown;   /* the open model: started past each worker's pool */
     double duration_s;     /* T0 to the end of the last worker */
     double rps;            /* completed requests per second */
     uint64_t seed;
@@ -50,6 +53,7 @@ struct summary {
     int stop_failed;
     struct sb_channels *channels;             /* totals (report_channels.c) */
     struct sb_channels **channels_by_request; /* one per request */
+    const struct verdicts *verdicts; /* checks and thresholds (verdict.h); NULL: none */
 };
 
 /* Merges the scoreboard into s. Returns -1 when out of memory. */
