@@ -6,8 +6,11 @@
  * (reading for a moment more what is still on its way).
  * Then the client goes on as after any request.
  *
- * The bytes go through the conn_send / conn_recv calls: a framing layer (WebSocket) would sit
- * between them and the message logic here, turning messages into frames and back. */
+ * The bytes go through conn_send / conn_recv. A framing layer (WebSocket through wslay) fits
+ * between them and the message logic: its Upgrade handshake runs before the first message,
+ * message_next hands it each whole message to frame instead of writing the text itself, and
+ * on_read passes what arrives through its deframer so that the marker search and the counts
+ * see payloads only. Pacing, bandwidth, lifetime, drain and counting stay as they are. */
 #ifndef STAMPEDE_CHANNEL_H
 #define STAMPEDE_CHANNEL_H
 
