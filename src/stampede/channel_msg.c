@@ -17,6 +17,8 @@ int msg_has_vars(const char *text, size_t len)
 /* Appends n bytes to *buf at *len, growing it. */
 static int put(char **buf, size_t *cap, size_t *len, const char *s, size_t n)
 {
+    if (n == 0)
+        return 0;
     if (*len + n > *cap) {
         size_t c = *cap ? *cap : 64;
         while (c < *len + n)
