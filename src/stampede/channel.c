@@ -48,6 +48,7 @@ struct channel {
     size_t retry_len;            /* TLS: a write that would block is retried with this length */
     int read_wants_write;        /* TLS: a read waits for writability */
     uint64_t sent;               /* bytes since open, for the bandwidth */
+    uint64_t received;           /* bytes since open */
     char *buf;                   /* the expanded message */
     size_t cap;
     struct marker_search mk;
@@ -88,6 +89,9 @@ static void channel_end(struct channel *ch, enum errkind kind, const char *reaso
         kind = ERR_NONE, by_peer = 0;
     if (by_peer)
         COUNT(ch, closed_by_peer, 1);
+    /* a peer that closes every channel at once must not be hammered with new ones */
+    if (by_peer && ch->received == 0)
+        client_add_delay(ch->c, ch->c->w->cfg->fail_backoff_ns);
     conn_close(ch->k, kind == ERR_NONE && !ch->draining);
     client_request_end(ch->c, kind == ERR_NONE ? 0 : 599, kind, reason);
 }
@@ -231,6 +235,7 @@ static void on_read(evutil_socket_t fd, short what, void *arg)
             return; /* the persistent read event comes back for the rest */
         ssize_t n = conn_recv(k, w->rbuf, w->rbuf_size);
         if (n > 0) {
+            ch->received += (uint64_t)n;
             COUNT(ch, bytes_received, n);
             sb_add(&w->slot->c.bytes_received, (uint64_t)n);
             if (ch->o->marker) {
@@ -342,7 +347,7 @@ void channel_open(struct client *c)
     ch->sw = &w->slot->chan;
     ch->sr = &w->reqstats[c->req]->chan;
     ch->t_open = now_ns();
-    ch->next = ch->seq = ch->sent = 0;
+    ch->next = ch->seq = ch->sent = ch->received = 0;
     ch->out = NULL;
     ch->retry_len = 0;
     ch->read_wants_write = 0;
