@@ -251,6 +251,8 @@ void report_print(FILE *f, const struct summary *s)
     for (size_t r = 0; r < s->nrequests; r++) {
         const struct summary_request *q = &s->requests[r];
         char p50[32], p90[32], p99[32];
+        if (report_channels_print_request(f, s, r))
+            continue;
         fprintf(f, "  %-16s %10" PRIu64 " (%" PRIu64 " ok, %" PRIu64 " failed)  p50 %s  p90 %s  p99 %s\n",
                 q->name, q->count, q->ok, q->failed,
                 units_format_us((double)hist_percentile_us(q->latency, 50), p50, 32),

@@ -97,15 +97,24 @@ void report_channels_print(FILE *f, const struct summary *s)
             units_format_bytes((double)br, c, sizeof c), format_bits(per_s(s, br), d, sizeof d));
     if (ch->latency.count)
         report_latency_line(f, "message", &ch->latency);
-    for (size_t r = 0; r < s->nrequests && s->nrequests > 1; r++) {
-        const struct sb_channels *q = s->channels_by_request[r];
-        if (!request_is_channel(s, r))
-            continue;
-        fprintf(f, "  %-16s %" PRIu64 " channels (%" PRIu64 " failed), %" PRIu64
-                   " messages sent, %" PRIu64 " received\n",
-                s->requests[r].name, sb_get(&q->opened), sb_get(&q->failed),
-                sb_get(&q->messages_sent), sb_get(&q->messages_received));
-    }
+}
+
+int report_channels_print_request(FILE *f, const struct summary *s, size_t r)
+{
+    if (!s->channels || !request_is_channel(s, r))
+        return 0;
+    const struct sb_channels *q = s->channels_by_request[r];
+    char p50[32], p99[32];
+    fprintf(f, "  %-16s %10" PRIu64 " channels (%" PRIu64 " failed), %" PRIu64
+               " messages sent, %" PRIu64 " received",
+            s->requests[r].name, sb_get(&q->opened), sb_get(&q->failed),
+            sb_get(&q->messages_sent), sb_get(&q->messages_received));
+    if (q->latency.count)
+        fprintf(f, "  p50 %s  p99 %s",
+                units_format_us((double)hist_percentile_us(&q->latency, 50), p50, sizeof p50),
+                units_format_us((double)hist_percentile_us(&q->latency, 99), p99, sizeof p99));
+    fputc('\n', f);
+    return 1;
 }
 
 void report_channels_json(FILE *f, const struct summary *s, long r)

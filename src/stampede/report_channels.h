@@ -15,6 +15,8 @@ void report_channels_free(struct summary *s);
 int report_has_channels(const struct summary *s);
 /* The summary's "channels", "messages" and "bandwidth" lines and the message latency. */
 void report_channels_print(FILE *f, const struct summary *s);
+/* Request r's line under "by request" when it is a channel: 1, else 0 (nothing printed). */
+int report_channels_print_request(FILE *f, const struct summary *s, size_t r);
 /* "channels":{...} for the totals (r < 0) or request r, without a separator. */
 void report_channels_json(FILE *f, const struct summary *s, long r);
 
