@@ -57,6 +57,17 @@ struct channel {
 
 static void pump(struct channel *ch);
 
+/* Arms timer ev for the CLOCK_MONOTONIC instant `at`. libevent adds a relative timeout to the
+ * time it cached when the loop woke: refreshed first, a timer armed late in a busy pass does
+ * not fire early by as much (a lifetime would cut off messages the timetable still owes). */
+static void timer_at(struct channel *ch, struct event *ev, int64_t at)
+{
+    event_base_update_cache_time(ch->c->w->base);
+    int64_t now = now_ns();
+    struct timeval tv = timeval_of_ns(at > now ? at - now : 0);
+    event_add(ev, &tv);
+}
+
 static void wev_on(struct conn *k)
 {
     if (!k->wev_on)
@@ -115,8 +126,7 @@ static int message_next(struct channel *ch, int64_t now)
                 return 0; /* due when the channel closes: not sent, so counts are exact */
             int64_t due = ch->t_open + at;
             if (due > now) {
-                struct timeval tv = timeval_of_ns(due - now);
-                event_add(&ch->pace, &tv);
+                timer_at(ch, &ch->pace, due);
                 return 0;
             }
             ch->next++;
@@ -167,8 +177,7 @@ static size_t budget(struct channel *ch, int64_t now, size_t want)
     if (chunk > want)
         chunk = want;
     uint64_t short_by = ch->sent - allowed + chunk;
-    struct timeval tv = timeval_of_ns((int64_t)((double)short_by * 1e9 / (double)bw) + 1);
-    event_add(&ch->pace, &tv);
+    timer_at(ch, &ch->pace, now + (int64_t)((double)short_by * 1e9 / (double)bw) + 1);
     return 0;
 }
 
@@ -297,8 +306,7 @@ static void drain_begin(struct channel *ch)
         SSL_shutdown(k->ssl); /* non-blocking: sent if the socket takes it, else never mind */
     else
         shutdown(k->fd, SHUT_WR);
-    struct timeval tv = timeval_of_ns(DRAIN_NS);
-    event_add(&ch->life, &tv);
+    timer_at(ch, &ch->life, now_ns() + DRAIN_NS);
 }
 
 static void on_pace(evutil_socket_t fd, short what, void *arg)
@@ -378,10 +386,8 @@ void channel_open(struct client *c)
     event_assign(&k->rev, w->base, k->fd, EV_READ | EV_PERSIST, on_read, ch);
     event_assign(&k->wev, w->base, k->fd, EV_WRITE, on_write, ch);
     event_add(&k->rev, NULL);
-    if (ch->o->lifetime_ns > 0) {
-        struct timeval tv = timeval_of_ns(ch->o->lifetime_ns);
-        event_add(&ch->life, &tv);
-    }
+    if (ch->o->lifetime_ns > 0)
+        timer_at(ch, &ch->life, ch->t_open + ch->o->lifetime_ns);
     pump(ch);
 }
 

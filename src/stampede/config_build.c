@@ -366,6 +366,20 @@ static int store_channel(struct request_spec *s, struct slot *slots)
     return 0;
 }
 
+/* The first channel key the user set (NULL: none): on the command line, with a URL that is not
+ * tcp:// or tls://, it is a mistake worth a word (HOST:PORT means http://). */
+static const struct slot *channel_key_set(const struct slot *slots)
+{
+    static const char *const keys[] = {"message",          "first_message",    "message_rate",
+                                       "channel_bandwidth", "channel_lifetime", "latency_marker"};
+    for (size_t j = 0; j < sizeof keys / sizeof keys[0]; j++) {
+        const struct slot *sl = &slots[key_index(config_key_find(keys[j]))];
+        if (sl->has && sl->where)
+            return sl;
+    }
+    return NULL;
+}
+
 /* ---- requests ------------------------------------------------------------------------- */
 
 void config_free_request(struct request_spec *s)
@@ -529,10 +543,16 @@ int config_build_request(const struct load *L, size_t r, struct request_spec *s)
         rc = slots_store(slots, SEC_REQUEST, s);
     if (rc == 0)
         rc = store_body(s, &slots[body]);
+    const struct slot *chan_key = rc == 0 ? channel_key_set(slots) : NULL;
     if (rc == 0)
         rc = store_channel(s, slots);
     if (rc == 0)
         rc = parse_request_url(L, s, slots[url].where);
+    if (rc == 0 && L->url_mode && chan_key && !s->url.channel) {
+        config_errorf(chan_key->where, "%s is for tcp:// and tls:// URLs, not %s:// (write "
+                                       "tcp://HOST:PORT)", chan_key->by->name, s->url.scheme);
+        rc = -1;
+    }
     if (rc == 0)
         rc = build_checks(L, s, slots, &h);
     free(h.level);
