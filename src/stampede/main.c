@@ -25,6 +25,7 @@ static void usage(FILE *f)
           "       stampede [options] -                 (the INI on standard input)\n"
           "       stampede [options] http://HOST:PORT/PATH\n"
           "       stampede [options] HOST:PORT[/PATH]  (http:// assumed)\n"
+          "       stampede [options] tcp://HOST:PORT   (or tls://: channels, as tcpkali)\n"
           "\n",
           f);
     for (size_t i = 0; i < config_nkeys; i++) {
@@ -70,7 +71,8 @@ static void usage(FILE *f)
 
 static int is_url(const char *s)
 {
-    return strncasecmp(s, "http://", 7) == 0 || strncasecmp(s, "https://", 8) == 0;
+    return strncasecmp(s, "http://", 7) == 0 || strncasecmp(s, "https://", 8) == 0 ||
+           strncasecmp(s, "tcp://", 6) == 0 || strncasecmp(s, "tls://", 6) == 0;
 }
 
 /* A scheme of some kind ("htp://x", "http:/x"): meant as a URL, so the URL parser's reason
