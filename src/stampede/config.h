@@ -113,6 +113,11 @@ struct config {
     int64_t dns_ttl_ns;    /* how long a resolved name is cached; 0 = for the whole run */
     char *dns_server;      /* "ADDR[:PORT],..." for c-ares; NULL = the system's resolv.conf */
     char *base_url;        /* what a request url "/PATH" is resolved against; NULL: none */
+    char *segment_text;    /* [run] segment, --segment I/N as written; NULL: the whole run */
+    unsigned segment_index, segment_count; /* from it: this process runs segment index of
+                              count (segment.h); 0 of 1 without it */
+    char *start_at_text;   /* [run] start_at, --start-at as written; NULL: at once */
+    int64_t start_at_ns;   /* from it: the release, CLOCK_REALTIME ns; 0: when ready */
 
     struct request_spec *requests; /* in file order */
     size_t nrequests;
