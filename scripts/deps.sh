@@ -6,8 +6,8 @@ set -e
 # libhdrhistogram-java and a Java runtime: the tests read --hdr-log with HdrHistogram's own tool;
 # prometheus: the tests scrape a run with a real Prometheus server.
 PACKAGES="gcc make autoconf automake pkg-config libevent-dev libssl-dev libc-ares-dev zlib1g-dev
-libncurses-dev libcmocka-dev libjansson-dev jq procps python3 openssl nginx time tmux groff-base man-db
-libhdrhistogram-java default-jre-headless prometheus"
+libncurses-dev libcmocka-dev libpcre2-dev libjansson-dev jq procps python3 openssl nginx time
+tmux groff-base man-db libhdrhistogram-java default-jre-headless prometheus"
 [ $# -gt 0 ] && PACKAGES="$*"
 missing=""
 for p in $PACKAGES; do

@@ -1,5 +1,6 @@
-/* errkind: the kinds of failure a request can end in. Each is a 599 result whose reason says
- * more (the errno text, the parse error); the kinds are what the summary and scoreboard count. */
+/* errkind: the kinds of failure a request can end in. Each is a 599 result (but check_failed,
+ * which keeps the server's status) whose reason says more (the errno text, the parse error, the
+ * check); the kinds are what the summary and scoreboard count. */
 #ifndef STAMPEDE_ERRKIND_H
 #define STAMPEDE_ERRKIND_H
 
@@ -20,6 +21,8 @@ enum errkind {
     ERR_TLS,              /* TLS handshake or record failure */
     ERR_ABORTED,          /* cut off by the end of the run after the grace period */
     ERR_PLUGIN,           /* a plugin's req_start failed the request */
+    ERR_CHECK_FAILED,     /* a complete response failed a check (expect_*); its status is the
+                             server's, not 599 */
     ERR_KIND_COUNT
 };
 

@@ -18,7 +18,7 @@ static size_t align_up(size_t n, size_t a)
 }
 
 int sb_create(struct scoreboard *sb, const char *path, unsigned nworkers, unsigned nrequests,
-              unsigned nextras, const char *const *extra_names)
+              unsigned nextras, const char *const *extra_names, unsigned nchecks)
 {
     size_t slot_size = align_up(sizeof(struct sb_slot), 64);
     size_t reqstat_size = align_up(sizeof(struct sb_reqstat), 64);
@@ -26,7 +26,8 @@ int sb_create(struct scoreboard *sb, const char *path, unsigned nworkers, unsign
     size_t reqstats_off = align_up(slots_off + slot_size * nworkers, 4096);
     size_t names_off = align_up(reqstats_off + reqstat_size * nworkers * nrequests, 64);
     size_t extras_off = align_up(names_off + (size_t)SB_NAME_MAX * nextras, 64);
-    size_t size = align_up(extras_off + sizeof(uint64_t) * nworkers * nextras, 4096);
+    size_t checks_off = align_up(extras_off + sizeof(uint64_t) * nworkers * nextras, 64);
+    size_t size = align_up(checks_off + sizeof(uint64_t) * 2 * nworkers * nchecks, 4096);
 
     memset(sb, 0, sizeof(*sb));
     int fd = outfile_create_new(path);
@@ -73,6 +74,8 @@ int sb_create(struct scoreboard *sb, const char *path, unsigned nworkers, unsign
     h->nworkers = nworkers;
     h->nrequests = nrequests;
     h->nextras = nextras;
+    h->checks_offset = checks_off;
+    h->nchecks = nchecks;
     for (unsigned i = 0; i < nextras; i++)
         snprintf((char *)h + names_off + (size_t)i * SB_NAME_MAX, SB_NAME_MAX, "%s",
                  extra_names[i]);

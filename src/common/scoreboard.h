@@ -6,6 +6,8 @@
  *   struct sb_reqstat  [nworkers][nrequests] at reqstats_offset, each reqstat_size bytes
  *   char [nextras][SB_NAME_MAX]           at extra_names_offset: plugin counter names
  *   _Atomic uint64_t [nworkers][nextras]  at extras_offset: plugin counter values
+ *   _Atomic uint64_t [nworkers][nchecks][2] at checks_offset: per response check (expect_*
+ *                                         keys), how often it passed and failed
  *
  * Every slot and reqstat has exactly one writer, its worker (the parent fills in exit status
  * after reaping it). Counters are C11 atomics updated with relaxed load + store, which costs
@@ -23,7 +25,7 @@
 #include "hist.h"
 
 #define SB_MAGIC "STAMPSB\0"
-#define SB_VERSION 4u
+#define SB_VERSION 5u
 #define SB_HEADER_SIZE 4096u
 #define SB_NAME_MAX 64
 #define SB_STATUS_MAX 1000 /* per-code counters for 0..999 */
@@ -56,6 +58,8 @@ struct sb_header {
     uint32_t stop_failed;
     char stop_plugin[SB_NAME_MAX];
     char stop_reason[256];
+    uint64_t checks_offset;
+    uint32_t nchecks;
 };
 
 #define SB_STOP_PARENT UINT32_MAX
@@ -115,10 +119,11 @@ struct scoreboard {
 };
 
 /* Creates the file (mode 0600, O_EXCL, never through a symlink), sizes and maps it and fills in
- * the header; extra_names are the plugins' counters (nextras of them, may be NULL when 0).
+ * the header; extra_names are the plugins' counters (nextras of them, may be NULL when 0);
+ * nchecks the response checks of every request.
  * Returns 0, or -1 after printing a one-line error. */
 int sb_create(struct scoreboard *sb, const char *path, unsigned nworkers, unsigned nrequests,
-              unsigned nextras, const char *const *extra_names);
+              unsigned nextras, const char *const *extra_names, unsigned nchecks);
 /* Unmaps, and removes the file unless keep. */
 void sb_close(struct scoreboard *sb, int keep);
 
@@ -131,6 +136,12 @@ static inline struct sb_reqstat *sb_reqstat(const struct sb_header *h, unsigned 
 {
     return (struct sb_reqstat *)((char *)h + h->reqstats_offset +
                                  ((size_t)w * h->nrequests + r) * h->reqstat_size);
+}
+
+/* Worker w's counters of check i: [0] passed, [1] failed. */
+static inline _Atomic uint64_t *sb_check(const struct sb_header *h, unsigned w, unsigned i)
+{
+    return (_Atomic uint64_t *)((char *)h + h->checks_offset) + ((size_t)w * h->nchecks + i) * 2;
 }
 
 static inline const char *sb_extra_name(const struct sb_header *h, unsigned i)

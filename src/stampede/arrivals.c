@@ -47,7 +47,8 @@ static void arrivals_advance(struct worker *w)
         }
         w->arr_pos += gap;
         w->arr_due_ns =
-            w->t0 + schedule_on_tick(schedule_position_ns(s, w->arr_pos), w->cfg->tick_ns);
+            w->t0 + schedule_on_tick(s, schedule_position_ns(s, w->arr_pos), w->cfg->tick_ns);
+        w->arr_number = ramp_client_number(w->nworkers, w->run_index, w->arr_next++);
         return;
     }
     uint64_t i = ramp_client_number(w->nworkers, w->run_index, w->arr_next);
@@ -55,7 +56,8 @@ static void arrivals_advance(struct worker *w)
         w->arr_done = 1;
         return;
     }
-    w->arr_due_ns = w->t0 + schedule_on_tick(schedule_arrival_ns(s, i), w->cfg->tick_ns);
+    w->arr_due_ns = w->t0 + schedule_on_tick(s, schedule_arrival_ns(s, i), w->cfg->tick_ns);
+    w->arr_number = i;
     w->arr_next++;
 }
 
@@ -69,13 +71,14 @@ static void arrivals_record_lag(struct worker *w, int64_t now)
     w->arr_lag_seen = 1;
 }
 
-/* A free client: the last one freed (its connection is the warmest), or a new one of the
- * pool. NULL when all are busy, or a client could not be set up (the run then stops). */
+/* A free client: the last one freed (its connection is the warmest), or a new one: of the
+ * pool of `clients` first, then, as k6's ramping-arrival-rate does, one more at a time up to
+ * max_clients. NULL when all are busy, or a client could not be set up (the run then stops). */
 static struct client *arrivals_take_client(struct worker *w)
 {
     if (w->nidle)
         return w->idle[--w->nidle];
-    if (w->next_start == w->nclients)
+    if (w->next_start == w->pool_max)
         return NULL;
     return worker_setup_client(w);
 }
@@ -102,13 +105,14 @@ static void arrivals_pump(struct worker *w)
             return;
         }
         int64_t due = w->arr_due_ns;
+        uint64_t number = w->arr_number;
         arrivals_advance(w);
         if (!c) {
             sb_add(&w->slot->c.dropped, 1);
             continue;
         }
         w->arr_busy++;
-        client_serve(c, due);
+        client_serve(c, due, number);
     }
     /* the schedule is over: the run ends when the last request does */
     if ((w->arr_done || !w->requests_left) && w->arr_busy == 0 && !w->stopping)
@@ -146,7 +150,7 @@ int arrivals_prepare(struct worker *w)
         return 0;
     /* a stream of its own, apart from the clients' (stream numbers count up from 0) */
     rng_seed(&w->arr_rng, w->cfg->seed, UINT64_MAX - w->run_index);
-    w->idle = calloc(w->nclients ? w->nclients : 1, sizeof(*w->idle));
+    w->idle = calloc(w->pool_max ? w->pool_max : 1, sizeof(*w->idle));
     w->arrival_timer = evtimer_new(w->base, on_arrival, w);
     return w->idle && w->arrival_timer ? 0 : -1;
 }
@@ -164,8 +168,29 @@ void arrivals_start(struct worker *w)
     arrivals_pump(w);
 }
 
+/* The run ends: the arrivals that were due by then and not sent (waiting for a client, or not
+ * yet reached by the loop) are dropped, and counted, so that requests sent + dropped is every
+ * arrival of the timetable up to the end. Those after the end (a shorter duration, a stop
+ * signal) were never due. Before arrivals_start (arr_due_ns still 0) nothing was due. */
+static void arrivals_drop_waiting(struct worker *w)
+{
+    int64_t end = now_ns();
+    if (w->cfg->duration_ns > 0 && w->t0 + w->cfg->duration_ns < end)
+        end = w->t0 + w->cfg->duration_ns;
+    uint64_t n = 0;
+    /* [run] requests: what is past this worker's share would not have been sent anyway */
+    while (w->arr_due_ns && !w->arr_done && n < w->requests_left && w->arr_due_ns < end) {
+        n++;
+        arrivals_advance(w);
+    }
+    sb_add(&w->slot->c.dropped, n);
+    w->arr_done = 1;
+}
+
 void arrivals_stop(struct worker *w)
 {
-    if (w->arrival_timer)
-        event_del(w->arrival_timer);
+    if (!w->arrival_timer)
+        return;
+    event_del(w->arrival_timer);
+    arrivals_drop_waiting(w);
 }

@@ -23,6 +23,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "ammo.h"
 #include "arrivals.h"
 #include "errkind.h"
 #include "phout.h"
@@ -475,6 +476,11 @@ static void request_begin(struct client *c)
         c->chain_method = spec->method;
         c->chain_body = spec->has_body;
         c->chain_credentials = 1;
+        if (c->shot) { /* ammo: the file's bytes, as they are */
+            c->method = c->shot->method;
+            c->wire = &c->shot->wire;
+            c->head = strcmp(c->method, "HEAD") == 0;
+        }
     }
     client_parser_prepare(c, spec, c->head);
     sb_add(&w->slot->c.requests_started, 1);
@@ -532,6 +538,9 @@ static void request_end_at(struct client *c, int status, enum errkind kind, cons
         conn_close(c->conn, 0);
     c->in_request = 0;
     c->conn = NULL;
+    /* after the connection's fate is settled: a wrong answer is no reason to close it */
+    if (kind == ERR_NONE && spec->checks)
+        kind = client_check_response(c, &reason);
     client_count_result(c, status, kind, latency);
     if (kind != ERR_NONE)
         client_count_reason(c, kind, reason);
@@ -601,6 +610,25 @@ static void request_end_at(struct client *c, int status, enum errkind kind, cons
     }
 }
 
+/* Ammo: the request number k of the run takes entry k mod n. In the open model k is the
+ * arrival's number; in the closed model client i of C sends k = i, i + C, i + 2C ..., and a
+ * round is one pass over the file (rounds = R: k < R n). Returns the entry's request (its
+ * tag), or -1 when the client has no more. */
+static int ammo_next(struct client *c)
+{
+    const struct config *cfg = c->w->cfg;
+    uint64_t k = c->arrival_number;
+    if (!cfg->schedule) {
+        k = c->number + c->shots * cfg->clients;
+        c->round = k / cfg->ammo->n;
+        if (cfg->rounds && c->round >= cfg->rounds)
+            return -1;
+        c->shots++;
+    }
+    c->shot = ammo_entry(cfg->ammo, k);
+    return (int)c->shot->tag;
+}
+
 static size_t round_first(struct client *c)
 {
     size_t n = c->w->cfg->nrequests;
@@ -628,8 +656,13 @@ static void next_step(struct client *c)
         client_finish(c);
         return;
     }
-    int r, walked;
-    for (;;) {
+    int r, walked = 0;
+    if (cfg->ammo) {
+        if ((r = ammo_next(c)) < 0) {
+            client_finish(c);
+            return;
+        }
+    } else for (;;) {
         r = STAMPEDE_NEXT_DEFAULT;
         if (hooks_of(c) & HOOK_NEXT)
             r = plugins_next_request(c, c->round_count ? &c->result : NULL);
@@ -733,8 +766,12 @@ int client_init(struct client *c, struct worker *w, uint64_t number)
         c->conns[i].owner = c;
     }
     unsigned hooks = w->plugins->hooks;
-    if ((w->cfg->iterator & ITERATOR_FOLLOW) || (hooks & CAPTURE_HOOKS)) {
-        if (!(c->hdrbuf = malloc((hooks & CAPTURE_HOOKS) ? HDRBUF_CAPTURE : HDRBUF_FOLLOW)))
+    /* a header line split across two reads is gathered here: for the follow iterators, the
+     * plugins' hooks and the expect_header checks */
+    if ((w->cfg->iterator & ITERATOR_FOLLOW) || (hooks & CAPTURE_HOOKS) ||
+        w->cfg->check_headers) {
+        int whole = (hooks & CAPTURE_HOOKS) || w->cfg->check_headers;
+        if (!(c->hdrbuf = malloc(whole ? HDRBUF_CAPTURE : HDRBUF_FOLLOW)))
             return -1;
     }
     if (w->cfg->iterator & ITERATOR_FOLLOW) {
@@ -766,10 +803,11 @@ void client_start(struct client *c)
     next_step(c);
 }
 
-void client_serve(struct client *c, int64_t intended_ns)
+void client_serve(struct client *c, int64_t intended_ns, uint64_t number)
 {
     c->arrival = 1;
     c->intended_ns = intended_ns;
+    c->arrival_number = number;
     if (c->started)
         next_step(c);
     else
@@ -780,6 +818,8 @@ void client_stop(struct client *c)
 {
     if (!c->started || c->finished || c->in_request)
         return;
+    if (c->w->cfg->schedule && c->phase == PH_PREDELAY) /* its arrival was taken, not sent */
+        sb_add(&c->w->slot->c.dropped, 1);
     client_finish(c);
 }
 

@@ -29,6 +29,9 @@ struct client {
     int depth;              /* > 0 while inside request_begin: results must not recurse */
     int arrival;            /* open model: an arrival is given and its request not yet chosen */
     int64_t intended_ns;    /* open model: when the arrival being served was due */
+    uint64_t arrival_number;/* open model: its number in the run (which ammo entry it takes) */
+    uint64_t shots;         /* ammo, closed model: requests this client has begun */
+    const struct ammo_entry *shot; /* ammo: the entry of the request in flight */
 
     struct event timer;     /* predelay, postdelay and the request timeout */
     struct event ctimer;    /* connect timeout */
@@ -73,8 +76,14 @@ struct client {
     size_t location_len;
     int location_bad;       /* too long or cut: not followed */
     char *hdrbuf;           /* the parser's gather buffer, with the follow iterators */
-    char *body;             /* up to max_body bytes of the response */
-    size_t body_len;
+    char *body;             /* up to keep_body bytes of the response */
+    size_t body_len, body_cap;
+
+    /* response checks (the request's expect_* keys) */
+    uint64_t check_headers_held; /* expect_header lines a header of the response satisfied */
+    char check_reason[160];      /* why the last response failed a check */
+    int status_expected;         /* it passed its checks, expect_status among them: even a
+                                    4xx or 5xx is then the right answer, an ok request */
 
     /* plugins (all NULL / 0 without them) */
     void **userdata;        /* one per plugin */
@@ -114,9 +123,10 @@ uint32_t client_rnd(struct client *c, uint32_t max);
 int client_init(struct client *c, struct worker *w, uint64_t number);
 /* Starts the first round. */
 void client_start(struct client *c);
-/* The open model: does one request (the next of its walk of the list) for an arrival that was
- * due at intended_ns, then tells arrivals_client_free. Starts the client on its first one. */
-void client_serve(struct client *c, int64_t intended_ns);
+/* The open model: does one request (the next of its walk of the list, or with ammo the entry
+ * `number` mod the entries) for arrival `number`, due at intended_ns, then tells
+ * arrivals_client_free. Starts the client on its first one. */
+void client_serve(struct client *c, int64_t intended_ns, uint64_t number);
 /* The run is stopping: a client waiting in a delay finishes now; one in a request finishes when
  * the request does. */
 void client_stop(struct client *c);

@@ -36,6 +36,9 @@ void client_count_reason(struct client *c, enum errkind kind, const char *reason
 /* ... and fills c->result for the plugins' hooks. */
 void client_result_fill(struct client *c, int status, enum errkind kind, const char *reason,
                         int64_t now);
+/* ... and tests a complete response against the request's checks: ERR_NONE, or
+ * ERR_CHECK_FAILED with *reason set. */
+enum errkind client_check_response(struct client *c, const char **reason);
 /* Limits, HEAD and the callbacks a request needs from the parser. */
 void client_parser_prepare(struct client *c, const struct request_spec *spec, int head);
 

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "check.h"
 #include "units.h"
 
 void client_count_result(struct client *c, int status, enum errkind kind, int64_t latency)
@@ -14,17 +15,18 @@ void client_count_result(struct client *c, int status, enum errkind kind, int64_
     struct worker *w = c->w;
     struct sb_counters *sc = &w->slot->c;
     struct sb_reqstat *rs = w->reqstats[c->req];
-    int ok = kind == ERR_NONE && status >= 100 && status <= 399;
+    int ok = kind == ERR_NONE && ((status >= 100 && status <= 399) || c->status_expected);
 
     sb_add(ok ? &sc->requests_ok : &sc->requests_failed, 1);
     sb_add(&sc->status[status >= 0 && status < SB_STATUS_MAX ? status : 0], 1);
-    if (kind == ERR_NONE) {
+    if (kind == ERR_NONE)
         sb_add(&sc->status_class[status / 100 <= 5 ? status / 100 : 0], 1);
+    else
+        sb_add(&sc->errors[kind], 1);
+    if (kind == ERR_NONE || kind == ERR_CHECK_FAILED) { /* a whole response arrived */
         sb_add(&sc->header_count, c->parser.header_count);
         sb_add(&sc->header_bytes, c->parser.header_bytes);
         sb_add(&sc->body_bytes, c->parser.body_bytes);
-    } else {
-        sb_add(&sc->errors[kind], 1);
     }
     sb_add(&sc->bytes_received, c->bytes_in);
     if (c->reused)
@@ -114,8 +116,11 @@ void client_result_fill(struct client *c, int status, enum errkind kind, const c
         .http_minor = c->parser.version_minor >= 0 ? c->parser.version_minor : 1,
         .t = {c->t_start, c->t_dns, c->t_connected, c->t_tls, c->t_sent, c->t_first,
               c->t_headers, now},
-        .headers = c->hdrs, .nheaders = kind ? 0 : c->nhdrs, .body = c->body,
-        .body_len = c->body_len, .body_bytes = c->parser.body_bytes, .bytes_sent = c->sent,
+        .headers = c->hdrs, .nheaders = kind && kind != ERR_CHECK_FAILED ? 0 : c->nhdrs,
+        .body = c->body,
+        /* a body check may have kept more than the hooks asked for */
+        .body_len = c->body_len < spec->max_body ? c->body_len : spec->max_body,
+        .body_bytes = c->parser.body_bytes, .bytes_sent = c->sent,
         .bytes_received = c->bytes_in, .dns_cached = c->dns_cached, .reused = c->reused,
         .hop = c->hop, .request = (int)c->req, .request_name = spec->name,
         .method = client_method(c), .url = client_url_text(c),
@@ -125,8 +130,11 @@ void client_result_fill(struct client *c, int status, enum errkind kind, const c
 static void on_header(void *arg, const char *name, size_t nlen, const char *value, size_t vlen)
 {
     struct client *c = arg;
+    const struct check_set *checks = spec_of(c)->checks;
     if (hooks_of(c) & CAPTURE_HOOKS)
         capture_header(c, name, nlen, value, vlen);
+    if (checks && checks->nheaders)
+        check_header_line(checks, name, nlen, value, vlen, &c->check_headers_held);
     if (nlen != 8 || strncasecmp(name, "location", 8) != 0 || c->parser.status < 300 ||
         c->parser.status > 399)
         return;
@@ -143,15 +151,27 @@ static void on_header(void *arg, const char *name, size_t nlen, const char *valu
     c->location_len = vlen;
 }
 
+/* Keeps the body up to the request's keep_body. The buffer grows as bodies need it (a check's
+ * 1 MiB limit is rarely reached) and is kept for the client's life. */
 static void on_body(void *arg, const char *data, size_t len)
 {
     struct client *c = arg;
-    size_t max = (size_t)spec_of(c)->max_body;
+    size_t max = (size_t)spec_of(c)->keep_body;
     if (c->body_len >= max)
         return;
-    if (!c->body && !(c->body = malloc(max)))
-        return;
     size_t n = len < max - c->body_len ? len : max - c->body_len;
+    if (c->body_len + n > c->body_cap) {
+        size_t cap = c->body_cap ? c->body_cap : 4096;
+        while (cap < c->body_len + n)
+            cap *= 2;
+        if (cap > max)
+            cap = max;
+        char *b = realloc(c->body, cap);
+        if (!b)
+            return;
+        c->body = b;
+        c->body_cap = cap;
+    }
     memcpy(c->body + c->body_len, data, n);
     c->body_len += n;
 }
@@ -164,8 +184,31 @@ void client_parser_prepare(struct client *c, const struct request_spec *spec, in
     if (c->hdrbuf) {
         c->parser.on_header = on_header;
         c->parser.hdrbuf = c->hdrbuf;
-        c->parser.hdrbuf_size = (hooks_of(c) & CAPTURE_HOOKS) ? HDRBUF_CAPTURE : HDRBUF_FOLLOW;
+        c->parser.hdrbuf_size =
+            (hooks_of(c) & CAPTURE_HOOKS) || c->w->cfg->check_headers ? HDRBUF_CAPTURE
+                                                                      : HDRBUF_FOLLOW;
     }
-    if (spec->max_body)
+    if (spec->keep_body)
         c->parser.on_body = on_body;
+    c->check_headers_held = 0;
+    c->status_expected = 0;
+}
+
+enum errkind client_check_response(struct client *c, const char **reason)
+{
+    const struct request_spec *spec = spec_of(c);
+    struct check_response r = {
+        .status = c->parser.status, .headers_held = c->check_headers_held, .body = c->body,
+        .body_len = c->body_len, .body_bytes = c->parser.body_bytes,
+        .body_limit = c->w->cfg->check_body_limit,
+    };
+    _Atomic uint64_t *counts = sb_check(c->w->hdr, c->w->index, 0);
+    if (check_response_test(spec->checks, &r, counts, c->check_reason,
+                            sizeof(c->check_reason)) == 0) {
+        for (size_t i = 0; i < spec->checks->n; i++)
+            c->status_expected |= spec->checks->v[i].kind == CHECK_STATUS;
+        return ERR_NONE;
+    }
+    *reason = c->check_reason;
+    return ERR_CHECK_FAILED;
 }

@@ -22,6 +22,9 @@ enum arrivals_kind { ARRIVALS_UNIFORM = 0, ARRIVALS_POISSON = 1 };
 enum on_busy_kind { ON_BUSY_QUEUE = 0, ON_BUSY_DROP = 1 };
 
 struct schedule;
+struct check_set;
+struct threshold;
+struct ammo;
 
 /* TLS settings of a request ([tls], [defaults] or its own section). */
 struct tls_options {
@@ -58,6 +61,11 @@ struct request_spec {
     uint32_t max_header_bytes;  /* response header block limit; default 64 KiB */
     uint32_t max_headers;       /* response header line limit; default 100 */
     struct tls_options tls;
+    /* response checks (check.h) as written; expect_header lines go to checks */
+    char *expect_status, *expect_body, *expect_body_regex, *expect_body_json;
+    struct check_set *checks;   /* compiled; NULL: the request has no checks */
+    uint64_t keep_body;         /* response body bytes kept: max_body, or check_body_limit
+                                   when a body check needs more */
 };
 
 struct dns_entry {
@@ -95,6 +103,8 @@ struct config {
     char *schedule_text;   /* [run] schedule as written; NULL = not set */
     int arrivals;          /* enum arrivals_kind */
     int on_busy;           /* enum on_busy_kind */
+    uint64_t max_clients;  /* the open model's pool may grow from clients up to this; after
+                              config_build, clients when not set (and in the closed model) */
     struct schedule *schedule; /* the open model's timetable; NULL: the closed model */
     uint64_t seed;
     int seed_set;          /* 0: main picks one from the clock and reports it */
@@ -113,6 +123,10 @@ struct config {
     int64_t dns_ttl_ns;    /* how long a resolved name is cached; 0 = for the whole run */
     char *dns_server;      /* "ADDR[:PORT],..." for c-ares; NULL = the system's resolv.conf */
     char *base_url;        /* what a request url "/PATH" is resolved against; NULL: none */
+    uint64_t check_body_limit; /* body bytes a body check reads; default 1M */
+    char *ammo_path;       /* [run] ammo: requests from this file; NULL: [request] sections */
+    int ammo_format;       /* enum ammo_format (ammo.h); default auto */
+    struct ammo *ammo;     /* the loaded file; its tags are the requests (one per tag) */
     char *segment_text;    /* [run] segment, --segment I/N as written; NULL: the whole run */
     unsigned segment_index, segment_count; /* from it: this process runs segment index of
                               count (segment.h); 0 of 1 without it */
@@ -127,6 +141,10 @@ struct config {
     size_t nplugins;
     char **run_keys, **run_values; /* [run] as written, for plugins; later ones win */
     size_t nrun;
+    unsigned nchecks;      /* response checks over every request (their ids are 0..n-1) */
+    int check_headers;     /* some request checks a response header: clients watch them */
+    struct threshold *thresholds; /* [thresholds], in file order */
+    size_t nthresholds;
 
     /* command line only */
     const char *json_path;  /* the command line's own strings */

@@ -16,9 +16,12 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "check.h"
 #include "config_int.h"
+#include "ammo.h"
 #include "schedule.h"
 #include "segment.h"
+#include "threshold.h"
 #include "regfile.h"
 #include "strutil.h"
 
@@ -135,6 +138,8 @@ struct headers {
     struct request_spec *s;
     int *level; /* level of each header, parallel to s->headers */
     size_t cap;
+    const struct entry **expect; /* the expect_header lines that apply, in order */
+    size_t nexpect, cap_expect;
 };
 
 /* "Name: value" checked and tidied, as a new string; *nl is the name's length. */
@@ -227,6 +232,29 @@ static int add_header(struct headers *h, const struct entry *e)
     return 0;
 }
 
+/* The request's own expect_header lines replace those of [defaults] (all of them: a request
+ * says which headers it expects). */
+static int add_expect_header(struct headers *h, const struct entry *e)
+{
+    size_t j = 0;
+    for (size_t i = 0; i < h->nexpect; i++)
+        if (!(e->level >= LVL_REQUEST_FILE && h->expect[i]->level < LVL_REQUEST_FILE))
+            h->expect[j++] = h->expect[i];
+    h->nexpect = j;
+    if (h->nexpect == h->cap_expect) {
+        size_t cap = h->cap_expect ? h->cap_expect * 2 : 4;
+        const struct entry **v = realloc(h->expect, cap * sizeof(*v));
+        if (!v) {
+            config_oom(e->where);
+            return -1;
+        }
+        h->expect = v;
+        h->cap_expect = cap;
+    }
+    h->expect[h->nexpect++] = e;
+    return 0;
+}
+
 /* ---- bodies --------------------------------------------------------------------------- */
 
 /* A regular file of at most MAX_BODY_FILE bytes, open for reading; NULL and *why if not. */
@@ -316,7 +344,7 @@ static int store_body(struct request_spec *s, struct slot *slot)
 
 /* ---- requests ------------------------------------------------------------------------- */
 
-static void free_request(struct request_spec *s)
+void config_free_request(struct request_spec *s)
 {
     free(s->tls.ca_file);
     free(s->tls.ca_path);
@@ -331,7 +359,56 @@ static void free_request(struct request_spec *s)
         free(s->headers[i]);
     free(s->headers);
     free(s->body);
+    free(s->expect_status);
+    free(s->expect_body);
+    free(s->expect_body_regex);
+    free(s->expect_body_json);
+    check_set_free(s->checks);
     memset(s, 0, sizeof *s);
+}
+
+static int add_check(struct config *c, struct request_spec *s, const char *key,
+                     const char *text, const char *where)
+{
+    char err[300];
+    if (check_set_add(&s->checks, key, text, c->nchecks, err, sizeof err) != 0) {
+        config_errorf(where, "%s: %s", key, err);
+        return -1;
+    }
+    c->nchecks++;
+    return 0;
+}
+
+/* Compiles the request's checks, in a fixed order (status, headers, body, regex, JSON), and
+ * sizes the body it keeps. */
+static int build_checks(const struct load *L, struct request_spec *s, const struct slot *slots,
+                        const struct headers *h)
+{
+    struct config *c = L->c;
+    static const char *const body_keys[] = {"expect_body", "expect_body_regex",
+                                            "expect_body_json"};
+    const char *const body_texts[] = {s->expect_body, s->expect_body_regex,
+                                      s->expect_body_json};
+    const struct slot *st = &slots[key_index(config_key_find("expect_status"))];
+    /* an empty value is no check: it takes back one that [defaults] set */
+    if (s->expect_status && *s->expect_status &&
+        add_check(c, s, "expect_status", s->expect_status, st->where) != 0)
+        return -1;
+    for (size_t i = 0; i < h->nexpect; i++)
+        if (*h->expect[i]->value &&
+            add_check(c, s, "expect_header", h->expect[i]->value, h->expect[i]->where) != 0)
+            return -1;
+    for (int i = 0; i < 3; i++) {
+        const struct slot *b = &slots[key_index(config_key_find(body_keys[i]))];
+        if (body_texts[i] && *body_texts[i] &&
+            add_check(c, s, body_keys[i], body_texts[i], b->where) != 0)
+            return -1;
+    }
+    c->check_headers |= s->checks && s->checks->nheaders;
+    s->keep_body = s->max_body;
+    if (s->checks && s->checks->need_body && c->check_body_limit > s->keep_body)
+        s->keep_body = c->check_body_limit;
+    return 0;
 }
 
 /* Applies the entries of one layer: section sec (request r for SEC_REQUEST), either those
@@ -343,7 +420,9 @@ static int apply_layer(const struct load *L, struct slot *slots, struct headers 
         const struct entry *e = &L->ents[i];
         if (e->sec != sec || (sec == SEC_REQUEST && e->idx != r) || e->from_flag != from_flag)
             continue;
-        int rc = e->k->flags & KF_REPEAT ? add_header(h, e) : slot_set(L, slots, e);
+        int rc = !(e->k->flags & KF_REPEAT)            ? slot_set(L, slots, e)
+                 : strcmp(e->k->name, "expect_header") == 0 ? add_expect_header(h, e)
+                                                            : add_header(h, e);
         if (rc != 0)
             return -1;
     }
@@ -387,7 +466,7 @@ static int parse_request_url(const struct load *L, struct request_spec *s, const
     return 0;
 }
 
-static int build_request(const struct load *L, size_t r, struct request_spec *s)
+int config_build_request(const struct load *L, size_t r, struct request_spec *s)
 {
     s->name = strdup(L->reqs[r].name);
     s->file = L->c->path ? L->c->path : "(command line)";
@@ -424,7 +503,10 @@ static int build_request(const struct load *L, size_t r, struct request_spec *s)
         rc = store_body(s, &slots[body]);
     if (rc == 0)
         rc = parse_request_url(L, s, slots[url].where);
+    if (rc == 0)
+        rc = build_checks(L, s, slots, &h);
     free(h.level);
+    free(h.expect);
     slots_free(slots);
     return rc;
 }
@@ -432,6 +514,8 @@ static int build_request(const struct load *L, size_t r, struct request_spec *s)
 static int build_requests(struct load *L)
 {
     struct config *c = L->c;
+    if (c->ammo_path)
+        return config_build_ammo(L);
     if (L->nreqs == 0) {
         config_errorf(L->path, "no [request NAME] section (add one with a url)");
         return -1;
@@ -443,7 +527,7 @@ static int build_requests(struct load *L)
     }
     for (size_t r = 0; r < L->nreqs; r++) {
         c->nrequests = r + 1; /* so that config_free frees a partly built one */
-        if (build_request(L, r, &c->requests[r]) != 0)
+        if (config_build_request(L, r, &c->requests[r]) != 0)
             return -1;
     }
     return 0;
@@ -593,6 +677,40 @@ static int check_segment(const struct load *L, const struct slot *slots)
     return 0;
 }
 
+/* [run] max_clients: how far the open model's pool may grow past clients. It means nothing
+ * without a rate, so it is refused there rather than ignored. When clients is left to its
+ * default, a smaller max_clients lowers it. */
+static int check_max_clients(const struct load *L, const struct slot *slots, int clients_set)
+{
+    struct config *c = L->c;
+    const char *w_max = slots[key_index(config_key_find("max_clients"))].where;
+    if (!w_max) {
+        c->max_clients = c->clients;
+        return 0;
+    }
+    if (!c->schedule) {
+        config_errorf(w_max, "max_clients needs a rate or a schedule: it lets the open model's "
+                             "pool of clients grow (without one, set clients)");
+        return -1;
+    }
+    if (c->max_clients == 0 || c->max_clients > MAX_CLIENTS) {
+        config_errorf(w_max, "max_clients must be from 1 to 10M (the total over all workers)");
+        return -1;
+    }
+    if (c->max_clients < c->clients) {
+        if (!clients_set) {
+            c->clients = c->ramp_start = c->max_clients;
+            return 0;
+        }
+        config_errorf(w_max,
+                      "max_clients (%llu) is less than clients (%llu) (raise max_clients, or "
+                      "lower clients: the pool starts at clients and grows up to max_clients)",
+                      (unsigned long long)c->max_clients, (unsigned long long)c->clients);
+        return -1;
+    }
+    return 0;
+}
+
 /* clients and ramp_start default to each other and to workers (10 for a URL run); then the
  * values that only make sense together. With segments, workers means those of the whole run. */
 static int check_run(const struct load *L, const struct slot *slots)
@@ -637,7 +755,7 @@ static int check_run(const struct load *L, const struct slot *slots)
                       (unsigned long long)c->ramp_start, (unsigned long long)c->clients);
         return -1;
     }
-    if (check_open_model(L, slots) < 0)
+    if (check_open_model(L, slots) < 0 || check_max_clients(L, slots, w_clients || w_start) < 0)
         return -1;
     if (c->schedule) /* the schedule ends the run, not rounds */
         return 0;
@@ -782,12 +900,50 @@ static int build_plugins(struct load *L)
     return 0;
 }
 
+/* ---- [thresholds] -------------------------------------------------------------------- */
+
+static int build_thresholds(struct load *L)
+{
+    struct config *c = L->c;
+    size_t n = 0;
+    for (size_t i = 0; i < L->nents; i++)
+        n += L->ents[i].sec == SEC_THRESHOLDS;
+    if (n == 0)
+        return 0;
+    const char **names = calloc(c->nrequests + 1, sizeof *names);
+    c->thresholds = calloc(n, sizeof *c->thresholds);
+    if (!names || !c->thresholds) {
+        free(names);
+        config_oom(L->path);
+        return -1;
+    }
+    for (size_t r = 0; r < c->nrequests; r++)
+        names[r] = c->requests[r].name;
+    struct threshold_context ctx = {names, c->nrequests, c->schedule != NULL, c->nchecks > 0};
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < L->nents; i++) {
+        const struct entry *e = &L->ents[i];
+        char err[300];
+        if (e->sec != SEC_THRESHOLDS)
+            continue;
+        if (threshold_parse(e->value, &ctx, &c->thresholds[c->nthresholds], err,
+                            sizeof err) != 0) {
+            config_errorf(e->where, "[thresholds] %s", err);
+            rc = -1;
+        } else {
+            c->nthresholds++;
+        }
+    }
+    free(names);
+    return rc;
+}
+
 /* ---- the whole config ----------------------------------------------------------------- */
 
 int config_build(struct load *L)
 {
-    if (build_run(L) != 0 || build_requests(L) != 0 || build_dns(L) != 0 ||
-        build_plugins(L) != 0)
+    if (build_run(L) != 0 || build_requests(L) != 0 || build_thresholds(L) != 0 ||
+        build_dns(L) != 0 || build_plugins(L) != 0)
         return -1;
     if (L->dir && !(L->c->dir = strdup(L->dir))) {
         config_oom(L->path);
@@ -801,8 +957,11 @@ void config_free(struct config *c)
     if (!c)
         return;
     for (size_t i = 0; i < c->nrequests; i++)
-        free_request(&c->requests[i]);
+        config_free_request(&c->requests[i]);
     free(c->requests);
+    for (size_t i = 0; i < c->nthresholds; i++)
+        threshold_free(&c->thresholds[i]);
+    free(c->thresholds);
     for (size_t i = 0; i < c->ndns; i++) {
         free(c->dns[i].name);
         free(c->dns[i].address);
@@ -819,6 +978,9 @@ void config_free(struct config *c)
     free(c->segment_text);
     free(c->start_at_text);
     free(c->schedule_text);
+    free(c->ammo_path);
+    ammo_free(c->ammo);
+    free(c->ammo);
     if (c->schedule)
         schedule_free(c->schedule);
     free(c->schedule);

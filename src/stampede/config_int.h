@@ -81,5 +81,15 @@ void config_load_free(struct load *L);
 /* ---- config_build.c ---- */
 
 int config_build(struct load *L);
+/* Builds request r ([tls] < [defaults] < its section < flags) into s. */
+int config_build_request(const struct load *L, size_t r, struct request_spec *s);
+void config_free_request(struct request_spec *s);
+
+/* ---- config_ammo.c ---- */
+
+/* [run] ammo: loads the file and makes one request per tag from the target (base_url, or the
+ * command line's URL), as config_build_request makes a request; an stpd plan becomes the
+ * schedule. Returns 0, or -1 after printing the error. */
+int config_build_ammo(struct load *L);
 
 #endif

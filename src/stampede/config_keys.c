@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "ammo.h"
 #include "config_int.h"
 #include "netaddr.h"
 #include "segment.h"
@@ -107,9 +108,27 @@ static int check_statsd_name(const struct config_key *k, const union config_valu
     return -1;
 }
 
+static int check_ammo_path(const struct config_key *k, const union config_value *v, char *msg,
+                           size_t len)
+{
+    (void)k;
+    if (*v->s)
+        return 0;
+    snprintf(msg, len, "ammo needs a path (for example ammo = requests.ammo)");
+    return -1;
+}
+
 static const struct config_word arrivals_words[] = {
     {"uniform", ARRIVALS_UNIFORM},
     {"poisson", ARRIVALS_POISSON},
+    {NULL, 0},
+};
+
+static const struct config_word ammo_format_words[] = {
+    {"auto", AMMO_AUTO},
+    {"phantom", AMMO_PHANTOM},
+    {"uri", AMMO_URI},
+    {"stpd", AMMO_STPD},
     {NULL, 0},
 };
 
@@ -200,9 +219,10 @@ const struct config_section_kind config_sections[] = {
     [SEC_DNS] = {"dns", 0, 1, NULL},
     [SEC_TLS] = {"tls", 0, 0, "see stampede.ini(5) for the [tls] keys"},
     [SEC_PLUGIN] = {"plugin", 1, 1, NULL},
+    [SEC_THRESHOLDS] = {"thresholds", 0, 0, NULL, 1},
 };
 const char *const config_section_words[] = {"run", "defaults", "request", "dns",
-                                            "tls", "plugin",   NULL};
+                                            "tls", "plugin",   "thresholds", NULL};
 
 /* The field a key is stored in: offset and size in its section's struct. */
 #define RUN(m) offsetof(struct config, m), sizeof(((struct config *)0)->m)
@@ -239,6 +259,9 @@ const struct config_key config_keys[] = {
     {.name = "schedule", .sections = RUNSEC, .type = CT_STRING, RUN(schedule_text),
      .flag = "schedule", .flag_arg = "SEGMENTS",
      .help = "arrival rates over time: const(R, DUR) line(FROM, TO, DUR) step(FROM, TO, STEP, DUR)"},
+    {.name = "max_clients", .sections = RUNSEC, .type = CT_COUNT, RUN(max_clients),
+     .flag = "max-clients", .flag_arg = "N",
+     .help = "with a rate: the pool of clients may grow up to N when arrivals find all busy"},
     {.name = "arrivals", .sections = RUNSEC, .type = CT_ENUM, RUN(arrivals), .def = "uniform",
      .words = arrivals_words, .what = "an arrival process", .flag = "arrivals",
      .flag_arg = "KIND", .help = "spacing of arrivals with a rate: uniform or poisson"},
@@ -298,6 +321,15 @@ const struct config_key config_keys[] = {
      .check = check_address, .help = "DNS servers ADDR[:PORT],... instead of resolv.conf"},
     {.name = "base_url", .sections = RUNSEC, .type = CT_STRING, RUN(base_url),
      .parse = parse_url, .help = "what a request url that starts with / is resolved against"},
+    {.name = "check_body_limit", .sections = RUNSEC, .type = CT_SIZE, RUN(check_body_limit),
+     .def = "1048576", .help = "response body bytes a body check reads; a longer body fails it"},
+    {.name = "ammo", .sections = RUNSEC, .type = CT_PATH, RUN(ammo_path),
+     .check = check_ammo_path, .flag = "ammo", .flag_arg = "FILE",
+     .help = "requests from an ammo file (phantom, uri-style or stpd) instead of [request]"},
+    {.name = "ammo_format", .sections = RUNSEC, .type = CT_ENUM, RUN(ammo_format),
+     .def = "auto", .words = ammo_format_words, .what = "an ammo format",
+     .flag = "ammo-format", .flag_arg = "FORMAT",
+     .help = "the ammo file's format: auto (from its first line), phantom, uri or stpd"},
 
     /* [request NAME] and [defaults] */
     {.name = "url", .sections = SECS_REQUEST, .type = CT_STRING, REQ(url_text),
@@ -345,6 +377,17 @@ const struct config_key config_keys[] = {
      .help = "largest response header block"},
     {.name = "max_headers", .sections = SECS_REQUEST, .type = CT_COUNT, REQ(max_headers),
      .def = "100", .check = check_u32, .help = "most response header lines"},
+    {.name = "expect_status", .sections = SECS_REQUEST, .type = CT_STRING, REQ(expect_status),
+     .help = "statuses that pass the check: 200 204, or classes such as 2xx"},
+    {.name = "expect_header", .sections = SECS_REQUEST, .type = CT_STRING, BUILDER,
+     .flags = KF_REPEAT, .help = "a response header that must contain a text, Name: text "
+                                 "(repeatable)"},
+    {.name = "expect_body", .sections = SECS_REQUEST, .type = CT_STRING, REQ(expect_body),
+     .help = "a text the response body must contain"},
+    {.name = "expect_body_regex", .sections = SECS_REQUEST, .type = CT_STRING,
+     REQ(expect_body_regex), .help = "a PCRE2 pattern the response body must match"},
+    {.name = "expect_body_json", .sections = SECS_REQUEST, .type = CT_STRING,
+     REQ(expect_body_json), .help = "PATH == VALUE in a JSON body, e.g. data.items.0.id == 42"},
 
     /* TLS: [tls], [defaults] and [request NAME] */
     {.name = "verify", .sections = SECS_TLS, .type = CT_BOOL, REQ(tls.verify), .def = "no",

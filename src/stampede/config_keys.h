@@ -11,7 +11,9 @@
 #include <stdio.h>
 
 /* The kinds of sections; SEC_NONE is "before the first section". */
-enum config_section { SEC_NONE, SEC_RUN, SEC_DEFAULTS, SEC_REQUEST, SEC_DNS, SEC_TLS, SEC_PLUGIN };
+enum config_section {
+    SEC_NONE, SEC_RUN, SEC_DEFAULTS, SEC_REQUEST, SEC_DNS, SEC_TLS, SEC_PLUGIN, SEC_THRESHOLDS
+};
 #define SEC_BIT(s) (1u << (s))
 /* A request key may stand in a request or in [defaults]; a TLS key in [tls] as well. */
 #define SECS_REQUEST (SEC_BIT(SEC_REQUEST) | SEC_BIT(SEC_DEFAULTS))
@@ -24,6 +26,7 @@ struct config_section_kind {
     int any_key;           /* takes keys the table does not know: host names in [dns], a
                               plugin's own options in [plugin NAME] */
     const char *keys_hint; /* where an unknown key's user should look */
+    int raw;               /* its lines are taken whole, not as key = value ([thresholds]) */
 };
 extern const struct config_section_kind config_sections[];
 /* The section words, NULL-terminated, in enum order from SEC_RUN: for suggestions. */

@@ -7,7 +7,8 @@
  * The INI reader is our own rather than inih: lines up to CONFIG_LINE_MAX characters, and it
  * knows the line of every setting it hands over. Its syntax is inih's (as Python's
  * configparser): "key = value" or "key: value", ';' or '#' comments, an inline ';' comment
- * after whitespace, indented lines continuing the previous key. */
+ * after whitespace, indented lines continuing the previous key. A section whose lines are not
+ * settings ([thresholds]: "p99 < 250ms") has each line taken whole, comments cut. */
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
@@ -382,8 +383,8 @@ static int section_line(struct reader *R, char *start)
         char h[160];
         config_errorf(where, "unknown section '[%s]'%s", word,
                       config_hint(word, config_section_words,
-                                  "use [run], [defaults], [request NAME], [plugin NAME], [dns] "
-                                  "or [tls]", h, sizeof h));
+                                  "use [run], [defaults], [request NAME], [plugin NAME], [dns], "
+                                  "[tls] or [thresholds]", h, sizeof h));
         return -1;
     }
     const char *what = config_sections[sec].word;
@@ -426,6 +427,16 @@ static int section_line(struct reader *R, char *start)
     return 0;
 }
 
+/* A line of a raw section, kept as written (inline comment cut) for its builder to parse. */
+static int raw_line(struct reader *R, char *start)
+{
+    const char *value = clean_value(start);
+    return config_push_entry(R->L, R->sec, 0, NULL, "", value, R->where, R->lineno,
+                             LVL_DEFAULTS_FILE)
+               ? 0
+               : -1;
+}
+
 /* One line, its line end removed: a comment, a continuation, a section or a setting. */
 static int handle_line(struct reader *R, char *line)
 {
@@ -440,6 +451,8 @@ static int handle_line(struct reader *R, char *line)
         R->have_prev = 0;
         return section_line(R, start);
     }
+    if (config_sections[R->sec].raw)
+        return raw_line(R, start);
     char *sep = find_sep(start, "=:");
     if (*sep != '=' && *sep != ':') {
         config_errorf(R->where, "expected 'key = value' or '[section]' (comments start with ; "
@@ -618,6 +631,11 @@ static int read_define(struct load *L, const char *d)
                       config_hint(lhs, config_section_words,
                                   "use run., defaults., request.NAME., plugin.NAME., dns. or "
                                   "tls.", h, sizeof h));
+        goto out;
+    }
+    if (config_sections[sec].raw) {
+        config_errorf(where, "[%s] takes lines of the file, not -D (write them in the file)",
+                      config_sections[sec].word);
         goto out;
     }
     size_t idx = 0;

@@ -151,6 +151,10 @@ static void add_totals(struct rd *r, struct summary *s, json_t *root)
     json_t *clients = object(r, root, NULL, "clients");
     s->planned_clients += count(r, clients, "clients", "planned");
     sb_add(&c->clients_started, count(r, clients, "clients", "started"));
+    if (json_object_get(clients, "max")) { /* the open model's pool and its growth */
+        s->max_clients += count(r, clients, "clients", "max");
+        s->clients_grown += count(r, clients, "clients", "grown");
+    }
     add_counts(r, object(r, root, NULL, "bytes"), "bytes",
                (const char *const[]){"sent", "received", "headers", "body", NULL},
                (_Atomic uint64_t *const[]){&c->bytes_sent, &c->bytes_received,

@@ -22,6 +22,7 @@
 #include "plugin.h"
 #include "ramp.h"
 #include "report.h"
+#include "report_arrivals.h"
 #include "schedule.h"
 #include "scoreboard.h"
 #include "segment.h"
@@ -31,6 +32,7 @@
 #include "trace.h"
 #include "units.h"
 #include "metrics_out.h"
+#include "verdict.h"
 #include "worker.h"
 
 #define KILL_SLACK_NS (5LL * 1000000000) /* past duration + grace, a worker is stuck */
@@ -465,8 +467,9 @@ static int check_file_limit(const struct config *cfg)
         rl.rlim_cur = rl.rlim_max;
         setrlimit(RLIMIT_NOFILE, &rl);
     }
+    uint64_t most = cfg->max_clients > cfg->clients ? cfg->max_clients : cfg->clients;
     uint64_t run_workers = (uint64_t)cfg->workers * cfg->segment_count;
-    uint64_t per_worker = (cfg->clients + run_workers - 1) / run_workers;
+    uint64_t per_worker = (most + run_workers - 1) / run_workers;
     uint64_t limit = rl.rlim_cur;
     if (rl.rlim_cur == RLIM_INFINITY || per_worker + WORKER_OWN_FILES <= limit)
         return 0;
@@ -520,18 +523,23 @@ static void fill_header(struct parent *p)
 static int report(struct parent *p)
 {
     struct summary s = {0};
+    struct verdicts v = {0};
     int rc = 0;
-    if (report_collect(&s, p->sb.hdr) < 0) {
+    if (report_collect(&s, p->sb.hdr) < 0 || verdicts_collect(&v, p->cfg, p->sb.hdr, &s) < 0) {
         fprintf(stderr, "stampede: out of memory while merging results\n");
         report_free(&s);
+        verdicts_free(&v);
         return 1;
     }
+    s.verdicts = &v;
     s.seed = p->cfg->seed;
     s.interrupted = p->interrupted;
     s.config_name = p->sb.hdr->config_name;
     s.cfg = p->cfg;
     s.started = p->started;
-    s.scheduled = segment_share(p->cfg, p->cfg->schedule ? p->cfg->schedule->total : 0);
+    /* a segment's own share of the plan; the whole run's without segments */
+    s.scheduled = p->cfg->schedule ? segment_share(p->cfg, report_arrivals_due(p->cfg)) : 0;
+    s.max_clients = segment_share(p->cfg, p->cfg->max_clients);
     s.segment = (struct summary_segment){p->cfg->segment_index, p->cfg->segment_count,
                                          segment_run_id(p->cfg), p->cfg->workers};
     plugins_parent_exit(&p->plugins, p->cfg, p->sb.hdr, &s);
@@ -548,7 +556,10 @@ static int report(struct parent *p)
     /* a run where every request failed tested nothing: say so to scripts */
     if (rc == 0 && sb_get(&s.c.requests_failed) > 0 && sb_get(&s.c.requests_ok) == 0)
         rc = EXIT_ALL_FAILED;
+    if (rc == 0 && v.failed)
+        rc = EXIT_THRESHOLDS;
     report_free(&s);
+    verdicts_free(&v);
     return rc;
 }
 
@@ -585,7 +596,7 @@ int parent_run(const struct config *cfg)
         return 2;
     }
     if (sb_create(&p.sb, sbpath, cfg->workers, (unsigned)cfg->nrequests, p.plugins.ncounters,
-                  (const char *const *)p.plugins.counter_names) < 0 ||
+                  (const char *const *)p.plugins.counter_names, cfg->nchecks) < 0 ||
         plugins_parent_init(&p.plugins, cfg, p.sb.hdr) < 0) {
         free(sbpath);
         sb_close(&p.sb, 0);

@@ -10,8 +10,10 @@
 #define EXIT_DONE 0          /* the run completed; failed requests are results */
 #define EXIT_RUN_FAILED 1    /* a worker died or failed, or an output could not be written */
 #define EXIT_SETUP 2         /* configuration, plugin or output file refused before any load */
+#define EXIT_THRESHOLDS 3    /* the run completed but a [thresholds] line did not hold */
 #define EXIT_ALL_FAILED 4    /* the run completed but not one request was ok */
-/* and 128 + the signal that stopped it: 130 for SIGINT, 143 for SIGTERM */
+/* and 128 + the signal that stopped it: 130 for SIGINT, 143 for SIGTERM. When several apply,
+ * the first of 128 + signal, 1, 4, 3 wins: a broken or empty run says more than thresholds. */
 
 /* Runs the whole load. Returns the process exit status, one of the above. */
 int parent_run(const struct config *cfg);

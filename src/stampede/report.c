@@ -14,8 +14,10 @@
 #include "json.h"
 #include "outfile.h"
 #include "reasons.h"
+#include "report_arrivals.h"
 #include "schedule.h"
 #include "units.h"
+#include "verdict.h"
 
 static const double report_percentiles[] = {50, 90, 99, 99.9};
 
@@ -80,6 +82,8 @@ int report_collect(struct summary *s, const struct sb_header *h)
         s->cpu_percent[w] = health_cpu_percent(sb_get(&slot->cpu_ns), s->duration_s);
         sw->pid = atomic_load(&slot->pid);
         sw->clients = sb_get(&slot->clients);
+        uint64_t started = sb_get(&slot->c.clients_started); /* past its pool: max_clients */
+        s->clients_grown += started > sw->clients ? started - sw->clients : 0;
         sw->requests = sb_get(&slot->c.requests_ok) + sb_get(&slot->c.requests_failed);
         sw->exit_code = atomic_load(&slot->exit_code);
         sw->signal = atomic_load(&slot->term_signal);
@@ -180,9 +184,8 @@ void report_print(FILE *f, const struct summary *s)
     fprintf(f, "  requests  %" PRIu64 " total, %" PRIu64 " ok, %" PRIu64 " failed, %.1f/s\n",
             ok + failed, ok, failed, s->rps);
     uint64_t started = sb_get(&c->clients_started);
-    if (s->cfg && s->cfg->schedule) /* a pool: clients are set up as arrivals need them */
-        fprintf(f, "  clients   %" PRIu64 " of a pool of %" PRIu64 " were needed\n", started,
-                s->planned_clients);
+    if (s->cfg && s->cfg->schedule)
+        report_print_pool(f, s);
     else if (started == s->planned_clients)
         fprintf(f, "  clients   %" PRIu64 ", all started\n", started);
     else /* a ramp the duration cut short, or fewer requests (-n) than clients */
@@ -229,10 +232,7 @@ void report_print(FILE *f, const struct summary *s)
         fprintf(f, "%s %s: %" PRIu64 "%s", i ? "" : "  counters ", s->extra_names[i],
                 s->extras[i], i + 1 == s->nextras ? "\n" : "");
     if (s->cfg && s->cfg->schedule)
-        fprintf(f, "  arrivals  %" PRIu64 " scheduled (%s, on_busy = %s), %" PRIu64 " dropped\n",
-                s->scheduled,
-                s->cfg->arrivals == ARRIVALS_POISSON ? "poisson" : "uniform",
-                s->cfg->on_busy == ON_BUSY_DROP ? "drop" : "queue", sb_get(&c->dropped));
+        report_print_arrivals(f, s);
     fputs("latency\n", f);
     print_latency_line(f, "ok", s->latency);
     if (s->latency_failed->count)
@@ -263,6 +263,8 @@ void report_print(FILE *f, const struct summary *s)
         else
             fprintf(f, " exit %d\n", q->exit_code);
     }
+    if (s->verdicts)
+        verdicts_print(f, s->verdicts);
 }
 
 /* ,"hdr":"...": every count, as HdrHistogram encodes it: runs merge exactly from these
@@ -345,8 +347,11 @@ int report_write_json(int fd, const char *path, const struct summary *s)
             ok + failed, ok, failed, sb_get(&c->requests_started));
     fprintf(f, "\"rps\":%.3f,\"duration_s\":%.6f,\"seed\":%" PRIu64 ",\"interrupted\":%s,\n",
             s->rps, s->duration_s, s->seed, s->interrupted ? "true" : "false");
-    fprintf(f, "\"clients\":{\"planned\":%" PRIu64 ",\"started\":%" PRIu64 "},\n",
+    fprintf(f, "\"clients\":{\"planned\":%" PRIu64 ",\"started\":%" PRIu64,
             s->planned_clients, sb_get(&c->clients_started));
+    if (s->cfg && s->cfg->schedule)
+        report_json_pool(f, s);
+    fputs("},\n", f);
     fputs("\"stopped\":", f);
     if (s->stopped_by) {
         fputs("{\"plugin\":", f);
@@ -391,7 +396,7 @@ int report_write_json(int fd, const char *path, const struct summary *s)
     if (s->cfg && s->cfg->schedule) {
         fputs(",\n\"latency_intended_us\":", f);
         json_latency(f, s->intended);
-        fprintf(f, ",\n\"dropped\":%" PRIu64, sb_get(&c->dropped));
+        report_json_arrivals(f, s);
     }
     /* lag_us only with a rate: without one there is no timetable to be late for */
     fputs(",\n\"generator\":{", f);
@@ -406,7 +411,15 @@ int report_write_json(int fd, const char *path, const struct summary *s)
     fputs("\"cpu_percent\":[", f);
     for (unsigned w = 0; w < s->nworkers; w++)
         fprintf(f, "%s%.1f", w ? "," : "", s->cpu_percent[w]);
-    fputs("]}", f);
+    /* the summary's warning, for scripts: were these the server's figures or stampede's? */
+    char why[256];
+    int open = s->cfg && s->cfg->schedule && s->lag->count;
+    int limited = health_check(open, hist_percentile_us(s->lag, 99), s->cpu_percent,
+                               s->nworkers, why, sizeof(why));
+    fprintf(f, "],\"limited\":%s", limited ? "true,\"why\":" : "false");
+    if (limited)
+        json_string(f, why);
+    fputs("}", f);
     fprintf(f, ",\n\"connections\":{\"opened\":%" PRIu64 ",\"reused\":%" PRIu64
                ",\"retried\":%" PRIu64 "},\n",
             sb_get(&c->conn_opened), sb_get(&c->conn_reused), sb_get(&c->conn_retried));
@@ -414,6 +427,8 @@ int report_write_json(int fd, const char *path, const struct summary *s)
             sb_get(&c->tls_resumed));
     fprintf(f, "\"dns\":{\"hits\":%" PRIu64 ",\"misses\":%" PRIu64 "},\n", sb_get(&c->dns_hits),
             sb_get(&c->dns_misses));
+    if (s->verdicts)
+        verdicts_json(f, s->verdicts);
     fputs("\"workers\":[", f);
     for (unsigned w = 0; w < s->nworkers; w++) {
         const struct summary_worker *q = &s->workers[w];

@@ -9,6 +9,8 @@
 #include "config.h"
 #include "scoreboard.h"
 
+struct verdicts;
+
 struct summary_request {
     const char *name;
     uint64_t count, ok, failed;
@@ -43,7 +45,10 @@ struct summary {
     uint64_t *extras;
     unsigned nextras;
     uint64_t planned_clients; /* clients started are in c.clients_started */
-    uint64_t scheduled;    /* open model: arrivals on this process's share of the timetable */
+    uint64_t clients_grown;   /* the open model: started past each worker's pool */
+    uint64_t scheduled;    /* open model: arrivals due by the end on this process's share of
+                              the timetable (report_arrivals_due, split as segment_share) */
+    uint64_t max_clients;  /* open model: this process's share of [run] max_clients */
     struct summary_segment segment;
     const unsigned char *covers; /* stampede merge: which of the segment.count segments are
                                added up here; NULL: segment.index alone */
@@ -59,6 +64,7 @@ struct summary {
     const char *stopped_by, *stop_reason;
     int stop_worker;       /* -1: in the parent */
     int stop_failed;
+    const struct verdicts *verdicts; /* checks and thresholds (verdict.h); NULL: none */
 };
 
 /* Merges the scoreboard into s. Returns -1 when out of memory. */

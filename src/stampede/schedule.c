@@ -62,6 +62,8 @@ static const struct schedule_segment *seg_of(const struct schedule *s, u128 x, u
 
 int64_t schedule_arrival_ns(const struct schedule *s, uint64_t i)
 {
+    if (s->plan_ns)
+        return s->plan_ns[i];
     const struct schedule_segment *g = seg_of(s, i, 1);
     return g->start_ns + seg_time(g, i - g->first, 1);
 }
@@ -73,15 +75,25 @@ int64_t schedule_position_ns(const struct schedule *s, uint64_t num)
     return g->start_ns + seg_time(g, (u128)num - (u128)g->first * den, den);
 }
 
-int64_t schedule_on_tick(int64_t t, int64_t tick)
+int64_t schedule_on_tick(const struct schedule *s, int64_t t, int64_t tick)
 {
     if (tick <= 0 || t <= 0)
         return t;
-    return (t + tick - 1) / tick * tick;
+    int64_t on = (t + tick - 1) / tick * tick;
+    return on < s->duration_ns ? on : t;
+}
+
+void schedule_init_plan(struct schedule *s, int64_t *plan_ns, uint64_t n, int64_t end_ns)
+{
+    memset(s, 0, sizeof(*s));
+    s->plan_ns = plan_ns;
+    s->total = n;
+    s->duration_ns = end_ns;
 }
 
 void schedule_free(struct schedule *s)
 {
+    free(s->plan_ns);
     free(s->segs);
     memset(s, 0, sizeof(*s));
 }

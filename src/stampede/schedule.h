@@ -27,6 +27,8 @@ struct schedule {
     size_t nsegs;
     uint64_t total;        /* arrivals over the whole schedule */
     int64_t duration_ns;   /* the schedule's end, from T0 */
+    int64_t *plan_ns;      /* an explicit timetable (an stpd plan): arrival i at plan_ns[i];
+                              then segs is empty. NULL: the segments' formulas */
 };
 
 /* Parses "line(1, 20k, 60s) const(20k, 5m) step(10, 50, 10, 30s)". Rates are whole counts per
@@ -35,6 +37,9 @@ struct schedule {
 int schedule_parse(const char *text, struct schedule *s, char *err, size_t len);
 /* The schedule of [run] rate: one constant segment. Returns 0, or -1 (no memory). */
 int schedule_init_const(struct schedule *s, uint64_t rate, int64_t dur_ns);
+/* The schedule of an explicit plan: n arrival times from T0, in order (taken: freed by
+ * schedule_free); it ends at end_ns. */
+void schedule_init_plan(struct schedule *s, int64_t *plan_ns, uint64_t n, int64_t end_ns);
 void schedule_free(struct schedule *s);
 
 /* How many arrivals a segment has: ceil of the integral of its rate over its duration. */
@@ -48,7 +53,8 @@ int64_t schedule_arrival_ns(const struct schedule *s, uint64_t i);
 int64_t schedule_position_ns(const struct schedule *s, uint64_t num);
 /* t rounded up to a whole number of ticks ([run] tick; 0 leaves it as it is). Arrivals due on
  * one tick leave together, one wakeup for them all, and every tick still holds exactly the
- * arrivals whose exact times fall in it, so no rate drifts. */
-int64_t schedule_on_tick(int64_t t, int64_t tick);
+ * arrivals whose exact times fall in it, so no rate drifts. An arrival never leaves the
+ * schedule's span: one that would round up to its end (or past it) keeps its exact time. */
+int64_t schedule_on_tick(const struct schedule *s, int64_t t, int64_t tick);
 
 #endif

@@ -19,6 +19,7 @@
 #include "plugin.h"
 #include "ramp.h"
 #include "phout.h"
+#include "schedule.h"
 #include "tls.h"
 
 #define READ_BUFFER_SIZE (64 * 1024) /* a third less CPU than 8 KiB on 16 KiB bodies */
@@ -115,6 +116,10 @@ static void on_grace_over(evutil_socket_t fd, short what, void *arg)
     struct worker *w = arg;
     (void)fd;
     (void)what;
+    /* the end of a schedule's drain (on_duration_over): stop as a stop does, counting what is
+     * still queued as dropped, then cut off what is in flight */
+    if (!w->stopping)
+        stop_run(w);
     for (uint64_t i = 0; i < w->next_start; i++)
         client_abort(&w->clients[i]);
     event_base_loopexit(w->base, NULL);
@@ -135,8 +140,10 @@ static void stop_run(struct worker *w)
         event_base_loopexit(w->base, NULL);
         return;
     }
+    /* a schedule's drain has already started the grace period: it bounds the whole end */
     struct timeval tv = timeval_of_ns(w->cfg->grace_ns);
-    event_add(w->grace_timer, &tv);
+    if (!evtimer_pending(w->grace_timer, NULL))
+        event_add(w->grace_timer, &tv);
 }
 
 void worker_stop_here(struct worker *w)
@@ -168,11 +175,24 @@ void worker_stop_run(struct worker *w)
         kill(w->hdr->parent_pid, SIGUSR1);
 }
 
+/* The duration is over. At a schedule's own end (not a shorter duration that cuts it) the
+ * arrivals already due are still sent as clients free up, for up to the grace period, so that
+ * the run ends when the last arrival has been served and answered: an arrival that found every
+ * client busy a moment before the end is not lost. What is left when the grace period is over
+ * is dropped (queued) or aborted (in flight). */
 static void on_duration_over(evutil_socket_t fd, short what, void *arg)
 {
+    struct worker *w = arg;
+    const struct config *cfg = w->cfg;
     (void)fd;
     (void)what;
-    stop_run(arg);
+    if (cfg->schedule && cfg->duration_ns >= cfg->schedule->duration_ns && !w->stopping &&
+        (!w->arr_done || w->arr_busy > 0)) {
+        struct timeval tv = timeval_of_ns(cfg->grace_ns);
+        event_add(w->grace_timer, &tv);
+        return;
+    }
+    stop_run(w);
 }
 
 static void on_signal(evutil_socket_t sig, short what, void *arg)
@@ -235,9 +255,12 @@ static int worker_prepare(struct worker *w)
     w->requests_left = cfg->total_requests
                            ? ramp_worker_clients(cfg->total_requests, w->nworkers, w->run_index)
                            : UINT64_MAX;
+    w->pool_max = cfg->schedule && cfg->max_clients > cfg->clients
+                      ? ramp_worker_clients(cfg->max_clients, w->nworkers, w->run_index)
+                      : w->nclients;
     atomic_store(&w->slot->clients, w->nclients);
-    /* zeroed pages cost nothing until a client is set up in them (on_ramp) */
-    if (w->nclients && !(w->clients = calloc(w->nclients, sizeof(*w->clients))))
+    /* zeroed pages cost nothing until a client is set up in them (on_ramp, arrivals) */
+    if (w->pool_max && !(w->clients = calloc(w->pool_max, sizeof(*w->clients))))
         return -1;
 
     w->ramp_timer = evtimer_new(w->base, on_ramp, w);

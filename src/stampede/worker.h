@@ -44,6 +44,8 @@ struct worker {
 
     struct client *clients;
     uint64_t nclients, next_start; /* clients are started in order by the ramp timer */
+    uint64_t pool_max;             /* the open model: the pool may grow to this many
+                                      (max_clients' share); nclients otherwise */
     uint64_t active;               /* started and not finished */
     uint64_t requests_left;        /* [run] requests: this worker's share not yet begun;
                                       UINT64_MAX without a limit */
@@ -68,6 +70,8 @@ struct worker {
     uint64_t nidle, arr_busy;      /* free, and serving an arrival */
     uint64_t arr_next;             /* uniform: this worker's next arrival, counted from 0 */
     uint64_t arr_pos;              /* poisson: its position in the run's arrivals (fixed point) */
+    uint64_t arr_number;           /* the next arrival's number in the run (poisson: this
+                                      worker's count, numbered as clients are) */
     int64_t arr_due_ns;            /* when the next arrival is due (CLOCK_MONOTONIC) */
     int arr_done;                  /* no arrival left */
     int arr_lag_seen;              /* the next arrival's lag is recorded */

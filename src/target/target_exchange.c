@@ -301,6 +301,11 @@ static void exchange_respond(struct target_conn *c)
         exchange_count(c);
         resp_add_simple(out, 200, "text/plain", "ok\n", 3, c->head_only, hc, NULL);
         break;
+    case ROUTE_JSON: /* a fixed document, for clients that check JSON bodies */
+        exchange_count(c);
+        resp_add_simple(out, 200, "application/json", TARGET_JSON_DOC,
+                        sizeof(TARGET_JSON_DOC) - 1, c->head_only, hc, NULL);
+        break;
     case ROUTE_STATS:
         exchange_count(c);
         resp_add_stats(out, &c->srv->stats, c->head_only, hc);

@@ -21,6 +21,7 @@ const char *const target_bucket_names[BUCKET_COUNT] = {
     [BUCKET_DELAY] = "/delay",
     [BUCKET_ECHO] = "/echo",
     [BUCKET_HEADERS] = "/headers",
+    [BUCKET_JSON] = "/json",
     [BUCKET_REDIRECT] = "/redirect",
     [BUCKET_REDIRECT_TO] = "/redirect-to",
     [BUCKET_STATUS] = "/status",
@@ -293,6 +294,7 @@ static const struct route_def routes[] = {
     {"chunked", ROUTE_CHUNKED, BUCKET_CHUNKED, ARG_NUMBER, UINT64_C(1) << 30},
     {"close", ROUTE_CLOSE, BUCKET_CLOSE, ARG_NONE, 0},
     {"echo", ROUTE_ECHO, BUCKET_ECHO, ARG_NONE, 0},
+    {"json", ROUTE_JSON, BUCKET_JSON, ARG_NONE, 0},
     {"stats", ROUTE_STATS, BUCKET_OTHER, ARG_NONE, 0},
     {"reset", ROUTE_RESET, BUCKET_OTHER, ARG_NONE, 0},
 };

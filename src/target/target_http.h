@@ -12,6 +12,11 @@
 /* Largest request head (request line, headers, blank line); more is answered with 431. */
 #define TARGET_HEAD_MAX 65536
 
+/* The body of /json: nested objects, an array and every kind of scalar. */
+#define TARGET_JSON_DOC                                                                   \
+    "{\"data\":{\"items\":[{\"id\":42,\"name\":\"first\"},{\"id\":43,\"name\":\"second\"}]," \
+    "\"count\":2,\"ratio\":0.5},\"ok\":true,\"next\":null}\n"
+
 /* What the connection needs to know about one request head. Pointers point into the head. */
 struct target_req {
     const char *uri; /* request-target as sent */
@@ -38,6 +43,7 @@ enum target_route {
     ROUTE_CHUNKED,
     ROUTE_CLOSE,
     ROUTE_ECHO,
+    ROUTE_JSON,
     ROUTE_STATS,
     ROUTE_RESET,
     ROUTE_NOT_FOUND,
@@ -53,6 +59,7 @@ enum target_bucket {
     BUCKET_DELAY,
     BUCKET_ECHO,
     BUCKET_HEADERS,
+    BUCKET_JSON,
     BUCKET_REDIRECT,
     BUCKET_REDIRECT_TO,
     BUCKET_STATUS,

@@ -44,6 +44,8 @@ int top_batch_text(FILE *f, const struct top_model *m, const struct top_view *v)
     fprintf(f, "%s\n", line);
     top_text_latency(line, sizeof(line), m, 1);
     fprintf(f, "%s\n", line);
+    if (top_text_intended(line, sizeof(line), m))
+        fprintf(f, "%s\n", line);
     top_text_conns(line, sizeof(line), m);
     fprintf(f, "%s\n", line);
     top_text_generator(line, sizeof(line), m);
@@ -120,6 +122,8 @@ int top_batch_json(FILE *f, const struct top_model *m, const struct top_view *v,
     fprintf(f, "\"clients\":{\"planned\":%" PRIu64 ",\"started\":%" PRIu64 ",\"active\":%" PRIu64
                "},",
             m->planned_clients, t->clients_started, t->clients_active);
+    if (m->open_model)
+        fprintf(f, "\"clients_grown\":%" PRIu64 ",", m->clients_grown);
     fprintf(f, "\"requests\":{\"total\":%" PRIu64 ",\"started\":%" PRIu64 ",\"ok\":%" PRIu64
                ",\"failed\":%" PRIu64 ",\"in_flight\":%" PRIu64 "},",
             t->ok + t->failed, t->started, t->ok, t->failed, t->in_flight);
@@ -141,6 +145,12 @@ int top_batch_json(FILE *f, const struct top_model *m, const struct top_view *v,
     json_latency(f, &m->run);
     fputs(",\"interval\":", f);
     json_latency(f, &m->ival);
+    if (m->open_model) { /* from each arrival's due time: only a run with a rate has them */
+        fputs("},\"latency_intended_us\":{\"total\":", f);
+        json_latency(f, &m->intended_run);
+        fputs(",\"interval\":", f);
+        json_latency(f, &m->intended_ival);
+    }
     fprintf(f, "},\"connections\":{\"opened\":%" PRIu64 ",\"reused\":%" PRIu64
                ",\"retried\":%" PRIu64 "},",
             sb_get(&c->conn_opened), sb_get(&c->conn_reused), sb_get(&c->conn_retried));

@@ -246,8 +246,9 @@ void top_draw_frame(const struct top_model *m, const struct top_view *v, int hel
     y++;
 
     int extras = m->nextras > 0;
-    /* Below the workers: totals, blank, 6 or 7 summary lines, blank, chart, status bar. */
-    int fixed = 1 + 1 + 6 + extras + 1 + 1;
+    /* Below the workers: totals, blank, 6 to 8 summary lines (the plugins' counters, the
+     * intended latency of a run with a rate), blank, chart, status bar. */
+    int fixed = 1 + 1 + 6 + extras + m->open_model + 1 + 1;
     int avail = LINES - y - fixed;
     int wrows, crows;
     split_rows(avail, m->nworkers, &wrows, &crows);
@@ -281,6 +282,8 @@ void top_draw_frame(const struct top_model *m, const struct top_view *v, int hel
     put(y++, 0, line, A_NORMAL);
     top_text_latency(line, sizeof(line), m, 1);
     put(y++, 0, line, A_NORMAL);
+    if (top_text_intended(line, sizeof(line), m))
+        put(y++, 0, line, A_NORMAL);
     top_text_conns(line, sizeof(line), m);
     put(y++, 0, line, A_NORMAL);
     top_text_generator(line, sizeof(line), m);

@@ -34,6 +34,7 @@ struct top_snap {
     struct top_wsnap *w;
     uint64_t *extras;              /* [nextras] totals */
     struct hist *total;
+    struct hist *intended;         /* the open model's, over workers */
 };
 
 const char *top_run_state_name(unsigned state)
@@ -72,6 +73,7 @@ static void snap_free(struct top_snap *s, unsigned nworkers)
     free(s->w);
     free(s->extras);
     free(s->total);
+    free(s->intended);
     free(s);
 }
 
@@ -83,7 +85,8 @@ static struct top_snap *snap_new(unsigned nworkers, unsigned nextras)
     s->w = calloc(nworkers, sizeof(*s->w));
     s->extras = calloc(nextras ? nextras : 1, sizeof(*s->extras));
     s->total = hist_alloc();
-    if (!s->w || !s->extras || !s->total) {
+    s->intended = hist_alloc();
+    if (!s->w || !s->extras || !s->total || !s->intended) {
         snap_free(s, nworkers);
         return NULL;
     }
@@ -160,6 +163,7 @@ static void snap_read(void *arg)
                      sizeof(h->config_name));
 
     hist_init(s->total);
+    hist_init(s->intended);
     for (unsigned w = 0; w < m->nworkers; w++) {
         const struct sb_slot *slot = top_sb_slot(sb, w);
         struct top_wsnap *ws = &s->w[w];
@@ -173,6 +177,7 @@ static void snap_read(void *arg)
         hist_init(ws->lat);
         hist_add(ws->lat, &slot->latency);
         hist_add(s->total, ws->lat);
+        hist_add(s->intended, &slot->intended);
         ws->cpu_ns = sb_get(&slot->cpu_ns);
         /* over the run, read in place: no copy of a second histogram per sample */
         ws->lag_count = sb_get(&slot->lag.count);
@@ -346,6 +351,7 @@ int top_model_sample(struct top_model *m)
             hist_init(prev->w[w].lat);
         }
         hist_init(prev->total);
+        hist_init(prev->intended);
         prev->t_ns = cur->t0_ns > 0 && cur->t0_ns <= cur->t_ns ? cur->t0_ns : cur->t_ns;
         m->chart.last_ns = prev->t_ns;
     }
@@ -359,6 +365,7 @@ int top_model_sample(struct top_model *m)
     struct sb_counters then;
     memset(&then, 0, sizeof(then));
     memset(&m->total, 0, sizeof(m->total));
+    m->clients_grown = 0;
     for (unsigned w = 0; w < m->nworkers; w++) {
         const struct top_wsnap *a = &cur->w[w], *b = &prev->w[w];
         struct top_row *r = &m->rows[w];
@@ -379,6 +386,8 @@ int top_model_sample(struct top_model *m)
         sb_counters_add(&m->c, &a->c);
         sb_counters_add(&then, &b->c);
         m->total.clients_planned += a->clients;
+        if (r->clients_started > a->clients) /* past its share of the pool: max_clients */
+            m->clients_grown += r->clients_started - a->clients;
     }
     m->total.index = TOP_ROW_TOTAL;
     m->total.pid = cur->parent_pid;
@@ -387,55 +396,11 @@ int top_model_sample(struct top_model *m)
     row_latency(&m->total, m->scratch, cur->total, prev->total);
     latency_fill(&m->ival, m->scratch);
     latency_fill(&m->run, cur->total);
+    interval_sub(m->scratch, cur->intended, prev->intended);
+    latency_fill(&m->intended_ival, m->scratch);
+    latency_fill(&m->intended_run, cur->intended);
+    m->open_model = m->total.lag_count > 0 || m->intended_run.count > 0;
     memcpy(m->extras, cur->extras, (m->nextras ? m->nextras : 1) * sizeof(*m->extras));
     chart_update(&m->chart, cur->t_ns, done_of(&m->c), sb_get(&m->c.requests_failed));
     return 0;
-}
-
-static uint64_t sort_key(const struct top_row *r, enum top_col col)
-{
-    switch (col) {
-    case TOP_COL_WORKER: return r->index;
-    case TOP_COL_PID: return (uint64_t)(uint32_t)r->pid;
-    case TOP_COL_STATE: return r->state;
-    case TOP_COL_CLIENTS: return r->clients_active;
-    case TOP_COL_REQUESTS: return r->started;
-    case TOP_COL_OK: return r->ok;
-    case TOP_COL_FAILED: return r->failed;
-    case TOP_COL_INFLIGHT: return r->in_flight;
-    /* Rates compare at a thousandth of a unit, plenty to order rows. */
-    case TOP_COL_RPS: return (uint64_t)(r->rps * 1000);
-    case TOP_COL_IN: return (uint64_t)(r->in_bps * 1000);
-    case TOP_COL_OUT: return (uint64_t)(r->out_bps * 1000);
-    case TOP_COL_P50: return r->p50_us;
-    case TOP_COL_P99: return r->p99_us;
-    default: return r->index;
-    }
-}
-
-struct sort_ctx {
-    const struct top_row *rows;
-    enum top_col col;
-    int descending;
-};
-
-static int row_cmp(const void *a, const void *b, void *arg)
-{
-    const struct sort_ctx *ctx = arg;
-    const struct top_row *x = &ctx->rows[*(const unsigned *)a];
-    const struct top_row *y = &ctx->rows[*(const unsigned *)b];
-    uint64_t kx = sort_key(x, ctx->col), ky = sort_key(y, ctx->col);
-    if (kx != ky)
-        return (kx < ky) == !ctx->descending ? -1 : 1;
-    /* Ties keep worker order, so equal rows do not swap places between frames. */
-    return x->index < y->index ? -1 : x->index > y->index;
-}
-
-void top_model_sort(const struct top_model *m, enum top_col col, int reverse, unsigned *order)
-{
-    int names = col == TOP_COL_WORKER || col == TOP_COL_PID || col == TOP_COL_STATE;
-    struct sort_ctx ctx = {.rows = m->rows, .col = col, .descending = names == !!reverse};
-    for (unsigned w = 0; w < m->nworkers; w++)
-        order[w] = w;
-    qsort_r(order, m->nworkers, sizeof(*order), row_cmp, &ctx);
 }

@@ -87,6 +87,13 @@ struct top_model {
     uint64_t *extras;              /* [nextras] totals */
     char (*extra_names)[SB_NAME_MAX];
     struct top_latency run, ival;  /* the whole run, and the last interval */
+    /* The open model (a run with a rate: it has arrivals, so schedule lag or intended
+     * latencies): the intended latency, from each arrival's due time, every request, over the
+     * run and the last interval; and the clients its pools grew by (max_clients), over
+     * workers. All 0 in a closed run. */
+    int open_model;
+    struct top_latency intended_run, intended_ival;
+    uint64_t clients_grown;
     struct top_chart chart;
 
     struct top_snap *cur, *prev;

@@ -190,6 +190,14 @@ void top_text_clients(char *buf, size_t len, const struct top_model *m)
     const struct top_row *t = &m->total;
     line_init(&l, buf, len);
     uint64_t planned = m->planned_clients;
+    if (m->open_model) { /* a pool that arrivals use: started as needed, maybe grown */
+        line_add(&l, "clients   %" PRIu64 " started of a pool of %" PRIu64, t->clients_started,
+                 planned);
+        if (m->clients_grown)
+            line_add(&l, ", grown by %" PRIu64, m->clients_grown);
+        line_add(&l, ", %" PRIu64 " active   workers %u", t->clients_active, m->nworkers);
+        return;
+    }
     line_add(&l, "clients   %" PRIu64 "/%" PRIu64 " started", t->clients_started, planned);
     if (planned)
         line_add(&l, " (%.0f%%)", 100.0 * (double)t->clients_started / (double)planned);
@@ -263,6 +271,33 @@ void top_text_latency(char *buf, size_t len, const struct top_model *m, int inte
              units_format_us((double)t->p99_us, c, sizeof(c)),
              units_format_us((double)t->p999_us, d, sizeof(d)),
              units_format_us((double)t->max_us, e, sizeof(e)), t->count);
+}
+
+/* "p50 X p99 Y (N)" or "-" for one scope of the intended latency. */
+static void intended_part(struct line *l, const char *label, const struct top_latency *t)
+{
+    char a[32], b[32];
+    line_add(l, "%s ", label);
+    if (!t->count) {
+        line_add(l, "-");
+        return;
+    }
+    line_add(l, "p50 %-7s p99 %-7s (%" PRIu64 ")", units_format_us((double)t->p50_us, a, 32),
+             units_format_us((double)t->p99_us, b, 32), t->count);
+}
+
+int top_text_intended(char *buf, size_t len, const struct top_model *m)
+{
+    struct line l;
+    char label[32];
+    line_init(&l, buf, len);
+    if (!m->open_model)
+        return 0;
+    line_add(&l, "intended  ");
+    intended_part(&l, "run", &m->intended_run);
+    snprintf(label, sizeof(label), "   last %.1fs", m->interval_s);
+    intended_part(&l, label, &m->intended_ival);
+    return 1;
 }
 
 void top_text_conns(char *buf, size_t len, const struct top_model *m)

@@ -39,6 +39,10 @@ void top_text_status(char *buf, size_t len, const struct top_model *m);
 void top_text_errors(char *buf, size_t len, const struct top_model *m);
 /* Latency percentiles of the whole run (interval 0) or of the last interval (1). */
 void top_text_latency(char *buf, size_t len, const struct top_model *m, int interval);
+/* The open model's intended latency (from each arrival's due time, queueing included), p50
+ * and p99 over the run and the last interval, to read beside the latency lines (from when each
+ * request was sent). Returns 0 (and writes nothing) in a closed run. */
+int top_text_intended(char *buf, size_t len, const struct top_model *m);
 /* Connections, DNS and bytes. */
 void top_text_conns(char *buf, size_t len, const struct top_model *m);
 /* The generator's health: schedule lag p99 (with a rate), each worker's CPU in the interval. */

@@ -28,6 +28,17 @@ assert_between() { # value low high what
         fail "$4: $1 not in [$2, $3]"
 }
 
+# assert_on_time VALUE LOW HIGH WHAT JSON: a figure that depends on the generator keeping its
+# timetable (requests in one second of a rate): within [LOW, HIGH], or else the run itself said,
+# in its JSON (generator.limited, the summary's warning), that the generator could not keep up,
+# as on a machine too busy for the rate. A run that is off without saying so fails.
+assert_on_time() {
+    awk -v v="$1" -v lo="$2" -v hi="$3" 'BEGIN { exit !(v >= lo && v <= hi) }' && return 0
+    [ "$(jq -r '.generator.limited' "$5")" = true ] ||
+        fail "$4: $1 not in [$2, $3], and the run did not warn that the generator was limited"
+    note "$4: $1 not in [$2, $3], as the run warned: $(jq -r '.generator.why' "$5")"
+}
+
 # Waiting for states, not for time: a loaded machine, the sanitizers or valgrind may take many
 # times longer than an idle machine to get somewhere, so a test that needs a state (workers
 # forked, requests served, a file written) polls for it, with a generous bound that only a hang

@@ -13,9 +13,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "check.h"
 #include "config.h"
 #include "config_int.h"
 #include "config_keys.h"
+#include "threshold.h"
 
 #define S INT64_C(1000000000)
 #define MS INT64_C(1000000)
@@ -305,6 +307,38 @@ static void test_clients_and_ramp_start_defaults(void **state)
     }
 }
 
+/* max_clients: clients when not set; a smaller one lowers a clients left to its default */
+static void test_max_clients(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *run;
+        uint64_t clients, most;
+    } cases[] = {
+        {"clients = 4\n", 4, 4},
+        {"clients = 4\nrate = 10\nduration = 1s\n", 4, 4},
+        {"clients = 4\nmax_clients = 40\nrate = 10\nduration = 1s\n", 4, 40},
+        {"clients = 4\nmax_clients = 4\nschedule = const(10, 1s)\n", 4, 4},
+        {"workers = 4\nmax_clients = 2\nrate = 10\nduration = 1s\n", 2, 2},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char text[512];
+        snprintf(text, sizeof text, "[run]\n%s" MINI, cases[i].run);
+        struct config c;
+        load_ok(text, NULL, &c);
+        assert_int_equal(c.clients, cases[i].clients);
+        assert_int_equal(c.max_clients, cases[i].most);
+        config_free(&c);
+    }
+    expect_error("[run]\nclients = 5\nmax_clients = 4\nrate = 10\nduration = 1s\n" MINI, NULL, 3,
+                 "max_clients (4) is less than clients (5)");
+    expect_error("[run]\nmax_clients = 4\n" MINI, NULL, 2, "max_clients needs a rate or a schedule");
+    expect_error("[run]\nmax_clients = 0\nrate = 10\nduration = 1s\n" MINI, NULL, 2,
+                 "max_clients must be from 1 to 10M");
+    expect_error("[run]\nmax_clients = 10000001\nrate = 10\nduration = 1s\n" MINI, NULL, 2,
+                 "max_clients must be from 1 to 10M");
+}
+
 static void test_booleans_and_iterators(void **state)
 {
     (void)state;
@@ -488,6 +522,56 @@ static void test_defaults_after_requests(void **state)
     struct config c;
     load_ok(MINI "[defaults]\ntimeout = 7s\n", NULL, &c);
     assert_int_equal(c.requests[0].timeout_ns, 7 * S);
+    config_free(&c);
+}
+
+/* The expect_* keys: [defaults] first, a request's own key replacing it (all its
+ * expect_header lines at once), an empty value taking it back; ids over the whole run; the
+ * body kept only for body checks. [thresholds] lines are taken whole, '=' and all. */
+static void test_checks_and_thresholds(void **state)
+{
+    (void)state;
+    struct config c;
+    load_ok("[run]\n"
+            "check_body_limit = 4096\n"
+            "[defaults]\n"
+            "expect_status = 2xx\n"
+            "expect_header = Server: x\n"
+            "[request plain]\n"
+            "url = http://h/\n"
+            "[request own]\n"
+            "url = http://h/\n"
+            "expect_status = 404\n"
+            "expect_header = A: 1\n"
+            "expect_header = B:\n"
+            "expect_body = ok ; a comment\n"
+            "[request none]\n"
+            "url = http://h/\n"
+            "expect_status =\n"
+            "expect_header =\n"
+            "[thresholds]\n"
+            "p95{request=own} < 100ms ; a comment\n"
+            "  failed < 1%\n",
+            NULL, &c);
+    assert_int_equal(c.nchecks, 6);
+    assert_true(c.check_headers);
+    const struct request_spec *p = find_req(&c, "plain"), *o = find_req(&c, "own");
+    assert_int_equal(p->checks->n, 2);
+    assert_string_equal(p->checks->v[0].text, "2xx");
+    assert_string_equal(p->checks->v[1].text, "Server: x");
+    assert_int_equal(p->keep_body, 0);
+    assert_int_equal(o->checks->n, 4);
+    assert_string_equal(o->checks->v[0].text, "404");
+    assert_string_equal(o->checks->v[1].text, "A: 1");
+    assert_string_equal(o->checks->v[2].text, "B:");
+    assert_string_equal(o->checks->v[3].text, "ok");
+    assert_int_equal(o->checks->v[3].id, 5);
+    assert_int_equal(o->keep_body, 4096);
+    assert_null(find_req(&c, "none")->checks);
+    assert_int_equal(c.nthresholds, 2);
+    assert_string_equal(c.thresholds[0].expr, "p95{request=own} < 100ms");
+    assert_int_equal(c.thresholds[0].request, 1);
+    assert_string_equal(c.thresholds[1].expr, "failed < 1%");
     config_free(&c);
 }
 
@@ -1082,7 +1166,9 @@ static void test_error_sections(void **state)
     expect_error("[rnu]\n" MINI, NULL, 1, "unknown section '[rnu]' (did you mean 'run'?)");
     expect_error("[default]\n" MINI, NULL, 1, "did you mean 'defaults'?");
     expect_error("[requests x]\n" MINI, NULL, 1, "did you mean 'request'?");
-    expect_error("[zzzzzz]\n" MINI, NULL, 1, "use [run], [defaults], [request NAME], [plugin NAME], [dns] or [tls]");
+    expect_error("[zzzzzz]\n" MINI, NULL, 1,
+                 "use [run], [defaults], [request NAME], [plugin NAME], [dns], [tls] or "
+                 "[thresholds]");
     expect_error("[run now]\n" MINI, NULL, 1, "[run] takes no name");
     expect_error("[dns x]\n" MINI, NULL, 1, "[dns] takes no name");
     expect_error("[request]\nurl = http://h/\n", NULL, 1, "[request] needs a name");
@@ -1449,6 +1535,7 @@ int main(void)
         cmocka_unit_test(test_minimal_defaults),
         cmocka_unit_test(test_run_keys),
         cmocka_unit_test(test_clients_and_ramp_start_defaults),
+        cmocka_unit_test(test_max_clients),
         cmocka_unit_test(test_booleans_and_iterators),
         cmocka_unit_test(test_keepalive_values),
         cmocka_unit_test(test_request_keys),
@@ -1457,6 +1544,7 @@ int main(void)
         cmocka_unit_test(test_defaults_after_requests),
         cmocka_unit_test(test_follow_credentials_and_plugin_keys),
         cmocka_unit_test(test_header_replacement),
+        cmocka_unit_test(test_checks_and_thresholds),
         cmocka_unit_test(test_header_forms),
         cmocka_unit_test(test_body_forms),
         cmocka_unit_test(test_body_file),

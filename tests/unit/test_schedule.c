@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "schedule.h"
@@ -137,19 +138,43 @@ static void test_tick(void **state)
     int64_t per_tick[2000] = {0};
     for (uint64_t i = 0; i < s.total; i++) {
         int64_t exact = schedule_arrival_ns(&s, i);
-        int64_t t = schedule_on_tick(exact, ms);
+        int64_t t = schedule_on_tick(&s, exact, ms);
         assert_true(t >= exact && t - exact < ms);
-        assert_int_equal(t % ms, 0);
-        if (t / ms < 2000)
+        assert_true(t < 2 * S);
+        if (t < 2 * S - ms) {
+            assert_int_equal(t % ms, 0);
             per_tick[t / ms]++;
+        }
     }
     assert_int_equal(per_tick[0], 1); /* arrival 0, at 0 */
-    for (int k = 1; k < 2000; k++)
+    for (int k = 1; k < 1999; k++)
         assert_int_equal(per_tick[k], 20);
+    /* the last tick's arrivals would round up to the end of the schedule: they keep their
+     * exact times, inside it */
+    assert_int_equal(schedule_on_tick(&s, 2 * S - 50000, ms), 2 * S - 50000);
+    assert_int_equal(schedule_on_tick(&s, 7 * ms, ms), 7 * ms);
+    assert_int_equal(schedule_on_tick(&s, 7 * ms + 1, ms), 8 * ms);
+    assert_int_equal(schedule_on_tick(&s, 12345, 0), 12345);
     schedule_free(&s);
-    assert_int_equal(schedule_on_tick(7 * ms, ms), 7 * ms);
-    assert_int_equal(schedule_on_tick(7 * ms + 1, ms), 8 * ms);
-    assert_int_equal(schedule_on_tick(12345, 0), 12345);
+}
+
+/* An explicit plan (stpd): arrival i is at its own time, the schedule ends where it is told. */
+static void test_plan(void **state)
+{
+    (void)state;
+    struct schedule s;
+    int64_t *plan = malloc(3 * sizeof(*plan));
+    assert_non_null(plan);
+    plan[0] = 0;
+    plan[1] = 7 * 1000000;
+    plan[2] = 7 * 1000000;
+    schedule_init_plan(&s, plan, 3, 8 * 1000000);
+    assert_int_equal(s.total, 3);
+    assert_int_equal(s.duration_ns, 8 * 1000000);
+    assert_int_equal(schedule_arrival_ns(&s, 0), 0);
+    assert_int_equal(schedule_arrival_ns(&s, 1), 7000000);
+    assert_int_equal(schedule_arrival_ns(&s, 2), 7000000);
+    schedule_free(&s);
 }
 
 int main(void)
@@ -159,6 +184,7 @@ int main(void)
         cmocka_unit_test(test_step), cmocka_unit_test(test_counts),
         cmocka_unit_test(test_poisson_position), cmocka_unit_test(test_errors),
         cmocka_unit_test(test_tick),
+        cmocka_unit_test(test_plan),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

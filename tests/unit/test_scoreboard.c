@@ -43,7 +43,7 @@ static void test_layout(void **state)
     (void)state;
     struct scoreboard sb;
     const char *names[] = {"logins", "retries"};
-    assert_int_equal(sb_create(&sb, path, 3, 2, 2, names), 0);
+    assert_int_equal(sb_create(&sb, path, 3, 2, 2, names, 0), 0);
     struct stat st;
     assert_int_equal(stat(path, &st), 0);
     assert_int_equal(st.st_mode & 0777, 0600);
@@ -95,13 +95,13 @@ static void test_refuses_existing_and_links(void **state)
     int fd = open(path, O_CREAT | O_WRONLY, 0600);
     assert_true(fd >= 0);
     close(fd);
-    assert_int_equal(sb_create(&sb, path, 1, 1, 0, NULL), -1);
+    assert_int_equal(sb_create(&sb, path, 1, 1, 0, NULL, 0), -1);
     unlink(path);
 
     char target[300];
     snprintf(target, sizeof(target), "%s/elsewhere", dir);
     assert_int_equal(symlink(target, path), 0);
-    assert_int_equal(sb_create(&sb, path, 1, 1, 0, NULL), -1);
+    assert_int_equal(sb_create(&sb, path, 1, 1, 0, NULL, 0), -1);
     assert_int_equal(access(target, F_OK), -1); /* nothing was created through the link */
     unlink(path);
 }
@@ -110,7 +110,7 @@ static void test_removed_at_close(void **state)
 {
     (void)state;
     struct scoreboard sb;
-    assert_int_equal(sb_create(&sb, path, 1, 1, 0, NULL), 0);
+    assert_int_equal(sb_create(&sb, path, 1, 1, 0, NULL, 0), 0);
     sb_close(&sb, 0);
     assert_int_equal(access(path, F_OK), -1);
 }
