@@ -222,13 +222,14 @@ static int merged_status(const struct summary *s)
         return EXIT_RUN_FAILED;
     if (sb_get(&s->c.requests_failed) > 0 && sb_get(&s->c.requests_ok) == 0)
         return EXIT_ALL_FAILED;
-    return EXIT_DONE;
+    return s->verdicts && s->verdicts->failed ? EXIT_THRESHOLDS : EXIT_DONE;
 }
 
 static int merge_files(struct merge_file *f, size_t n, const char *json_path)
 {
     struct summary s = {0};
     struct merged_plan plan = {0};
+    struct merge_verdicts mv = {0};
     unsigned char *covers = NULL;
     int rc = EXIT_SETUP, fd = -1;
     for (size_t i = 0; i < n; i++)
@@ -254,6 +255,9 @@ static int merge_files(struct merge_file *f, size_t n, const char *json_path)
         s.cpu_percent[w] = s.duration_s > 0 ? s.cpu_percent[w] / s.duration_s * 100 : 0;
     uint64_t total = sb_get(&s.c.requests_ok) + sb_get(&s.c.requests_failed);
     s.rps = s.duration_s > 0 ? (double)total / s.duration_s : 0;
+    if (merge_verdicts_read(&mv, f, n, &s) < 0)
+        goto out;
+    s.verdicts = &mv.v;
     if (json_path && (fd = report_open_json(json_path)) < 0)
         goto out;
     report_print(stdout, &s);
@@ -264,6 +268,7 @@ static int merge_files(struct merge_file *f, size_t n, const char *json_path)
 out:
     free(covers);
     free(plan.requests);
+    merge_verdicts_free(&mv);
     report_free(&s);
     return rc;
 }

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "report.h"
+#include "verdict.h"
 
 /* The subcommand: argv[0] is "merge". Returns the exit status. */
 int merge_main(int argc, char **argv);
@@ -35,5 +36,19 @@ int merge_summary_init(struct summary *s, const struct merge_file *first);
 /* Adds the file's figures to s; worker rows are appended, so add files in segment order.
  * Returns 0, or -1 after a message naming the file and the field. */
 int merge_summary_add(struct summary *s, const struct merge_file *m);
+
+/* ---- merge_verdicts.c: checks and thresholds --------------------------------------- */
+
+struct merge_verdicts {
+    struct verdicts v;
+    struct threshold *t;       /* the thresholds, parsed from the first file's lines */
+    size_t nt;
+};
+
+/* Adds up the files' check counts and measures the first file's thresholds on s (the merged
+ * summary, complete). Returns 0, or -1 after a message naming the file. */
+int merge_verdicts_read(struct merge_verdicts *mv, const struct merge_file *f, size_t n,
+                        const struct summary *s);
+void merge_verdicts_free(struct merge_verdicts *mv);
 
 #endif
