@@ -25,7 +25,17 @@ static int write_all(int fd, const char *p, size_t n)
     return 0;
 }
 
-int linelog_create(const char *path, const char *option, const char *header)
+/* path itself, or worker N's PATH.wN. NULL when out of memory. */
+static char *file_of(const char *path, int per_worker, unsigned worker)
+{
+    size_t n = strlen(path) + 16;
+    char *p = malloc(n);
+    if (p)
+        snprintf(p, n, per_worker ? "%s.w%u" : "%s", path, worker);
+    return p;
+}
+
+static int create_one(const char *path, const char *option, const char *header)
 {
     int fd = outfile_create(path);
     if (fd < 0 || (header && write_all(fd, header, strlen(header)) < 0)) {
@@ -37,19 +47,39 @@ int linelog_create(const char *path, const char *option, const char *header)
     return close(fd);
 }
 
-int linelog_open(struct linelog *l, const char *path, const char *option)
+int linelog_create(const char *path, const char *option, const char *header, int per_worker,
+                   unsigned nworkers)
+{
+    for (unsigned w = 0; w < (per_worker ? nworkers : 1); w++) {
+        char *file = file_of(path, per_worker, w);
+        int rc = file ? create_one(file, option, header) : -1;
+        if (!file)
+            fprintf(stderr, "stampede: out of memory\n");
+        free(file);
+        if (rc < 0)
+            return -1;
+    }
+    return 0;
+}
+
+int linelog_open(struct linelog *l, const char *path, const char *option, int per_worker,
+                 unsigned worker)
 {
     memset(l, 0, sizeof(*l));
     l->fd = -1;
     if (!path)
         return 0;
-    l->path = path;
     l->option = option;
+    l->path = file_of(path, per_worker, worker);
     l->buf = malloc(LINELOG_BUF);
     l->cap = LINELOG_BUF;
-    l->fd = outfile_append(path);
-    if (!l->buf || l->fd < 0) {
-        fprintf(stderr, "stampede: %s %s: %s\n", option, path, outfile_error(errno));
+    if (!l->path || !l->buf) {
+        fprintf(stderr, "stampede: out of memory\n");
+        return -1;
+    }
+    l->fd = outfile_append(l->path);
+    if (l->fd < 0) {
+        fprintf(stderr, "stampede: %s %s: %s\n", option, l->path, outfile_error(errno));
         return -1;
     }
     return 0;
@@ -86,6 +116,7 @@ int linelog_close(struct linelog *l)
         close(l->fd);
     }
     free(l->buf);
+    free(l->path);
     int failed = l->failed;
     memset(l, 0, sizeof(*l));
     l->fd = -1;

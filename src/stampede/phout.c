@@ -8,14 +8,14 @@
 #include <inttypes.h>
 #include <stdio.h>
 
-int phout_create(const char *path)
+int phout_create(const char *path, int per_worker, unsigned nworkers)
 {
-    return linelog_create(path, "--phout", NULL);
+    return linelog_create(path, "--phout", NULL, per_worker, nworkers);
 }
 
-int phout_open(struct linelog *p, const char *path)
+int phout_open(struct linelog *p, const char *path, int per_worker, unsigned worker)
 {
-    return linelog_open(p, path, "--phout");
+    return linelog_open(p, path, "--phout", per_worker, worker);
 }
 
 int phout_net_code(enum errkind kind)

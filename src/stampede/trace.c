@@ -8,14 +8,14 @@ static const char trace_columns[] = "# worker\tclient\tround\trequest\tstart_us\
                                     "postdelay_us\tstatus\tlatency_us\tbytes_in\treused\thop\treason\t"
                                     "retried\n";
 
-int trace_create(const char *path)
+int trace_create(const char *path, int per_worker, unsigned nworkers)
 {
-    return linelog_create(path, "--trace", trace_columns);
+    return linelog_create(path, "--trace", trace_columns, per_worker, nworkers);
 }
 
-int trace_open(struct linelog *t, const char *path)
+int trace_open(struct linelog *t, const char *path, int per_worker, unsigned worker)
 {
-    return linelog_open(t, path, "--trace");
+    return linelog_open(t, path, "--trace", per_worker, worker);
 }
 
 void trace_write(struct linelog *t, const struct trace_record *r)
