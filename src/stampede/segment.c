@@ -81,25 +81,33 @@ static int parse_epoch(const char *text, int64_t *ns)
     return 0;
 }
 
+/* Steps over one of the characters of `set` at *p (never the terminating NUL). */
+static int expect(const char **p, const char *set)
+{
+    if (!**p || !strchr(set, **p))
+        return 0;
+    (*p)++;
+    return 1;
+}
+
 static int parse_rfc3339(const char *text, int64_t *ns)
 {
     const char *p = text;
-    struct tm tm = {0};
-    int y = digits(&p, 4), mo = (*p++ == '-') ? digits(&p, 2) : -1;
-    int d = (*p++ == '-') ? digits(&p, 2) : -1;
-    if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31 || !strchr("Tt ", *p) || !*p++)
+    int y = digits(&p, 4), mo = expect(&p, "-") ? digits(&p, 2) : -1;
+    int d = expect(&p, "-") ? digits(&p, 2) : -1;
+    if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31 || !expect(&p, "Tt "))
         return -1;
-    int h = digits(&p, 2), mi = (*p++ == ':') ? digits(&p, 2) : -1;
-    int s = (*p++ == ':') ? digits(&p, 2) : -1;
+    int h = digits(&p, 2), mi = expect(&p, ":") ? digits(&p, 2) : -1;
+    int s = expect(&p, ":") ? digits(&p, 2) : -1;
     if (h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 60)
         return -1;
     int64_t frac = fraction_ns(&p);
     int64_t offset = 0;
-    if (*p == 'Z' || *p == 'z') {
-        p++;
+    if (expect(&p, "Zz")) {
+        /* UTC */
     } else if (*p == '+' || *p == '-') {
         int sign = *p++ == '-' ? -1 : 1;
-        int oh = digits(&p, 2), om = (*p++ == ':') ? digits(&p, 2) : -1;
+        int oh = digits(&p, 2), om = expect(&p, ":") ? digits(&p, 2) : -1;
         if (oh < 0 || oh > 23 || om < 0 || om > 59)
             return -1;
         offset = sign * (oh * 3600 + om * 60);
@@ -108,12 +116,8 @@ static int parse_rfc3339(const char *text, int64_t *ns)
     }
     if (*p)
         return -1;
-    tm.tm_year = y - 1900;
-    tm.tm_mon = mo - 1;
-    tm.tm_mday = d;
-    tm.tm_hour = h;
-    tm.tm_min = mi;
-    tm.tm_sec = s;
+    struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h,
+                    .tm_min = mi, .tm_sec = s};
     time_t t = timegm(&tm);
     if (t == (time_t)-1 || tm.tm_mday != d) /* 31 February */
         return -1;
