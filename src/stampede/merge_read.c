@@ -71,8 +71,11 @@ static void add_hist(struct rd *r, json_t *parent, const char *prefix, const cha
     hist_init(t);
     if (!text)
         bad(r, key, "hdr", "is missing (a file of stampede 0.1 before HdrHistogram encodings?)");
-    else if (hdr_decode_add(text, t, &why) < 0)
-        bad(r, key, "hdr", why);
+    else if (hdr_decode_add(text, t, &why) < 0) {
+        char msg[200];
+        snprintf(msg, sizeof msg, "is damaged (%s)", why);
+        bad(r, key, "hdr", msg);
+    }
     else if (t->count != n)
         bad(r, key, "hdr", "holds another number of values than count says");
     int lag = strcmp(key, "lag_us") == 0;
