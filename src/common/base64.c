@@ -30,7 +30,7 @@ char *base64_encode(const uint8_t *data, size_t n)
     return out;
 }
 
-static int sextet(char c)
+int base64_sextet(char c)
 {
     if (c >= 'A' && c <= 'Z')
         return c - 'A';
@@ -53,7 +53,7 @@ uint8_t *base64_decode(const char *text, size_t len, size_t *n)
     for (size_t i = 0; i < len; i += 4) {
         uint32_t v = 0;
         for (size_t j = 0; j < 4; j++) {
-            int s = sextet(text[i + j]);
+            int s = base64_sextet(text[i + j]);
             if (s < 0 && !(text[i + j] == '=' && i + j >= len - pad)) {
                 free(out);
                 return NULL;

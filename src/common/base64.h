@@ -6,6 +6,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The value of one base64 digit (0..63), -1 for any other byte ('=' included). */
+int base64_sextet(char c);
+
 /* The text of n bytes: a malloc'd NUL-terminated string, or NULL when out of memory. */
 char *base64_encode(const uint8_t *data, size_t n);
 

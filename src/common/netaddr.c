@@ -1,6 +1,7 @@
 /* netaddr: see netaddr.h. */
 #include "netaddr.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -9,8 +10,6 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-#define LISTEN_BACKLOG 128
 
 const char *netaddr_split(const char *arg, char *host, size_t hostlen, char *port,
                           size_t portlen)
@@ -60,11 +59,13 @@ static const char *bind_hint(int err)
 
 /* Every address arg names, tried in order until open_one returns a socket. */
 static int open_first(const char *arg, int socktype, int passive,
-                      int (*open_one)(const struct addrinfo *ai, int fd), char *err,
-                      size_t errlen)
+                      int (*open_one)(const struct addrinfo *ai, int fd, int arg), int arg_n,
+                      char *err, size_t errlen, int *bad_arg)
 {
     char host[256], port[8];
     const char *why = netaddr_split(arg, host, sizeof(host), port, sizeof(port));
+    if (bad_arg)
+        *bad_arg = 1;
     if (why) {
         snprintf(err, errlen, "%s", why);
         return -1;
@@ -77,6 +78,8 @@ static int open_first(const char *arg, int socktype, int passive,
         snprintf(err, errlen, "%s", gai_strerror(rc));
         return -1;
     }
+    if (bad_arg)
+        *bad_arg = 0;
     int fd = -1, e = 0;
     for (const struct addrinfo *ai = res; ai && fd < 0; ai = ai->ai_next) {
         fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
@@ -85,7 +88,7 @@ static int open_first(const char *arg, int socktype, int passive,
             e = errno;
             continue;
         }
-        if (open_one(ai, fd) < 0) {
+        if (open_one(ai, fd, arg_n) < 0) {
             e = errno;
             close(fd);
             fd = -1;
@@ -97,28 +100,49 @@ static int open_first(const char *arg, int socktype, int passive,
     return fd;
 }
 
-static int listen_one(const struct addrinfo *ai, int fd)
+static int listen_one(const struct addrinfo *ai, int fd, int backlog)
 {
     int one = 1;
     /* A port in TIME_WAIT from the last run is free to take again. */
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-    return bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 && listen(fd, LISTEN_BACKLOG) == 0 ? 0
-                                                                                        : -1;
+    return bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 && listen(fd, backlog) == 0 ? 0 : -1;
 }
 
-static int connect_one(const struct addrinfo *ai, int fd)
+static int connect_one(const struct addrinfo *ai, int fd, int unused)
 {
+    (void)unused;
     return connect(fd, ai->ai_addr, ai->ai_addrlen);
 }
 
-int netaddr_listen(const char *arg, char *err, size_t errlen)
+int netaddr_listen(const char *arg, int backlog, char *err, size_t errlen, int *bad_arg)
 {
-    return open_first(arg, SOCK_STREAM, 1, listen_one, err, errlen);
+    return open_first(arg, SOCK_STREAM, 1, listen_one, backlog, err, errlen, bad_arg);
 }
 
 int netaddr_udp_connect(const char *arg, char *err, size_t errlen)
 {
-    return open_first(arg, SOCK_DGRAM, 0, connect_one, err, errlen);
+    return open_first(arg, SOCK_DGRAM, 0, connect_one, 0, err, errlen, NULL);
+}
+
+int netaddr_local(int fd, char *buf, size_t len)
+{
+    struct sockaddr_storage ss;
+    socklen_t sl = sizeof(ss);
+    char addr[INET6_ADDRSTRLEN];
+    if (getsockname(fd, (struct sockaddr *)&ss, &sl) != 0)
+        return -1;
+    if (ss.ss_family == AF_INET6) {
+        struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+        inet_ntop(AF_INET6, &s6->sin6_addr, addr, sizeof(addr));
+        snprintf(buf, len, "[%s]:%u", addr, ntohs(s6->sin6_port));
+    } else if (ss.ss_family == AF_INET) {
+        struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
+        inet_ntop(AF_INET, &s4->sin_addr, addr, sizeof(addr));
+        snprintf(buf, len, "%s:%u", addr, ntohs(s4->sin_port));
+    } else {
+        return -1;
+    }
+    return 0;
 }
 
 unsigned netaddr_port(int fd)

@@ -22,6 +22,15 @@ static inline char str_lower(char c)
     return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
 }
 
+/* The value of a hexadecimal digit, -1 for any other byte. */
+static inline int str_hex_value(unsigned char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    c |= 0x20; /* lower case */
+    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
 /* A non-empty string of tchar only. */
 int str_is_token(const char *s);
 

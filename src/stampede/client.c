@@ -28,6 +28,8 @@
 #include "errkind.h"
 #include "phout.h"
 #include "plugin.h"
+#include "regress.h"
+#include "seq_dispatch.h"
 #include "tls.h"
 #include "units.h"
 #include "worker.h"
@@ -35,6 +37,7 @@
 enum phase { PH_IDLE = 0, PH_PREDELAY, PH_REQUEST, PH_POSTDELAY, PH_DEFERRED, PH_DONE };
 
 static void next_step(struct client *c);
+static void step_begin(struct client *c, int r, int walked);
 static void request_begin(struct client *c);
 static void request_end(struct client *c, int status, enum errkind kind, const char *reason);
 static void request_end_at(struct client *c, int status, enum errkind kind, const char *reason,
@@ -351,6 +354,8 @@ static void on_readable(evutil_socket_t fd, short what, void *arg)
                 c->t_first = t;
             }
             c->bytes_in += (uint64_t)n;
+            if (w->regress && c->seq_task)
+                regress_keep(c, w->rbuf, (size_t)n);
             ssize_t used = http_parser_feed(&c->parser, w->rbuf, (size_t)n);
             if (used < 0) {
                 enum http_parse_error e = c->parser.error;
@@ -481,6 +486,8 @@ static void request_begin(struct client *c)
             c->wire = &c->shot->wire;
             c->head = strcmp(c->method, "HEAD") == 0;
         }
+        if (c->seq_wire) /* a sequence's repetition with its own Cookie */
+            c->wire = c->seq_wire;
     }
     client_parser_prepare(c, spec, c->head);
     sb_add(&w->slot->c.requests_started, 1);
@@ -544,6 +551,8 @@ static void request_end_at(struct client *c, int status, enum errkind kind, cons
     client_count_result(c, status, kind, latency);
     if (kind != ERR_NONE)
         client_count_reason(c, kind, reason);
+    if (c->seq_task)
+        seq_request_end(c, status, kind, latency);
     if (hooks_of(c) & CAPTURE_HOOKS)
         client_result_fill(c, status, kind, reason, now);
     if (hooks_of(c) & HOOK_REQ_DONE)
@@ -644,6 +653,19 @@ static void next_step(struct client *c)
         client_finish(c);
         return;
     }
+    if (cfg->nsequences) { /* a step of a sequence, then back to the scheduler */
+        int r = seq_next_request(c);
+        if (r < 0) {
+            timer_stop(c); /* the request timer, kept armed between requests, must not fire */
+            if (cfg->schedule)
+                arrivals_client_free(w, c);
+            else
+                seq_client_free(w, c);
+            return;
+        }
+        step_begin(c, r, 0);
+        return;
+    }
     if (cfg->schedule) { /* the open model: one request per arrival, then wait for another */
         if (!c->arrival) {
             timer_stop(c); /* the request timer, kept armed between requests, must not fire */
@@ -684,6 +706,12 @@ static void next_step(struct client *c)
         }
     }
     worker_count_request(w);
+    step_begin(c, r, walked);
+}
+
+/* Begins request r (after its predelay): walked says it moved the walk of the list. */
+static void step_begin(struct client *c, int r, int walked)
+{
     c->req = (size_t)r;
     c->step += walked; /* a plugin's choice does not move the walk of the list */
     c->round_count++;

@@ -32,6 +32,12 @@ struct client {
     uint64_t arrival_number;/* open model: its number in the run (which ammo entry it takes) */
     uint64_t shots;         /* ammo, closed model: requests this client has begun */
     const struct ammo_entry *shot; /* ammo: the entry of the request in flight */
+    /* sequences (seq_dispatch.c): the step this client was handed */
+    int seq_task;           /* 0: none; 1: handed out, not begun; 2: begun */
+    uint32_t seq, seq_step; /* its sequence and step */
+    uint64_t seq_rep;       /* its repetition: the worker's own number (closed model), the
+                               run's (open model) */
+    const struct wire *seq_wire; /* the step with the repetition's Cookie; NULL: as configured */
 
     struct event timer;     /* predelay, postdelay and the request timeout */
     struct event ctimer;    /* connect timeout */

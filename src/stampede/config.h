@@ -21,6 +21,10 @@ enum iterator_kind {
 enum arrivals_kind { ARRIVALS_UNIFORM = 0, ARRIVALS_POISSON = 1 };
 enum on_busy_kind { ON_BUSY_QUEUE = 0, ON_BUSY_DROP = 1 };
 
+/* [sequence NAME] (the ApacheBench Perl API's runs) and [run] priority. */
+enum seq_order { SEQ_BREADTH_FIRST = 0, SEQ_DEPTH_FIRST = 1 };
+enum seq_priority { PRIORITY_EQUAL_OPPORTUNITY = 0, PRIORITY_RUN = 1 };
+
 struct schedule;
 struct check_set;
 struct threshold;
@@ -66,6 +70,22 @@ struct request_spec {
     struct check_set *checks;   /* compiled; NULL: the request has no checks */
     uint64_t keep_body;         /* response body bytes kept: max_body, or check_body_limit
                                    when a body check needs more */
+};
+
+/* A [sequence NAME]: its steps are requests (a [request NAME], or one its inline url line
+ * made, named NAME.N), walked repeat times in its order. */
+struct sequence_spec {
+    char *name;
+    char *where;            /* "FILE:LINE" of its section, for messages */
+    size_t *steps;          /* indexes into config.requests, in order */
+    size_t nsteps;
+    uint64_t repeat;        /* default [run] repeat */
+    int order;              /* enum seq_order; default breadth_first */
+    uint64_t parallel;      /* depth_first: repetitions at once; default 1 */
+    uint64_t filesize;      /* response bytes kept for --regress; default [run] filesize */
+    int page_content;       /* --regress keeps the content of every response; default no */
+    char **cookies;         /* one per repetition (at least repeat of them), or none */
+    size_t ncookies;
 };
 
 struct dns_entry {
@@ -134,6 +154,13 @@ struct config {
     char *start_at_text;   /* [run] start_at, --start-at as written; NULL: at once */
     int64_t start_at_ns;   /* from it: the release, CLOCK_REALTIME ns; 0: when ready */
 
+    uint64_t concurrency;  /* [run] concurrency: clients under its ApacheBench name */
+    int priority;          /* enum seq_priority: how sequences share the clients */
+    uint64_t repeat;       /* [run] repeat: the sequences' default; default 1 */
+    uint64_t filesize;     /* [run] filesize: the sequences' default; default 16556 */
+    struct sequence_spec *sequences; /* in file order; none: clients walk the requests */
+    size_t nsequences;
+
     struct request_spec *requests; /* in file order */
     size_t nrequests;
     struct dns_entry *dns;
@@ -151,6 +178,7 @@ struct config {
     const char *json_path;  /* the command line's own strings */
     const char *trace_path;
     const char *phout_path;
+    const char *regress_path; /* --regress: the sequences' regression data as JSON */
     int quiet;
     int top;               /* --top or [run] top = yes: stampede-top on this terminal */
 };

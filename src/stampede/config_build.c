@@ -514,6 +514,11 @@ int config_build_request(const struct load *L, size_t r, struct request_spec *s)
 static int build_requests(struct load *L)
 {
     struct config *c = L->c;
+    if (c->ammo_path && L->nseqs) {
+        config_errorf(L->path, "[run] ammo and [sequence %s] cannot go together (ammo files "
+                               "give their own requests; remove one)", L->seqs[0].name);
+        return -1;
+    }
     if (c->ammo_path)
         return config_build_ammo(L);
     if (L->nreqs == 0) {
@@ -723,6 +728,17 @@ static int check_run(const struct load *L, const struct slot *slots)
     const char *w_start = slots[key_index(config_key_find("ramp_start"))].where;
     const char *w_rounds = slots[key_index(config_key_find("rounds"))].where;
     const char *w_duration = slots[key_index(config_key_find("duration"))].where;
+    const char *w_conc = slots[key_index(config_key_find("concurrency"))].where;
+    if (w_conc) { /* ApacheBench's name for clients: one meaning, either name */
+        if (w_clients && c->clients != c->concurrency) {
+            config_errorf(w_conc, "concurrency (%llu) and clients (%llu) are the same thing set "
+                                  "to different values (keep one)",
+                          (unsigned long long)c->concurrency, (unsigned long long)c->clients);
+            return -1;
+        }
+        c->clients = c->concurrency;
+        w_clients = w_conc;
+    }
     if (!w_clients && !w_start) {
         c->clients = run_workers;
         if (L->url_mode && c->clients < DEFAULT_URL_CLIENTS)
@@ -942,7 +958,8 @@ static int build_thresholds(struct load *L)
 
 int config_build(struct load *L)
 {
-    if (build_run(L) != 0 || build_requests(L) != 0 || build_thresholds(L) != 0 ||
+    if (build_run(L) != 0 || build_requests(L) != 0 || config_build_sequences(L) != 0 ||
+        build_thresholds(L) != 0 ||
         build_dns(L) != 0 || build_plugins(L) != 0)
         return -1;
     if (L->dir && !(L->c->dir = strdup(L->dir))) {
@@ -959,6 +976,7 @@ void config_free(struct config *c)
     for (size_t i = 0; i < c->nrequests; i++)
         config_free_request(&c->requests[i]);
     free(c->requests);
+    config_free_sequences(c);
     for (size_t i = 0; i < c->nthresholds; i++)
         threshold_free(&c->thresholds[i]);
     free(c->thresholds);

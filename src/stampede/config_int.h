@@ -31,6 +31,10 @@ struct entry {
 struct named_section {
     char *name;
     int line;
+    size_t steps;                /* [sequence NAME]: steps read so far */
+    long inline_req;             /* [sequence NAME]: the request its last inline url made, or
+                                    -1; postdata goes to it */
+    int inline_post;             /* that request has its postdata */
     char *where;                 /* a [plugin NAME] that only -D made: that -D, for messages
                                     (it has no line); NULL otherwise */
 };
@@ -46,6 +50,8 @@ struct load {
     size_t nreqs, cap_reqs;
     struct named_section *plugs; /* in file order */
     size_t nplugs, cap_plugs;
+    struct named_section *seqs;  /* [sequence NAME], in file order */
+    size_t nseqs, cap_seqs;
 };
 
 /* ---- config_msg.c ---- */
@@ -77,6 +83,8 @@ struct entry *config_push_entry(struct load *L, int sec, size_t idx, const struc
                                 const char *key, const char *value, const char *where, int line,
                                 int level);
 void config_load_free(struct load *L);
+/* Adds a [request NAME] (takes name): its index, or -1 after printing the error. */
+int config_add_request_section(struct load *L, char *name, int line, const char *where);
 
 /* ---- config_build.c ---- */
 
@@ -91,5 +99,19 @@ void config_free_request(struct request_spec *s);
  * command line's URL), as config_build_request makes a request; an stpd plan becomes the
  * schedule. Returns 0, or -1 after printing the error. */
 int config_build_ammo(struct load *L);
+
+/* ---- config_sequence.c ---- */
+
+/* In a [sequence NAME]: an inline url line becomes a request of its own, NAME.N (N its step),
+ * and a step of the sequence; a postdata line makes the inline url before it a POST. Returns
+ * 0, or -1 after printing the error. */
+int config_sequence_url(struct load *L, size_t seq, const char *value, const char *where,
+                        int line);
+int config_sequence_postdata(struct load *L, size_t seq, const char *value, const char *where,
+                             int line);
+/* Builds the [sequence NAME] sections once the requests are built, and refuses what cannot
+ * go with them. Returns 0, or -1 after printing the error. */
+int config_build_sequences(struct load *L);
+void config_free_sequences(struct config *c);
 
 #endif

@@ -197,6 +197,17 @@ static int parse_tls_version(const struct config_key *k, const char *where, cons
 
 /* ---- the table ------------------------------------------------------------------------ */
 
+static const struct config_word priority_words[] = {
+    {"equal_opportunity", PRIORITY_EQUAL_OPPORTUNITY},
+    {"run_priority", PRIORITY_RUN},
+    {NULL, 0},
+};
+static const struct config_word order_words[] = {
+    {"breadth_first", SEQ_BREADTH_FIRST},
+    {"depth_first", SEQ_DEPTH_FIRST},
+    {NULL, 0},
+};
+
 static const struct config_word iterator_words[] = {
     {"default", ITERATOR_DEFAULT},
     {"random_start", ITERATOR_RANDOM_START},
@@ -220,9 +231,10 @@ const struct config_section_kind config_sections[] = {
     [SEC_TLS] = {"tls", 0, 0, "see stampede.ini(5) for the [tls] keys"},
     [SEC_PLUGIN] = {"plugin", 1, 1, NULL},
     [SEC_THRESHOLDS] = {"thresholds", 0, 0, NULL, 1},
+    [SEC_SEQUENCE] = {"sequence", 1, 0, "see stampede.ini(5) for the [sequence NAME] keys"},
 };
-const char *const config_section_words[] = {"run", "defaults", "request", "dns",
-                                            "tls", "plugin",   "thresholds", NULL};
+const char *const config_section_words[] = {"run", "defaults", "request", "dns", "tls",
+                                            "plugin", "thresholds", "sequence", NULL};
 
 /* The field a key is stored in: offset and size in its section's struct. */
 #define RUN(m) offsetof(struct config, m), sizeof(((struct config *)0)->m)
@@ -231,6 +243,7 @@ const char *const config_section_words[] = {"run", "defaults", "request", "dns",
 /* Stored by the builder itself (headers, bodies, the plugin list). */
 #define BUILDER 0, 0
 #define RUNSEC SEC_BIT(SEC_RUN)
+#define SEQSEC SEC_BIT(SEC_SEQUENCE)
 
 const struct config_key config_keys[] = {
     /* [run] */
@@ -247,9 +260,10 @@ const struct config_key config_keys[] = {
     {.name = "rounds", .sections = RUNSEC, .type = CT_COUNT, RUN(rounds), .def = "1",
      .flag = "rounds", .short_flag = 'r', .flag_arg = "N",
      .help = "walks of the request list per client (0 = until duration)"},
-    {.name = "requests", .sections = RUNSEC, .type = CT_COUNT, RUN(total_requests), .def = "0",
+    {.name = "requests", .sections = RUNSEC | SEQSEC, .type = CT_COUNT, RUN(total_requests), .def = "0",
      .flag = "requests", .short_flag = 'n', .flag_arg = "N",
-     .help = "requests in total over all clients, then stop (0 = no limit)"},
+     .help = "requests in total over all clients, then stop (0 = no limit); in a [sequence "
+             "NAME], its steps: names of [request NAME] sections"},
     {.name = "duration", .sections = RUNSEC, .type = CT_DURATION, RUN(duration_ns),
      .flag = "duration", .short_flag = 'd', .flag_arg = "TIME",
      .help = "stop the run after TIME (250ms, 10s, 2m)"},
@@ -334,8 +348,31 @@ const struct config_key config_keys[] = {
      .flag = "ammo-format", .flag_arg = "FORMAT",
      .help = "the ammo file's format: auto (from its first line), phantom, uri or stpd"},
 
+    {.name = "concurrency", .sections = RUNSEC, .type = CT_COUNT, RUN(concurrency),
+     .help = "requests in flight at once: clients under ApacheBench's name"},
+    {.name = "priority", .sections = RUNSEC, .type = CT_ENUM, RUN(priority),
+     .def = "equal_opportunity", .words = priority_words, .what = "a priority",
+     .help = "how sequences share the clients: equal_opportunity or run_priority"},
+    {.name = "repeat", .sections = RUNSEC | SEQSEC, .type = CT_COUNT, RUN(repeat), .def = "1",
+     .help = "repetitions of each [sequence NAME] (a sequence may set its own)"},
+    {.name = "filesize", .sections = RUNSEC | SEQSEC, .type = CT_SIZE, RUN(filesize),
+     .def = "16556", .help = "response bytes kept for --regress (a sequence may set its own)"},
+
+    /* [sequence NAME]: requests, url, repeat and filesize too */
+    {.name = "postdata", .sections = SEQSEC, .type = CT_STRING, BUILDER,
+     .help = "the body of the inline url just before: that step is a POST"},
+    {.name = "order", .sections = SEQSEC, .type = CT_ENUM, BUILDER, .def = "breadth_first",
+     .words = order_words, .what = "an order",
+     .help = "breadth_first (each step for every repetition) or depth_first"},
+    {.name = "parallel", .sections = SEQSEC, .type = CT_COUNT, BUILDER, .def = "1",
+     .help = "depth_first: repetitions walked at once"},
+    {.name = "cookie", .sections = SEQSEC, .type = CT_STRING, BUILDER, .flags = KF_REPEAT,
+     .help = "the Cookie header of one repetition (one line per repetition)"},
+    {.name = "page_content", .sections = SEQSEC, .type = CT_BOOL, BUILDER, .def = "no",
+     .help = "--regress keeps the content of each response (up to filesize)"},
+
     /* [request NAME] and [defaults] */
-    {.name = "url", .sections = SECS_REQUEST, .type = CT_STRING, REQ(url_text),
+    {.name = "url", .sections = SECS_REQUEST | SEQSEC, .type = CT_STRING, REQ(url_text),
      .parse = parse_url, .help = "http:// or https:// URL, or /PATH after base_url (required)"},
     {.name = "method", .sections = SECS_REQUEST, .type = CT_STRING, REQ(method), .def = "GET",
      .parse = parse_token, .flag = "method", .short_flag = 'm', .flag_arg = "METHOD",
@@ -471,7 +508,7 @@ void config_keys_print(FILE *f)
     for (size_t i = 0; i < config_nkeys; i++) {
         const struct config_key *k = &config_keys[i];
         char secs[64] = "";
-        for (int s = SEC_RUN; s <= SEC_PLUGIN; s++)
+        for (int s = SEC_RUN; s <= SEC_SEQUENCE; s++)
             if (k->sections & SEC_BIT(s)) {
                 size_t l = strlen(secs);
                 snprintf(secs + l, sizeof secs - l, "%s%s", l ? "," : "", config_sections[s].word);

@@ -65,6 +65,9 @@ static const char *section_label(const struct load *L, int sec, size_t idx, char
     case SEC_PLUGIN:
         snprintf(buf, len, "[plugin %.60s]", L->plugs[idx].name);
         return buf;
+    case SEC_SEQUENCE:
+        snprintf(buf, len, "[sequence %.60s]", L->seqs[idx].name);
+        return buf;
     case SEC_NONE:
         return "the file";
     default:
@@ -82,6 +85,8 @@ static const char *belongs_in(const struct config_key *k)
         return "[run]";
     if (k->sections & SEC_BIT(SEC_REQUEST))
         return "[defaults] or a [request NAME]";
+    if (k->sections & SEC_BIT(SEC_SEQUENCE))
+        return "a [sequence NAME]";
     return "a [plugin NAME]";
 }
 
@@ -239,8 +244,17 @@ static int key_line(struct reader *R, char *start, char *sep)
         free(lower);
         return -1;
     }
+    if (R->sec == SEC_SEQUENCE && (strcmp(lower, "url") == 0 || strcmp(lower, "postdata") == 0)) {
+        int rc = *lower == 'u' ? config_sequence_url(L, R->idx, value, R->where, R->lineno)
+                               : config_sequence_postdata(L, R->idx, value, R->where, R->lineno);
+        free(lower);
+        R->have_prev = 0;
+        return rc;
+    }
+    int repeats = k && ((k->flags & KF_REPEAT) ||
+                        (R->sec == SEC_SEQUENCE && strcmp(k->name, "requests") == 0));
     struct entry probe = {.k = k, .key = lower};
-    if (!k || !(k->flags & KF_REPEAT)) {
+    if (!repeats) {
         for (size_t i = 0; i < L->nents; i++) {
             const struct entry *e = &L->ents[i];
             if (e->sec != R->sec || e->idx != R->idx || strcmp(slot_of(e), slot_of(&probe)) != 0)
@@ -324,11 +338,51 @@ static int add_plugin_section(struct load *L, char *name, int line, const char *
 /* A new [request NAME]; takes name. */
 static int add_request_section(struct reader *R, char *name)
 {
+    int i = config_add_request_section(R->L, name, R->lineno, R->where);
+    if (i < 0)
+        return -1;
+    R->idx = (size_t)i;
+    R->sec = SEC_REQUEST;
+    return 0;
+}
+
+/* A new [sequence NAME]; takes name. */
+static int add_sequence_section(struct reader *R, char *name)
+{
     struct load *L = R->L;
+    for (size_t i = 0; i < L->nseqs; i++)
+        if (strcmp(L->seqs[i].name, name) == 0) {
+            config_errorf(R->where, "duplicate sequence name '%.60s' (first at line %d; names "
+                                    "must be unique)", name, L->seqs[i].line);
+            free(name);
+            return -1;
+        }
+    if (L->nseqs == L->cap_seqs) {
+        size_t cap = L->cap_seqs ? L->cap_seqs * 2 : 4;
+        struct named_section *r = realloc(L->seqs, cap * sizeof *r);
+        if (!r) {
+            free(name);
+            config_oom(R->where);
+            return -1;
+        }
+        L->seqs = r;
+        L->cap_seqs = cap;
+    }
+    memset(&L->seqs[L->nseqs], 0, sizeof L->seqs[0]);
+    L->seqs[L->nseqs].name = name;
+    L->seqs[L->nseqs].line = R->lineno;
+    L->seqs[L->nseqs].inline_req = -1;
+    R->idx = L->nseqs++;
+    R->sec = SEC_SEQUENCE;
+    return 0;
+}
+
+int config_add_request_section(struct load *L, char *name, int line, const char *where)
+{
     for (size_t i = 0; i < L->nreqs; i++)
         if (strcmp(L->reqs[i].name, name) == 0) {
-            config_errorf(R->where, "duplicate request name '%.60s' (first at line %d; names "
-                                    "must be unique)", name, L->reqs[i].line);
+            config_errorf(where, "duplicate request name '%.60s' (first at line %d; names "
+                                 "must be unique)", name, L->reqs[i].line);
             free(name);
             return -1;
         }
@@ -337,17 +391,16 @@ static int add_request_section(struct reader *R, char *name)
         struct named_section *r = realloc(L->reqs, cap * sizeof *r);
         if (!r) {
             free(name);
-            config_oom(R->where);
+            config_oom(where);
             return -1;
         }
         L->reqs = r;
         L->cap_reqs = cap;
     }
+    memset(&L->reqs[L->nreqs], 0, sizeof L->reqs[0]);
     L->reqs[L->nreqs].name = name;
-    L->reqs[L->nreqs].line = R->lineno;
-    R->idx = L->nreqs++;
-    R->sec = SEC_REQUEST;
-    return 0;
+    L->reqs[L->nreqs].line = line;
+    return (int)L->nreqs++;
 }
 
 /* "[run]", "[request NAME]" ...: sets the current section. */
@@ -383,8 +436,8 @@ static int section_line(struct reader *R, char *start)
         char h[160];
         config_errorf(where, "unknown section '[%s]'%s", word,
                       config_hint(word, config_section_words,
-                                  "use [run], [defaults], [request NAME], [plugin NAME], [dns], "
-                                  "[tls] or [thresholds]", h, sizeof h));
+                                  "use [run], [defaults], [request NAME], [sequence NAME], "
+                                  "[plugin NAME], [dns], [tls] or [thresholds]", h, sizeof h));
         return -1;
     }
     const char *what = config_sections[sec].word;
@@ -417,6 +470,8 @@ static int section_line(struct reader *R, char *start)
         }
     if (sec == SEC_REQUEST)
         return add_request_section(R, name);
+    if (sec == SEC_SEQUENCE)
+        return add_sequence_section(R, name);
     int i = add_plugin_section(R->L, name, R->lineno, NULL);
     if (i < 0) {
         config_oom(where);
@@ -633,7 +688,7 @@ static int read_define(struct load *L, const char *d)
                                   "tls.", h, sizeof h));
         goto out;
     }
-    if (config_sections[sec].raw) {
+    if (config_sections[sec].raw || sec == SEC_SEQUENCE) {
         config_errorf(where, "[%s] takes lines of the file, not -D (write them in the file)",
                       config_sections[sec].word);
         goto out;
@@ -716,6 +771,9 @@ void config_load_free(struct load *L)
         free(L->plugs[i].where);
     }
     free(L->plugs);
+    for (size_t i = 0; i < L->nseqs; i++)
+        free(L->seqs[i].name);
+    free(L->seqs);
     free(L->dir);
     memset(L, 0, sizeof *L);
 }

@@ -85,16 +85,6 @@ static const struct word te_words[] = {{"chunked", 7}};
 enum { W_CLOSE, W_KEEP };
 static const struct word conn_words[] = {[W_CLOSE] = {"close", 5}, [W_KEEP] = {"keep-alive", 10}};
 
-static inline int hex_value(unsigned char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    c = (unsigned char)str_lower((char)c);
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    return -1;
-}
-
 /* ---- fast paths ------------------------------------------------------------------------
  *
  * Most lines arrive whole in one read. For those, the LF is found first (SSE2 or memchr) and
@@ -904,7 +894,7 @@ static int fast_chunk_size(struct http_parser *p, const char **pp, const char *e
     size_t i = 0, avail = (size_t)(end - s);
     uint64_t v = 0;
     int h;
-    while (i < avail && i < 15 && (h = hex_value((unsigned char)s[i])) >= 0) {
+    while (i < avail && i < 15 && (h = str_hex_value((unsigned char)s[i])) >= 0) {
         v = v << 4 | (uint64_t)h;
         i++;
     }
@@ -936,7 +926,7 @@ static int parse_chunk_framing(struct http_parser *p, const char **pp, const cha
         switch (p->state) {
         case S_CHUNK_START:
         case S_CHUNK_SIZE:
-            if ((h = hex_value(c)) >= 0) {
+            if ((h = str_hex_value(c)) >= 0) {
                 if (p->remaining >> 60)
                     goto fail; /* would overflow 64 bits */
                 p->remaining = p->remaining << 4 | (uint64_t)h;

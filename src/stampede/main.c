@@ -17,7 +17,7 @@
 #define MAX_FLAGS 256
 /* getopt values of the options that are not keys; a key's flag is FLAG_KEY + its index, its
  * no_flag FLAG_NO + its index */
-enum { OPT_JSON = 256, OPT_TRACE, OPT_PHOUT, OPT_LIST_KEYS, OPT_LATENCY, FLAG_KEY = 512, FLAG_NO = 2048 };
+enum { OPT_JSON = 256, OPT_TRACE, OPT_PHOUT, OPT_LIST_KEYS, OPT_LATENCY, OPT_REGRESS, FLAG_KEY = 512, FLAG_NO = 2048 };
 
 /* The flags that set keys come from the key table, in its order. */
 static void usage(FILE *f)
@@ -55,6 +55,7 @@ static void usage(FILE *f)
           "      --json FILE        write the summary as JSON to FILE\n"
           "      --trace FILE       write one line per finished request to FILE\n"
           "      --phout FILE       the same in Phantom's phout format, as yandex-tank reads it\n"
+          "      --regress FILE     write the sequences' regression data as JSON to FILE\n"
           "  -q, --quiet            no progress lines\n"
           "      --latency          accepted for wrk's sake: the summary always has latency\n"
           "      --list-keys        list every configuration key, its type and default\n"
@@ -126,6 +127,7 @@ static void build_options(struct option *opts, char *shorts, size_t shorts_len)
         {"json", required_argument, NULL, OPT_JSON},
         {"trace", required_argument, NULL, OPT_TRACE},
         {"phout", required_argument, NULL, OPT_PHOUT},
+        {"regress", required_argument, NULL, OPT_REGRESS},
         {"list-keys", no_argument, NULL, OPT_LIST_KEYS},
         {"latency", no_argument, NULL, OPT_LATENCY},
         {"quiet", no_argument, NULL, 'q'},
@@ -187,7 +189,7 @@ int main(int argc, char **argv)
     struct config_overrides o = {0};
     const char *defines[MAX_DEFINES];
     struct config_flag flags[MAX_FLAGS];
-    const char *json = NULL, *trace = NULL, *phout = NULL;
+    const char *json = NULL, *trace = NULL, *phout = NULL, *regress = NULL;
     int quiet = 0, ch;
 
     o.defines = defines;
@@ -208,6 +210,7 @@ int main(int argc, char **argv)
         case OPT_JSON: json = optarg; break;
         case OPT_TRACE: trace = optarg; break;
         case OPT_PHOUT: phout = optarg; break;
+        case OPT_REGRESS: regress = optarg; break;
         case OPT_LIST_KEYS: config_keys_print(stdout); return 0;
         case OPT_LATENCY: break; /* wrk's; the summary always has the percentiles */
         case 'q': quiet = 1; break;
@@ -244,6 +247,7 @@ int main(int argc, char **argv)
     cfg.json_path = json;
     cfg.trace_path = trace;
     cfg.phout_path = phout;
+    cfg.regress_path = regress;
     cfg.quiet = quiet;
     rc = parent_run(&cfg);
     config_free(&cfg);

@@ -11,6 +11,8 @@
 #include "prom_serve.h"
 #include "prom_text.h"
 
+#define PROM_BACKLOG 64 /* scrapers, not load */
+
 static int render(FILE *f, void *arg)
 {
     struct metrics_out *m = arg;
@@ -39,7 +41,7 @@ int metrics_out_open(struct metrics_out *m, const struct config *cfg, const stru
             fprintf(stderr, "stampede: out of memory\n");
             return -1;
         }
-        m->prom_fd = netaddr_listen(cfg->prometheus, err, sizeof(err));
+        m->prom_fd = netaddr_listen(cfg->prometheus, PROM_BACKLOG, err, sizeof(err), NULL);
         if (m->prom_fd < 0) {
             fprintf(stderr, "stampede: prometheus = %s: %s\n", cfg->prometheus, err);
             return -1;

@@ -21,6 +21,7 @@
 #include "outfile.h"
 #include "plugin.h"
 #include "ramp.h"
+#include "regress.h"
 #include "report.h"
 #include "report_arrivals.h"
 #include "schedule.h"
@@ -421,7 +422,7 @@ static int check_distinct_files(const struct config *cfg, const char *sbpath)
         const char *what, *path;
     } f[] = {{"the configuration file", cfg->path}, {"--json", cfg->json_path},
              {"--trace", cfg->trace_path}, {"--phout", cfg->phout_path},
-             {"--hdr-log", cfg->hdr_log},
+             {"--hdr-log", cfg->hdr_log}, {"--regress", cfg->regress_path},
              {"the scoreboard", sbpath}};
     size_t n = sizeof(f) / sizeof(f[0]);
     for (size_t i = 1; i < n; i++)
@@ -585,7 +586,7 @@ int parent_run(const struct config *cfg)
         free(sbpath);
         return 1;
     }
-    if (check_distinct_files(cfg, sbpath) < 0) {
+    if (check_distinct_files(cfg, sbpath) < 0 || (cfg->regress_path && regress_check(cfg) < 0)) {
         free(sbpath);
         endpoints_free(&p.eps);
         return 2;
@@ -662,6 +663,8 @@ int parent_run(const struct config *cfg)
     int hdr_failed = hdr_log_close(&p.hdr) < 0;
     rc = report(&p);
     if (hdr_failed && rc == 0)
+        rc = 1;
+    if (cfg->regress_path && regress_merge(cfg) < 0 && rc == 0)
         rc = 1;
     if (p.interrupted) /* as a shell reports a command the signal ended: 130, 143 */
         rc = 128 + p.interrupted;

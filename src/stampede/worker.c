@@ -20,6 +20,8 @@
 #include "ramp.h"
 #include "phout.h"
 #include "schedule.h"
+#include "regress.h"
+#include "seq_dispatch.h"
 #include "tls.h"
 
 #define READ_BUFFER_SIZE (64 * 1024) /* a third less CPU than 8 KiB on 16 KiB bodies */
@@ -271,7 +273,7 @@ static int worker_prepare(struct worker *w)
     w->sigterm_ev = evsignal_new(w->base, SIGTERM, on_signal, w);
     if (!w->ramp_timer || !w->stop_timer || !w->grace_timer || !w->cpu_timer || !w->sigint_ev || !w->sigterm_ev)
         return -1;
-    if (arrivals_prepare(w) < 0)
+    if (arrivals_prepare(w) < 0 || seq_prepare(w) < 0 || regress_open(w) < 0)
         return -1;
     event_add(w->sigint_ev, NULL);
     event_add(w->sigterm_ev, NULL);
@@ -287,6 +289,8 @@ static void worker_release(struct worker *w)
         client_free(&w->clients[i]);
     free(w->clients);
     arrivals_release(w);
+    seq_release(w);
+    regress_close(w);
     for (size_t r = 0; w->wires && r < w->cfg->nrequests; r++)
         http_request_free(&w->wires[r]);
     free(w->wires);
@@ -380,6 +384,10 @@ int worker_main(const struct config *cfg, struct endpoints *eps, const struct pl
         arrivals_start(&w);
         if (!w.stopping || w.active > 0)
             event_base_dispatch(w.base);
+    } else if (cfg->nsequences) { /* the sequences' scheduler hands out the steps */
+        seq_start(&w);
+        if (!w.stopping || w.active > 0)
+            event_base_dispatch(w.base);
     } else {
         on_ramp(-1, 0, &w);
         if (w.active > 0 || w.next_start < w.nclients)
@@ -391,7 +399,8 @@ int worker_main(const struct config *cfg, struct endpoints *eps, const struct pl
     reasons_publish(&w.reasons, w.slot);
     /* both logs are flushed and closed, whichever failed */
     int trace_rc = linelog_close(&w.trace), phout_rc = linelog_close(&w.phout);
-    int rc = trace_rc < 0 || phout_rc < 0 || w.failed ? 1 : 0;
+    int regress_rc = regress_close(&w);
+    int rc = trace_rc < 0 || phout_rc < 0 || regress_rc < 0 || w.failed ? 1 : 0;
     if (plugins->hooks & HOOK_PROC_EXIT) {
         int prc = plugins_proc_exit(&w);
         if (prc)

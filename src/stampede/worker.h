@@ -21,6 +21,8 @@
 
 struct client;
 struct plugins;
+struct seq_run;
+struct regress;
 
 struct worker {
     const struct config *cfg;
@@ -79,6 +81,9 @@ struct worker {
     int64_t arr_free_ns;           /* when a client last ended such a wait */
     struct rng arr_rng;            /* poisson gaps */
     struct event *arrival_timer;
+
+    struct seq_run *seq;           /* the sequences' scheduler (seq_dispatch.c); NULL without */
+    struct regress *regress;       /* --regress: this worker's part (regress.c); NULL without */
 };
 
 /* The worker's whole life after fork. Returns the process exit code. ready_fd gets one byte when

@@ -20,7 +20,9 @@
 #include <event2/buffer.h>
 #include <event2/event.h>
 
+#include "target_tcp.h"
 #include "target_tls.h"
+#include "target_ws.h"
 
 #define READ_CHUNK 65536 /* asked of one read() */
 #define LINGER_MS 2000   /* discard input this long after a close */
@@ -50,8 +52,13 @@ static void conn_free(struct target_conn *c)
         evbuffer_free(c->extra);
     if (c->ssl != NULL)
         tls_conn_free(c);
+    if (c->ws != NULL)
+        ws_free(c);
     close(c->fd);
-    srv->stats.open--;
+    if (c->tcp != NULL)
+        c->tcp->open--;
+    else
+        srv->stats.open--;
     free(c);
 }
 
@@ -96,9 +103,15 @@ static void conn_update_events(struct target_conn *c)
 static void conn_run(struct target_conn *c)
 {
     for (int round = 0;; round++) {
-        exchange_process(c);
+        if (c->state == ST_TCP)
+            tcp_process(c);
+        else if (c->state == ST_WS)
+            ws_process(c);
+        else
+            exchange_process(c);
         if (c->state == ST_DEAD || evbuffer_get_length(c->out) == 0)
             break;
+        size_t queued = evbuffer_get_length(c->out);
         /* A fast reader of a big body must not starve the others: the rest of the output
          * waits for EV_WRITE, i.e. for the next turn of the loop. */
         if (round == WRITE_ROUNDS)
@@ -114,6 +127,8 @@ static void conn_run(struct target_conn *c)
                 c->state = ST_DEAD; /* EPIPE, ECONNRESET: the client is gone */
             break;
         }
+        if (c->tcp != NULL) /* what the socket took, as the channel's counter promises */
+            c->tcp->bytes_out += queued - evbuffer_get_length(c->out);
         if (evbuffer_get_length(c->out) > 0)
             break; /* the socket is full: wait for EV_WRITE */
     }
@@ -224,6 +239,8 @@ static void conn_on_timer(evutil_socket_t fd, short what, void *arg)
     }
     if (c->state == ST_DELAY)
         exchange_finish_delay(c);
+    else if (c->state == ST_WS)
+        ws_on_timer(c);
     conn_run(c);
 }
 
@@ -239,7 +256,7 @@ bool target_conn_arm_timer(struct target_conn *c, long ms)
     return c->timer != NULL && evtimer_add(c->timer, &tv) == 0;
 }
 
-void conn_open(struct target_server *srv, int fd)
+void conn_open(struct target_server *srv, int fd, struct target_tcp *tcp)
 {
     struct target_conn *c = calloc(1, sizeof(*c));
 
@@ -257,13 +274,20 @@ void conn_open(struct target_server *srv, int fd)
     if (c->next != NULL)
         c->next->prev = c;
     srv->conns = c;
-    srv->stats.open++;
+    if (tcp != NULL) {
+        tcp_start(c, tcp);
+    } else {
+        srv->stats.open++;
+        c->state = ST_HEAD;
+    }
     if (c->in == NULL || c->out == NULL || c->rev == NULL || c->wev == NULL ||
-        (srv->tls != NULL && !tls_conn_start(c))) {
+        (tcp == NULL && srv->tls != NULL && !tls_conn_start(c))) {
         conn_free(c);
         return;
     }
-    c->state = ST_HEAD;
     c->keep_alive = true;
-    conn_update_events(c);
+    if (tcp != NULL)
+        conn_run(c); /* a firehose starts writing without being asked */
+    else
+        conn_update_events(c);
 }

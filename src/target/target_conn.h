@@ -8,6 +8,7 @@
 #include <stdbool.h>
 
 #include "target_resp.h"
+#include "target_tcp.h"
 
 struct event_base;
 struct target_conn;
@@ -19,10 +20,15 @@ struct target_server {
     struct target_conn *conns; /* every open connection, so that exit can free them */
     bool quiet;         /* -q */
     struct ssl_ctx_st *tls; /* --tls: every connection is TLS; NULL for plain HTTP */
+    struct target_tcp tcp[TARGET_TCP_MAX]; /* --tcp channels */
+    int ntcp;
+    uint64_t ws_max_message;  /* --ws-max-message: larger messages close with 1009 */
+    const char *ws_protocol;  /* --ws-protocol: the one subprotocol accepted; NULL: the first */
 };
 
-/* Takes over a connected, non-blocking socket; closes it if that fails. */
-void conn_open(struct target_server *srv, int fd);
+/* Takes over a connected, non-blocking socket of the HTTP port (tcp NULL) or of a --tcp
+ * channel; closes it if that fails. */
+void conn_open(struct target_server *srv, int fd, struct target_tcp *tcp);
 
 /* Closes every connection; for a clean exit. */
 void conn_close_all(struct target_server *srv);

@@ -18,6 +18,8 @@
 struct event;
 struct evbuffer;
 struct ssl_st;
+struct target_tcp;
+struct target_ws;
 
 enum target_conn_state {
     ST_HEAD,       /* waiting for a complete request head */
@@ -28,6 +30,8 @@ enum target_conn_state {
     ST_TRAILER,    /* chunked body: trailer lines up to the blank one */
     ST_DELAY,      /* /delay timer running */
     ST_STREAM,     /* queuing a /bytes or /chunked body or /headers lines as the client reads */
+    ST_TCP,        /* a --tcp channel: target_tcp.c moves the bytes */
+    ST_WS,         /* upgraded to WebSocket: target_ws.c */
     ST_CLOSING,    /* last response queued; input is discarded */
     ST_LINGER,     /* write side shut down; discard input until EOF or LINGER_MS */
     ST_DEAD,       /* to be freed on the way out of the current callback */
@@ -45,6 +49,8 @@ struct target_conn {
     bool reading, writing; /* rev, wev added */
     bool eof;              /* the client shut down its side */
     uint64_t epoch;        /* stats epoch this connection was last counted in */
+    struct target_tcp *tcp; /* the --tcp channel; NULL on the HTTP port */
+    struct target_ws *ws;   /* after a WebSocket upgrade; NULL before */
 
     /* TLS (target_tls.c); ssl is NULL on a plain connection and the rest stays false. */
     struct ssl_st *ssl;

@@ -11,6 +11,8 @@
 
 #include "target_conn_int.h"
 #include "target_resp.h"
+#include "target_stats.h"
+#include "target_ws.h"
 
 #define LINE_MAX_ 4096 /* chunk-size and trailer lines */
 
@@ -308,18 +310,21 @@ static void exchange_respond(struct target_conn *c)
         break;
     case ROUTE_STATS:
         exchange_count(c);
-        resp_add_stats(out, &c->srv->stats, c->head_only, hc);
+        stats_add_json(out, c->srv, c->head_only, hc);
         break;
-    case ROUTE_RESET: {
-        struct target_stats *st = &c->srv->stats;
-        uint64_t open = st->open, epoch = st->epoch;
+    case ROUTE_RESET:
         exchange_count(c);
-        memset(st, 0, sizeof(*st));
-        st->open = open;
-        st->epoch = epoch + 1;
+        stats_reset(c->srv);
         resp_add_simple(out, 200, "text/plain", "ok\n", 3, c->head_only, hc, NULL);
         break;
-    }
+    case ROUTE_WS: /* not upgraded: the reason why, decided from the head */
+        exchange_count(c);
+        if (c->status == 426)
+            resp_add_simple(out, 426, "text/plain", "426 Upgrade Required\n", 21, c->head_only,
+                            hc, "Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\n");
+        else
+            resp_add_status(out, c->status, c->head_only, hc);
+        break;
     case ROUTE_ECHO: /* handled above */
     case ROUTE_NOT_FOUND:
         exchange_count(c);
@@ -388,6 +393,17 @@ static enum step exchange_read_head(struct target_conn *c)
     c->uncounted = c->match.route == ROUTE_STATS || c->match.route == ROUTE_RESET;
 
     bool has_body = req.chunked || req.content_length > 0;
+    if (c->match.route == ROUTE_WS) {
+        /* A body would be taken for the first frames: an upgrade has none. */
+        int code = has_body ? 400 : ws_upgrade(c, (const char *)p, end);
+        if (code == 101) {
+            exchange_count(c);
+            exchange_consume(c, end);
+            c->state = ST_WS;
+            return STEP_OK;
+        }
+        c->status = code;
+    }
     if (has_body && req.expect_continue && !c->http10)
         evbuffer_add(c->out, "HTTP/1.1 100 Continue\r\n\r\n", 25);
     if (c->match.route == ROUTE_ECHO) {

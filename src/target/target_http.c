@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base64.h"
 #include "strutil.h"
 
 const char *const target_bucket_names[BUCKET_COUNT] = {
@@ -25,6 +26,7 @@ const char *const target_bucket_names[BUCKET_COUNT] = {
     [BUCKET_REDIRECT] = "/redirect",
     [BUCKET_REDIRECT_TO] = "/redirect-to",
     [BUCKET_STATUS] = "/status",
+    [BUCKET_WS] = "/ws",
     [BUCKET_OTHER] = "other",
     [BUCKET_INVALID] = "invalid",
 };
@@ -231,24 +233,13 @@ int target_http_parse_head(const char *p, size_t len, struct target_req *req)
     return 0;
 }
 
-static int hex_value(char ch)
-{
-    if (ch >= '0' && ch <= '9')
-        return ch - '0';
-    if (ch >= 'a' && ch <= 'f')
-        return ch - 'a' + 10;
-    if (ch >= 'A' && ch <= 'F')
-        return ch - 'A' + 10;
-    return -1;
-}
-
 int target_http_parse_chunk_size(const char *p, size_t len, uint64_t *size)
 {
     uint64_t v = 0;
     size_t i = 0;
 
     for (; i < len; i++) {
-        int d = hex_value(p[i]);
+        int d = str_hex_value((unsigned char)p[i]);
         if (d < 0)
             break;
         if (i >= 15) /* 15 hex digits are 2^60: plenty, and no overflow */
@@ -272,6 +263,7 @@ enum route_arg {
     ARG_NONE,   /* the segment alone */
     ARG_NUMBER, /* /N, 0 to max_arg */
     ARG_PAIR,   /* /A/B, either of them possibly empty */
+    ARG_NAME,   /* /A, A not empty and without '/' */
 };
 
 struct route_def {
@@ -297,6 +289,7 @@ static const struct route_def routes[] = {
     {"json", ROUTE_JSON, BUCKET_JSON, ARG_NONE, 0},
     {"stats", ROUTE_STATS, BUCKET_OTHER, ARG_NONE, 0},
     {"reset", ROUTE_RESET, BUCKET_OTHER, ARG_NONE, 0},
+    {"ws", ROUTE_WS, BUCKET_WS, ARG_NAME, 0},
 };
 
 void target_http_route(const char *uri, size_t len, struct target_match *m)
@@ -366,6 +359,15 @@ void target_http_route(const char *uri, size_t len, struct target_match *m)
             }
             return;
         }
+        if (d->kind == ARG_NAME) {
+            size_t n = slash != NULL ? (size_t)(end - slash - 1) : 0;
+            if (n > 0 && memchr(slash + 1, '/', n) == NULL) {
+                m->route = d->route;
+                m->rest = slash + 1;
+                m->rest_len = n;
+            }
+            return;
+        }
         uint64_t arg;
         if (slash == NULL || parse_decimal(slash + 1, (size_t)(end - slash - 1), &arg) != 0 ||
             arg > d->max_arg)
@@ -406,25 +408,14 @@ long target_http_percent_decode(const char *p, size_t len, char *out)
             out[n++] = p[i];
             continue;
         }
-        int hi = i + 2 < len ? hex_value(p[i + 1]) : -1;
-        int lo = i + 2 < len ? hex_value(p[i + 2]) : -1;
+        int hi = i + 2 < len ? str_hex_value((unsigned char)p[i + 1]) : -1;
+        int lo = i + 2 < len ? str_hex_value((unsigned char)p[i + 2]) : -1;
         if (hi < 0 || lo < 0)
             return -1;
         out[n++] = (char)(hi << 4 | lo);
         i += 2;
     }
     return (long)n;
-}
-
-static int base64_value(char ch)
-{
-    if (ch >= 'A' && ch <= 'Z')
-        return ch - 'A';
-    if (ch >= 'a' && ch <= 'z')
-        return ch - 'a' + 26;
-    if (ch >= '0' && ch <= '9')
-        return ch - '0' + 52;
-    return ch == '+' ? 62 : ch == '/' ? 63 : -1;
 }
 
 long target_http_basic_credentials(const char *p, size_t len, char *out)
@@ -437,7 +428,7 @@ long target_http_basic_credentials(const char *p, size_t len, char *out)
     while (i < len && p[i] == ' ')
         i++;
     for (; i < len; i++) {
-        int v = p[i] == '=' ? -2 : base64_value(p[i]);
+        int v = p[i] == '=' ? -2 : base64_sextet(p[i]);
         if (v == -1 || (pad > 0 && v != -2))
             return -1; /* a stray byte, or data after the padding */
         if (v == -2) {

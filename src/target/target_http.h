@@ -46,6 +46,7 @@ enum target_route {
     ROUTE_JSON,
     ROUTE_STATS,
     ROUTE_RESET,
+    ROUTE_WS, /* /ws/NAME: rest is NAME */
     ROUTE_NOT_FOUND,
 };
 
@@ -63,6 +64,7 @@ enum target_bucket {
     BUCKET_REDIRECT,
     BUCKET_REDIRECT_TO,
     BUCKET_STATUS,
+    BUCKET_WS,
     BUCKET_OTHER,   /* 404 for a first segment we do not serve */
     BUCKET_INVALID, /* rejected before routing: 400, 431, 501, 505 */
     BUCKET_COUNT,
@@ -74,7 +76,7 @@ struct target_match {
     enum target_route route;
     enum target_bucket bucket; /* by first path segment, also for a 404 like /bytes/x */
     uint64_t arg;              /* the N of /bytes/N and friends */
-    const char *rest;          /* /basic-auth: "USER/PASS", with exactly one '/' */
+    const char *rest;          /* /basic-auth: "USER/PASS", with exactly one '/'; /ws: NAME */
     size_t rest_len;
     const char *query;         /* after '?', up to '#'; NULL if absent or empty */
     size_t query_len;

@@ -167,25 +167,6 @@ void resp_add_status(struct evbuffer *out, int code, bool head_only, enum resp_c
     resp_add_simple(out, code, "text/plain", body, (size_t)n, head_only, conn, NULL);
 }
 
-void resp_add_stats(struct evbuffer *out, const struct target_stats *st, bool head_only,
-                    enum resp_conn conn)
-{
-    char body[2048]; /* room for every counter at its widest */
-    size_t n;
-
-    n = (size_t)snprintf(body, sizeof(body),
-                         "{\"requests\":%" PRIu64 ",\"connections\":%" PRIu64 ",\"open\":%" PRIu64
-                         ",\"bytes_received\":%" PRIu64 ",\"tls_handshakes\":%" PRIu64
-                         ",\"tls_resumed\":%" PRIu64 ",\"tls_failed\":%" PRIu64 ",\"paths\":{",
-                         st->requests, st->connections, st->open, st->bytes_received,
-                         st->tls_handshakes, st->tls_resumed, st->tls_failed);
-    for (int b = 0; b < BUCKET_COUNT; b++)
-        n += (size_t)snprintf(body + n, sizeof(body) - n, "%s\"%s\":%" PRIu64, b ? "," : "",
-                              target_bucket_names[b], st->paths[b]);
-    n += (size_t)snprintf(body + n, sizeof(body) - n, "}}\n");
-    resp_add_simple(out, 200, "application/json", body, n, head_only, conn, NULL);
-}
-
 void resp_add_chunk_size(struct evbuffer *out, size_t n)
 {
     evbuffer_add_printf(out, "%zx\r\n", n);

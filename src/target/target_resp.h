@@ -36,6 +36,10 @@ struct target_stats {
     uint64_t tls_handshakes; /* completed, resumed ones included */
     uint64_t tls_resumed;    /* completed by resuming a session */
     uint64_t tls_failed;     /* connections closed before their handshake completed */
+    uint64_t ws_connections; /* upgraded to WebSocket */
+    uint64_t ws_open;        /* WebSocket connections open now; not zeroed by /reset */
+    uint64_t ws_messages_in, ws_messages_out; /* text and binary, whole messages */
+    uint64_t ws_bytes_in, ws_bytes_out;       /* their payload bytes */
     uint64_t paths[BUCKET_COUNT];
 };
 
@@ -58,10 +62,6 @@ void resp_add_simple(struct evbuffer *out, int code, const char *ctype, const ch
 
 /* "CODE Reason\n" as text/plain; 204 and 304 without body, 1xx as an interim response. */
 void resp_add_status(struct evbuffer *out, int code, bool head_only, enum resp_conn conn);
-
-/* The /stats JSON object. */
-void resp_add_stats(struct evbuffer *out, const struct target_stats *st, bool head_only,
-                    enum resp_conn conn);
 
 /* The size line of one chunk of n bytes, for /echo of a chunked request. */
 void resp_add_chunk_size(struct evbuffer *out, size_t n);

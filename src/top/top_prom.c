@@ -14,6 +14,7 @@
 #include "prom_serve.h"
 #include "prom_text.h"
 
+#define PROM_BACKLOG 64 /* scrapers, not load */
 #define CHECK_MS 200 /* how often the loop looks at signals and the run's state */
 
 struct top_prom {
@@ -78,7 +79,7 @@ int top_prom_serve(const struct top_sb *sb, const char *addr, int exit_when_done
         .slots_offset = sb->slots_offset, .slot_size = sb->slot_size,
         .reqstats_offset = sb->reqstats_offset, .reqstat_size = sb->reqstat_size,
     };
-    int fd = netaddr_listen(addr, err, sizeof(err));
+    int fd = netaddr_listen(addr, PROM_BACKLOG, err, sizeof(err), NULL);
     if (fd < 0) {
         fprintf(stderr, "stampede-top: --prometheus %s: %s\n", addr, err);
         return 2;

@@ -1167,8 +1167,8 @@ static void test_error_sections(void **state)
     expect_error("[default]\n" MINI, NULL, 1, "did you mean 'defaults'?");
     expect_error("[requests x]\n" MINI, NULL, 1, "did you mean 'request'?");
     expect_error("[zzzzzz]\n" MINI, NULL, 1,
-                 "use [run], [defaults], [request NAME], [plugin NAME], [dns], [tls] or "
-                 "[thresholds]");
+                 "use [run], [defaults], [request NAME], [sequence NAME], [plugin NAME], [dns], "
+                 "[tls] or [thresholds]");
     expect_error("[run now]\n" MINI, NULL, 1, "[run] takes no name");
     expect_error("[dns x]\n" MINI, NULL, 1, "[dns] takes no name");
     expect_error("[request]\nurl = http://h/\n", NULL, 1, "[request] needs a name");
@@ -1529,6 +1529,81 @@ static void test_mutations_never_crash(void **state)
     assert_true(ok > 0);
 }
 
+
+/* ---- [sequence NAME] ------------------------------------------------------------------ */
+
+#define SEQ_REQS "[request login]\nurl = http://127.0.0.1:8080/login\n" \
+                 "[request home]\nurl = http://127.0.0.1:8080/\n"
+
+static void test_sequence_steps(void **state)
+{
+    (void)state;
+    struct config c;
+    struct config_overrides o = {DEFINES("run.base_url=http://127.0.0.1:8080")};
+    load_ok("[run]\nconcurrency = 3\npriority = run_priority\nrepeat = 2\n" SEQ_REQS
+            "[sequence buy]\nrequests = login home\nurl = http://127.0.0.1:8080/cart\n"
+            "postdata = item=1\nrequests = home\ncookie = a=1\ncookie = a=2\n"
+            "[sequence look]\nurl = /x\norder = depth_first\nparallel = 2\nrepeat = 5\n"
+            "filesize = 1k\npage_content = yes\n",
+            &o, &c);
+    assert_int_equal(c.clients, 3);
+    assert_int_equal(c.priority, PRIORITY_RUN);
+    assert_int_equal(c.nsequences, 2);
+    const struct sequence_spec *b = &c.sequences[0], *l = &c.sequences[1];
+    assert_string_equal(b->name, "buy");
+    assert_int_equal(b->nsteps, 4);
+    assert_string_equal(c.requests[b->steps[0]].name, "login");
+    assert_string_equal(c.requests[b->steps[1]].name, "home");
+    const struct request_spec *cart = &c.requests[b->steps[2]];
+    assert_string_equal(cart->name, "buy.3");
+    assert_string_equal(cart->method, "POST");
+    assert_memory_equal(cart->body, "item=1", 6);
+    assert_string_equal(c.requests[b->steps[3]].name, "home");
+    assert_int_equal(b->repeat, 2); /* [run] repeat */
+    assert_int_equal(b->order, SEQ_BREADTH_FIRST);
+    assert_int_equal(b->ncookies, 2);
+    assert_string_equal(b->cookies[1], "a=2");
+    assert_int_equal(b->filesize, 16556);
+    assert_int_equal(l->nsteps, 1);
+    assert_string_equal(c.requests[l->steps[0]].name, "look.1");
+    assert_int_equal(l->order, SEQ_DEPTH_FIRST);
+    assert_int_equal(l->parallel, 2);
+    assert_int_equal(l->repeat, 5);
+    assert_int_equal(l->filesize, 1000);
+    assert_int_equal(l->page_content, 1);
+    config_free(&c);
+}
+
+static void test_sequence_errors(void **state)
+{
+    (void)state;
+    expect_error(SEQ_REQS "[sequence s]\nrequests = login hme\n", NULL, 6,
+                 "[sequence s] names request 'hme', which is not a [request NAME] section "
+                 "(did you mean 'home'?)");
+    expect_error(SEQ_REQS "[sequence s]\nrequests = home\nrepeat = 3\ncookie = a\ncookie = b\n",
+                 NULL, 5, "[sequence s] has 2 cookie lines for 3 repetitions");
+    expect_error(SEQ_REQS "[sequence s]\nrepeat = 3\n", NULL, 5, "[sequence s] has no steps");
+    expect_error(SEQ_REQS "[sequence s]\nrequests = home\npostdata = x\n", NULL, 7,
+                 "postdata in [sequence s] belongs to the url line just before it");
+    expect_error(SEQ_REQS "[sequence s]\nrequests = home\nparallel = 2\n", NULL, 7,
+                 "parallel needs order = depth_first");
+    expect_error(SEQ_REQS "[sequence s]\nrequests = home\norder = deep\n", NULL, 7,
+                 "'deep' is not an order");
+    expect_error(SEQ_REQS "[sequence s]\nrequests = home\n[sequence s]\n", NULL, 7,
+                 "duplicate sequence name 's'");
+    expect_error("[run]\nclients = 2\nconcurrency = 3\n" MINI, NULL, 3,
+                 "concurrency (3) and clients (2) are the same thing set to different values");
+    expect_error("[run]\nrounds = 2\n" SEQ_REQS "[sequence s]\nrequests = home\n", NULL, 2,
+                 "[run] rounds walks the [request] list");
+    expect_error("[run]\nworkers = 2\nconcurrency = 1\n" SEQ_REQS
+                 "[sequence s]\nrequests = home\n", NULL, 2,
+                 "workers (2) are more than concurrency (1)");
+    expect_error("[run]\npriority = run_priority\n" MINI, NULL, 2,
+                 "[run] priority is for [sequence NAME] sections, and this file has none");
+    expect_error(SEQ_REQS "[sequence s]\nrequests = home\nheader = A: b\n", NULL, 7,
+                 "unknown key 'header' in [sequence s]");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1584,6 +1659,8 @@ int main(void)
         cmocka_unit_test(test_ramp_start_error_names_its_line),
         cmocka_unit_test(test_suggest),
         cmocka_unit_test(test_mutations_never_crash),
+        cmocka_unit_test(test_sequence_steps),
+        cmocka_unit_test(test_sequence_errors),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

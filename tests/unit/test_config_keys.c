@@ -111,7 +111,8 @@ static int section_of_heading(const char *line)
         int sec;
     } map[] = {{"[run] SECTION", SEC_RUN},     {"[request NAME] SECTION", SEC_REQUEST},
                {"[tls] SECTION", SEC_TLS},     {"[defaults] SECTION", SEC_DEFAULTS},
-               {"[dns] SECTION", SEC_DNS},     {"[plugin NAME] SECTION", SEC_PLUGIN}};
+               {"[dns] SECTION", SEC_DNS},     {"[plugin NAME] SECTION", SEC_PLUGIN},
+               {"[sequence NAME] SECTION", SEC_SEQUENCE}};
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
         if (strstr(line, map[i].heading))
             return map[i].sec;
@@ -194,13 +195,16 @@ static const struct doc_key *doc_find(const struct doc_key *keys, size_t n, cons
     return NULL;
 }
 
-/* The section whose paragraph documents a key: [run], a request (TLS keys too), a plugin. */
+/* The section whose paragraph documents a key: [run], a request (TLS keys too), a sequence,
+ * a plugin. */
 static int doc_section(const struct config_key *k)
 {
     if (k->sections & SEC_BIT(SEC_RUN))
         return SEC_RUN;
     if (k->sections & SEC_BIT(SEC_REQUEST))
         return SEC_REQUEST;
+    if (k->sections & SEC_BIT(SEC_SEQUENCE))
+        return SEC_SEQUENCE;
     return SEC_PLUGIN;
 }
 
