@@ -657,8 +657,10 @@ static int check_segment(const struct load *L, const struct slot *slots)
     c->segment_index = 0;
     c->segment_count = 1;
     if (c->segment_text &&
-        segment_parse(c->segment_text, &c->segment_index, &c->segment_count, err, sizeof err) < 0)
-        return config_errorf(w_seg, "%s", err), -1;
+        segment_parse(c->segment_text, &c->segment_index, &c->segment_count, err, sizeof err) < 0) {
+        config_errorf(w_seg, "%s", err);
+        return -1;
+    }
     if (c->segment_text && !c->seed_set) {
         config_errorf(w_seg, "segment needs a seed, the same in every segment of the run (add "
                              "--seed N, or seed = N in [run])");
@@ -671,8 +673,10 @@ static int check_segment(const struct load *L, const struct slot *slots)
     c->start_at_ns = 0;
     if (!c->start_at_text)
         return 0;
-    if (segment_parse_time(c->start_at_text, &c->start_at_ns, err, sizeof err) < 0)
-        return config_errorf(w_start, "%s", err), -1;
+    if (segment_parse_time(c->start_at_text, &c->start_at_ns, err, sizeof err) < 0) {
+        config_errorf(w_start, "%s", err);
+        return -1;
+    }
     int64_t late = segment_wall_now_ns() - c->start_at_ns;
     if (late > SEGMENT_START_LATE_MAX_NS) {
         config_errorf(w_start, "start_at %s is %.1fs in the past (give a time ahead, the same "
