@@ -21,11 +21,14 @@ struct prom_hist {
     uint64_t count, sum_ns;
 };
 
-enum { H_INTENDED, H_CONNECT, H_FAILED, H_COUNT };
+enum { H_INTENDED, H_CONNECT, H_FAILED, H_MESSAGE, H_COUNT };
 
 struct prom_worker {
     uint64_t bytes_sent, bytes_received, conn_opened, conn_reused, dropped;
     uint64_t clients_started, clients_active, cpu_ns;
+    /* channels (tcp:// and tls://) */
+    uint64_t ch_opened, ch_open, ch_failed, ch_closed_by_peer;
+    uint64_t ch_msgs_sent, ch_msgs_received, ch_bytes_sent, ch_bytes_received;
     uint64_t errors[ERR_KIND_COUNT];
     uint64_t status[SB_STATUS_MAX];
     struct prom_hist h[H_COUNT];
@@ -121,6 +124,15 @@ static void collect_worker(struct prom_worker *o, const struct sb_slot *s)
     collect_hist(&o->h[H_INTENDED], &s->intended);
     collect_hist(&o->h[H_CONNECT], &s->connect);
     collect_hist(&o->h[H_FAILED], &s->latency_failed);
+    o->ch_opened = get(&s->chan.opened);
+    o->ch_open = get(&s->chan.open_now);
+    o->ch_failed = get(&s->chan.failed);
+    o->ch_closed_by_peer = get(&s->chan.closed_by_peer);
+    o->ch_msgs_sent = get(&s->chan.messages_sent);
+    o->ch_msgs_received = get(&s->chan.messages_received);
+    o->ch_bytes_sent = get(&s->chan.bytes_sent);
+    o->ch_bytes_received = get(&s->chan.bytes_received);
+    collect_hist(&o->h[H_MESSAGE], &s->chan.latency);
 }
 
 void prom_collect(struct prom_data *d, const struct prom_layout *l)
@@ -264,4 +276,21 @@ void prom_render(FILE *f, const struct prom_data *d)
                       "Time to open a new connection.", H_CONNECT);
     worker_histograms(f, d, "stampede_failed_duration_seconds", "Latency of failed requests.",
                       H_FAILED);
+    PER_WORKER(f, d, "stampede_channels_opened_total", "counter",
+               "Channels (tcp://, tls://) opened.", ch_opened);
+    PER_WORKER(f, d, "stampede_channels_open", "gauge", "Channels open now.", ch_open);
+    PER_WORKER(f, d, "stampede_channels_failed_total", "counter", "Channels that failed.",
+               ch_failed);
+    PER_WORKER(f, d, "stampede_channels_closed_by_peer_total", "counter",
+               "Channels the peer closed once open.", ch_closed_by_peer);
+    PER_WORKER(f, d, "stampede_channel_messages_sent_total", "counter",
+               "Messages channels sent.", ch_msgs_sent);
+    PER_WORKER(f, d, "stampede_channel_messages_received_total", "counter",
+               "Latency markers channels got back.", ch_msgs_received);
+    PER_WORKER(f, d, "stampede_channel_bytes_sent_total", "counter", "Bytes channels sent.",
+               ch_bytes_sent);
+    PER_WORKER(f, d, "stampede_channel_bytes_received_total", "counter",
+               "Bytes channels received.", ch_bytes_received);
+    worker_histograms(f, d, "stampede_channel_message_duration_seconds",
+                      "Channels: a marker's message sent to the marker back.", H_MESSAGE);
 }

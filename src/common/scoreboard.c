@@ -88,8 +88,11 @@ int sb_create(struct scoreboard *sb, const char *path, unsigned nworkers, unsign
         hist_init(&s->connect);
         hist_init(&s->intended);
         hist_init(&s->lag);
-        for (unsigned r = 0; r < nrequests; r++)
+        hist_init(&s->chan.latency);
+        for (unsigned r = 0; r < nrequests; r++) {
             hist_init(&sb_reqstat(h, w, r)->latency);
+            hist_init(&sb_reqstat(h, w, r)->chan.latency);
+        }
     }
     /* The magic goes last, so a reader never accepts a half-initialised file. */
     atomic_thread_fence(memory_order_release);
@@ -114,6 +117,16 @@ void sb_counters_add(struct sb_counters *dst, const struct sb_counters *src)
     const _Atomic uint64_t *s = (const _Atomic uint64_t *)src;
     for (size_t i = 0; i < sizeof(*dst) / sizeof(uint64_t); i++)
         sb_add(&d[i], sb_get(&s[i]));
+}
+
+void sb_channels_add(struct sb_channels *dst, const struct sb_channels *src)
+{
+    /* the counters before the histogram, walked as an array */
+    _Atomic uint64_t *d = (_Atomic uint64_t *)dst;
+    const _Atomic uint64_t *s = (const _Atomic uint64_t *)src;
+    for (size_t i = 0; i < offsetof(struct sb_channels, latency) / sizeof(uint64_t); i++)
+        sb_add(&d[i], sb_get(&s[i]));
+    hist_add(&dst->latency, &src->latency);
 }
 
 _Static_assert(sizeof(struct sb_header) <= SB_HEADER_SIZE, "the header outgrew its page");

@@ -25,7 +25,7 @@
 #include "hist.h"
 
 #define SB_MAGIC "STAMPSB\0"
-#define SB_VERSION 5u
+#define SB_VERSION 6u
 #define SB_HEADER_SIZE 4096u
 #define SB_NAME_MAX 64
 #define SB_STATUS_MAX 1000 /* per-code counters for 0..999 */
@@ -79,6 +79,18 @@ struct sb_counters {
     _Atomic uint64_t status[SB_STATUS_MAX];
 };
 
+/* Channels (tcp:// and tls:// requests), per worker and per request. A channel that failed
+ * to open counts in failed and failed_kind; one the peer closed after it opened counts in
+ * closed_by_peer, not as a failure. */
+struct sb_channels {
+    _Atomic uint64_t opened, open_now, closed_by_peer, failed;
+    _Atomic uint64_t failed_kind[ERR_KIND_COUNT];
+    _Atomic uint64_t messages_sent;     /* whole messages written (first messages too) */
+    _Atomic uint64_t messages_received; /* latency markers found in what came back */
+    _Atomic uint64_t bytes_sent, bytes_received;
+    struct hist latency;                /* a marker's message sent to the marker back */
+};
+
 struct sb_slot {
     _Atomic int32_t pid;
     _Atomic uint32_t state;       /* enum sb_worker_state */
@@ -104,12 +116,14 @@ struct sb_slot {
         uint64_t count;
         char text[SB_REASON_MAX];
     } reasons[ERR_KIND_COUNT];
+    struct sb_channels chan;
 };
 
 struct sb_reqstat {
     char name[SB_NAME_MAX];
     _Atomic uint64_t count, ok, failed;
     struct hist latency;          /* ok requests */
+    struct sb_channels chan;
 };
 
 struct scoreboard {
@@ -175,6 +189,9 @@ static inline uint32_t sb_stopped_by(const struct sb_header *h)
 {
     return atomic_load_explicit(&((struct sb_header *)h)->stop_by, memory_order_acquire);
 }
+
+/* dst += src for channel counters and histogram (dst is usually a local copy). */
+void sb_channels_add(struct sb_channels *dst, const struct sb_channels *src);
 
 /* dst += src, field by field (dst is usually a local copy). */
 void sb_counters_add(struct sb_counters *dst, const struct sb_counters *src);

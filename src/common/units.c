@@ -132,6 +132,38 @@ int units_parse_count(const char *s, uint64_t *out)
     return 0;
 }
 
+int units_parse_bandwidth(const char *s, uint64_t *bytes_per_s)
+{
+    if (!s || !is_digit(*s))
+        return -1;
+    double v = 0, scale = 1;
+    int frac = 0;
+    for (; is_digit(*s) || (*s == '.' && !frac); s++) {
+        if (*s == '.') {
+            frac = 1;
+            continue;
+        }
+        if (frac)
+            scale /= 10;
+        v = v * 10 + (*s - '0');
+    }
+    v *= scale;
+    if (*s == 'k' || *s == 'K')
+        v *= 1e3, s++;
+    else if (*s == 'M')
+        v *= 1e6, s++;
+    else if (*s == 'G')
+        v *= 1e9, s++;
+    if (strcmp(s, "bps") == 0)
+        v /= 8;
+    else if (strcmp(s, "Bps") != 0)
+        return -1;
+    if (v < 1 || v > 1e12)
+        return -1;
+    *bytes_per_s = (uint64_t)(v + 0.5);
+    return 0;
+}
+
 /* Whole minutes and hours: "2m05s", "1h", "1h30m", "1h02m03s" (rounded to the second). */
 static void format_long(int64_t ns, char *buf, unsigned len)
 {

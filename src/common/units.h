@@ -14,6 +14,11 @@ int units_parse_duration(const char *s, int64_t *ns);
  * Returns 0 on success, -1 on error (garbage, negative, fraction, overflow). */
 int units_parse_count(const char *s, uint64_t *out);
 
+/* Parses a bandwidth as tcpkali writes it: a number (fractions allowed), an optional k, M or G
+ * (powers of 1000), then bps (bits per second) or Bps (bytes per second): "100kbps", "1.5MBps".
+ * Stores bytes per second, from 1 to 10^12. Returns 0, or -1 on error. */
+int units_parse_bandwidth(const char *s, uint64_t *bytes_per_s);
+
 /* Formats ns as a short human duration ("1.50s", "250ms", "35us") into buf. */
 const char *units_format_duration(int64_t ns, char *buf, unsigned len);
 

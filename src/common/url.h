@@ -1,4 +1,5 @@
-/* url: splits http://host:port/path?query into the parts a request needs. */
+/* url: splits http://host:port/path?query into the parts a request needs; tcp://host:port
+ * and tls://host:port name the peers of channels. */
 #ifndef STAMPEDE_URL_H
 #define STAMPEDE_URL_H
 
@@ -9,7 +10,8 @@ struct url {
     char *host;   /* without brackets for IPv6 literals ("::1") */
     uint16_t port;
     char *target; /* path and query as sent on the request line; "/" when empty */
-    int tls;      /* scheme is https */
+    int tls;      /* scheme is https or tls */
+    int channel;  /* tcp:// or tls://: a raw stream of messages, not HTTP requests */
 };
 
 /* Parses an absolute URL. On error returns -1 and points *why at a static explanation.

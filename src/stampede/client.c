@@ -25,6 +25,7 @@
 
 #include "ammo.h"
 #include "arrivals.h"
+#include "channel.h"
 #include "errkind.h"
 #include "phout.h"
 #include "plugin.h"
@@ -187,6 +188,18 @@ static void send_request(struct client *c)
     wev_del(k);
 }
 
+/* The connection is up (TLS included): a request goes out, or a channel takes it over (its
+ * lifetime, not the request timeout, bounds it then). */
+static void connection_ready(struct client *c)
+{
+    if (!spec_of(c)->url.channel) {
+        send_request(c);
+        return;
+    }
+    timer_stop(c);
+    channel_open(c);
+}
+
 static void handshake(struct client *c)
 {
     struct worker *w = c->w;
@@ -204,7 +217,7 @@ static void handshake(struct client *c)
     c->t_tls = now_ns();
     wev_del(k);
     sb_add(SSL_session_reused(k->ssl) ? &w->slot->c.tls_resumed : &w->slot->c.tls_full, 1);
-    send_request(c);
+    connection_ready(c);
 }
 
 /* The client's newest TLS session with the endpoint in flight, whichever of its connections
@@ -235,7 +248,7 @@ static void connected(struct client *c)
     event_add(&k->rev, NULL);
     const struct endpoint *ep = &w->endpoints->v[c->ep];
     if (!ep->tls) {
-        send_request(c);
+        connection_ready(c);
         return;
     }
     const char *why = NULL;
@@ -248,6 +261,8 @@ static void connected(struct client *c)
         fail_conn(c);
         return;
     }
+    if (spec_of(c)->url.channel) /* raw TLS: offering http/1.1 would be a lie */
+        SSL_set_alpn_protos(k->ssl, NULL, 0);
     handshake(c);
 }
 
@@ -490,7 +505,8 @@ static void request_begin(struct client *c)
             c->wire = c->seq_wire;
     }
     client_parser_prepare(c, spec, c->head);
-    sb_add(&w->slot->c.requests_started, 1);
+    if (!spec->url.channel)
+        sb_add(&w->slot->c.requests_started, 1);
     deadline_set(c, w->timeouts[c->req], spec->timeout_ns);
     if (hooks_of(c) & HOOK_REQ_START) {
         const char *why = NULL;
@@ -505,8 +521,8 @@ static void request_begin(struct client *c)
 
     /* kept connection: the endpoint's own slot, or the spare for one a redirect led to */
     struct conn *kept = c->ep < eps->nstatic ? &c->conns[c->ep] : spare_of(c);
-    if ((spec->keepalive & KEEPALIVE_USE) && kept->state == CONN_OPEN &&
-        kept->endpoint == c->ep) {
+    int keep = (spec->keepalive & KEEPALIVE_USE) && !spec->url.channel; /* a channel: its own */
+    if (keep && kept->state == CONN_OPEN && kept->endpoint == c->ep) {
         c->conn = kept;
         c->reused = 1;
         c->t_connected = c->t_start;
@@ -515,7 +531,7 @@ static void request_begin(struct client *c)
     }
     /* A request that must not reuse goes out on the spare, leaving the kept one for the next
      * request that may. */
-    c->conn = (spec->keepalive & KEEPALIVE_USE) ? kept : spare_of(c);
+    c->conn = keep ? kept : spare_of(c);
     conn_close(c->conn, 1);
     open_connection(c);
 }
@@ -545,20 +561,24 @@ static void request_end_at(struct client *c, int status, enum errkind kind, cons
         conn_close(c->conn, 0);
     c->in_request = 0;
     c->conn = NULL;
+    int channel = spec->url.channel; /* counted as a channel, not as an HTTP request */
     /* after the connection's fate is settled: a wrong answer is no reason to close it */
-    if (kind == ERR_NONE && spec->checks)
+    if (!channel && kind == ERR_NONE && spec->checks)
         kind = client_check_response(c, &reason);
-    client_count_result(c, status, kind, latency);
+    if (channel)
+        channel_count_end(c, kind);
+    else
+        client_count_result(c, status, kind, latency);
     if (kind != ERR_NONE)
         client_count_reason(c, kind, reason);
     if (c->seq_task)
         seq_request_end(c, status, kind, latency);
-    if (hooks_of(c) & CAPTURE_HOOKS)
+    if (!channel && (hooks_of(c) & CAPTURE_HOOKS))
         client_result_fill(c, status, kind, reason, now);
-    if (hooks_of(c) & HOOK_REQ_DONE)
+    if (!channel && (hooks_of(c) & HOOK_REQ_DONE))
         plugins_req_done(c, &c->result);
 
-    int follow = kind == ERR_NONE && !w->stopping && client_redirect_prepare(c, status);
+    int follow = !channel && kind == ERR_NONE && !w->stopping && client_redirect_prepare(c, status);
     /* the postdelay of a redirect chain comes after its last hop only */
     int64_t post = follow ? 0 : rng_jitter(&c->rng, spec->postdelay_ns, spec->postjitter_ns);
     if (!follow) {
@@ -571,7 +591,7 @@ static void request_end_at(struct client *c, int status, enum errkind kind, cons
     if (kind != ERR_NONE && (c->depth > 0 || failed_before_server(kind)) &&
         post < w->cfg->fail_backoff_ns)
         post = w->cfg->fail_backoff_ns;
-    if (w->trace.fd >= 0) {
+    if (w->trace.fd >= 0 && !channel) {
         struct trace_record r = {
             .worker = w->run_index, .client = c->number, .round = c->round, .request = spec->name,
             .start_ns = c->t_start - w->t0, .predelay_ns = c->predelay_ns,
@@ -581,7 +601,7 @@ static void request_end_at(struct client *c, int status, enum errkind kind, cons
         };
         trace_write(&w->trace, &r);
     }
-    if (w->phout.fd >= 0) {
+    if (w->phout.fd >= 0 && !channel) {
         int64_t ready = c->t_tls > c->t_connected ? c->t_tls : c->t_connected;
         struct phout_record r = {
             .wall_start_ns = c->t_start + w->wall_offset_ns, .tag = spec->name,
@@ -844,6 +864,10 @@ void client_serve(struct client *c, int64_t intended_ns, uint64_t number)
 
 void client_stop(struct client *c)
 {
+    if (channel_is_open(c)) { /* it ends now, and the client with it */
+        channel_stop(c);
+        return;
+    }
     if (!c->started || c->finished || c->in_request)
         return;
     if (c->w->cfg->schedule && c->phase == PH_PREDELAY) /* its arrival was taken, not sent */
@@ -857,8 +881,14 @@ void client_abort(struct client *c)
         request_end(c, 599, ERR_ABORTED, "aborted at the end of the run");
 }
 
+void client_request_end(struct client *c, int status, enum errkind kind, const char *reason)
+{
+    request_end(c, status, kind, reason);
+}
+
 void client_free(struct client *c)
 {
+    channel_free(c);
     if (c->conns && c->w)
         conns_close_all(c, 1);
     free(c->conns);

@@ -100,6 +100,8 @@ struct client {
     char *harena;           /* their names and values */
     size_t harena_len, harena_cap;
     size_t round_count;     /* requests chosen this round (plugins may choose off the walk) */
+
+    struct channel *chan;   /* tcp:// and tls:// requests (channel.c); made on first use */
 };
 
 /* The request in flight as it will be sent (a redirect's, a changed one, or as configured):

@@ -1,7 +1,8 @@
 /* client_int: what the client's three files share. client.c runs the state machine,
  * client_target.c decides where a request goes (the configured one, a plugin's change, a
  * redirect hop) and what plugins may read of it, client_result.c counts a finished request and
- * keeps what plugins see of its response. Nothing outside them includes this. */
+ * keeps what plugins see of its response; channel.c runs a tcp:// or tls:// request once
+ * connected. Nothing outside them includes this. */
 #ifndef STAMPEDE_CLIENT_INT_H
 #define STAMPEDE_CLIENT_INT_H
 
@@ -24,6 +25,9 @@ static inline unsigned hooks_of(const struct client *c)
 {
     return c->w->plugins->hooks;
 }
+
+/* client.c: ends the request in flight (a channel's end too) and lets the client go on. */
+void client_request_end(struct client *c, int status, enum errkind kind, const char *reason);
 
 /* client_target.c: with a follow iterator, makes a 3xx with a usable Location the next hop.
  * Returns 1 when c now holds the hop. */

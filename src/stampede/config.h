@@ -40,6 +40,19 @@ struct tls_options {
     int session_cache;     /* resume sessions on a client's new connections; default on */
 };
 
+/* What a channel (a tcp:// or tls:// url) sends, and how fast. */
+struct channel_options {
+    char *message;         /* message or message_file: sent again and again; NULL: none */
+    size_t message_len;
+    char *first_message;   /* first_message or first_message_file: sent once; NULL: none */
+    size_t first_len;
+    uint64_t rate;         /* message_rate: per second per channel; 0: as fast as it goes */
+    char *bandwidth_text;  /* channel_bandwidth as written */
+    uint64_t bandwidth;    /* ... in bytes per second; 0: no limit */
+    int64_t lifetime_ns;   /* channel_lifetime: then close; 0: until the run ends */
+    char *marker;          /* latency_marker: searched for in what comes back; NULL: none */
+};
+
 struct request_spec {
     char *name;             /* from [request NAME] */
     const char *file;       /* where the section starts, for messages */
@@ -65,6 +78,7 @@ struct request_spec {
     uint32_t max_header_bytes;  /* response header block limit; default 64 KiB */
     uint32_t max_headers;       /* response header line limit; default 100 */
     struct tls_options tls;
+    struct channel_options chan; /* used when url.channel */
     /* response checks (check.h) as written; expect_header lines go to checks */
     char *expect_status, *expect_body, *expect_body_regex, *expect_body_json;
     struct check_set *checks;   /* compiled; NULL: the request has no checks */

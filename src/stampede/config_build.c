@@ -24,6 +24,7 @@
 #include "threshold.h"
 #include "regfile.h"
 #include "strutil.h"
+#include "units.h"
 
 #define MAX_CLIENTS UINT64_C(10000000)
 #define MAX_BODY_FILE (64L * 1024 * 1024)
@@ -83,7 +84,8 @@ static struct slot *slots_new(int sec, const char *where)
 }
 
 static FILE *open_body_file(const char *path, struct stat *st, const char **why);
-static void body_file_error(const char *where, const char *path, const char *why);
+static void body_file_error(const char *where, const char *key, const char *path,
+                            const char *why);
 
 static int slot_set(const struct load *L, struct slot *slots, const struct entry *e)
 {
@@ -97,7 +99,7 @@ static int slot_set(const struct load *L, struct slot *slots, const struct entry
         const char *why;
         FILE *f = open_body_file(v.s, &st, &why);
         if (!f) {
-            body_file_error(e->where, v.s, why);
+            body_file_error(e->where, e->k->name, v.s, why);
             free(v.s);
             return -1;
         }
@@ -270,13 +272,14 @@ static FILE *open_body_file(const char *path, struct stat *st, const char **why)
 }
 
 /* "body_file: cannot read PATH: WHY", or "body_file: PATH is not a regular file (...)". */
-static void body_file_error(const char *where, const char *path, const char *why)
+static void body_file_error(const char *where, const char *key, const char *path,
+                            const char *why)
 {
     if (strcmp(why, REGFILE_NOT_REGULAR) == 0)
-        config_errorf(where, "body_file: %.200s %s (give a file, not a directory, device or "
-                             "FIFO)", path, why);
+        config_errorf(where, "%s: %.200s %s (give a file, not a directory, device or "
+                             "FIFO)", key, path, why);
     else
-        config_errorf(where, "body_file: cannot read %.200s: %s", path, why);
+        config_errorf(where, "%s: cannot read %.200s: %s", key, path, why);
 }
 
 /* Reads path whole into *out (NUL-terminated for convenience). The size fstat gives is a
@@ -321,25 +324,61 @@ static int read_whole(const char *path, char **out, size_t *len, const char **wh
     return 0;
 }
 
-/* The body slot holds either body's text or body_file's resolved path. */
-static int store_body(struct request_spec *s, struct slot *slot)
+/* A text slot (body, message, first_message) holds either the text or its _file key's
+ * resolved path. Returns 1 when there is a text, 0 when none, -1 on error. */
+static int store_text(struct slot *slot, char **out, size_t *len)
 {
     if (!slot->has)
         return 0;
-    if (strcmp(slot->by->name, "body_file") == 0) {
+    if (slot->by->flags & KF_READ) {
         const char *why;
-        if (read_whole(slot->v.s, &s->body, &s->body_len, &why) != 0) {
-            body_file_error(slot->where, slot->v.s, why);
+        if (read_whole(slot->v.s, out, len, &why) != 0) {
+            body_file_error(slot->where, slot->by->name, slot->v.s, why);
             return -1;
         }
     } else {
-        s->body_len = strlen(slot->v.s);
-        s->body = slot->v.s;
+        *len = strlen(slot->v.s);
+        *out = slot->v.s;
         slot->v.s = NULL;
         slot->has = 0;
     }
-    s->has_body = 1;
+    return 1;
+}
+
+static int store_body(struct request_spec *s, struct slot *slot)
+{
+    int rc = store_text(slot, &s->body, &s->body_len);
+    if (rc > 0)
+        s->has_body = 1;
+    return rc < 0 ? -1 : 0;
+}
+
+/* A channel's messages, and its bandwidth in bytes per second (checked when read). */
+static int store_channel(struct request_spec *s, struct slot *slots)
+{
+    struct channel_options *ch = &s->chan;
+    if (store_text(&slots[key_index(config_key_find("message"))], &ch->message,
+                   &ch->message_len) < 0 ||
+        store_text(&slots[key_index(config_key_find("first_message"))], &ch->first_message,
+                   &ch->first_len) < 0)
+        return -1;
+    if (ch->bandwidth_text && units_parse_bandwidth(ch->bandwidth_text, &ch->bandwidth) != 0)
+        ch->bandwidth = 0;
     return 0;
+}
+
+/* The first channel key the user set (NULL: none): on the command line, with a URL that is not
+ * tcp:// or tls://, it is a mistake worth a word (HOST:PORT means http://). */
+static const struct slot *channel_key_set(const struct slot *slots)
+{
+    static const char *const keys[] = {"message",          "first_message",    "message_rate",
+                                       "channel_bandwidth", "channel_lifetime", "latency_marker"};
+    for (size_t j = 0; j < sizeof keys / sizeof keys[0]; j++) {
+        const struct slot *sl = &slots[key_index(config_key_find(keys[j]))];
+        if (sl->has && sl->where)
+            return sl;
+    }
+    return NULL;
 }
 
 /* ---- requests ------------------------------------------------------------------------- */
@@ -359,6 +398,10 @@ void config_free_request(struct request_spec *s)
         free(s->headers[i]);
     free(s->headers);
     free(s->body);
+    free(s->chan.message);
+    free(s->chan.first_message);
+    free(s->chan.bandwidth_text);
+    free(s->chan.marker);
     free(s->expect_status);
     free(s->expect_body);
     free(s->expect_body_regex);
@@ -501,8 +544,16 @@ int config_build_request(const struct load *L, size_t r, struct request_spec *s)
         rc = slots_store(slots, SEC_REQUEST, s);
     if (rc == 0)
         rc = store_body(s, &slots[body]);
+    const struct slot *chan_key = rc == 0 ? channel_key_set(slots) : NULL;
+    if (rc == 0)
+        rc = store_channel(s, slots);
     if (rc == 0)
         rc = parse_request_url(L, s, slots[url].where);
+    if (rc == 0 && L->url_mode && chan_key && !s->url.channel) {
+        config_errorf(chan_key->where, "%s is for tcp:// and tls:// URLs, not %s:// (write "
+                                       "tcp://HOST:PORT)", chan_key->by->name, s->url.scheme);
+        rc = -1;
+    }
     if (rc == 0)
         rc = build_checks(L, s, slots, &h);
     free(h.level);

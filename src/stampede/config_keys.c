@@ -95,6 +95,24 @@ static int check_start_at(const struct config_key *k, const union config_value *
     return segment_parse_time(v->s, &ns, msg, len);
 }
 
+static int check_nonzero(const struct config_key *k, const union config_value *v, char *msg,
+                         size_t len)
+{
+    if (v->u > 0)
+        return 0;
+    snprintf(msg, len, "%s must be more than 0 (leave it out for no limit)", k->name);
+    return -1;
+}
+
+static int check_nonempty(const struct config_key *k, const union config_value *v, char *msg,
+                          size_t len)
+{
+    if (*v->s)
+        return 0;
+    snprintf(msg, len, "%s must not be empty", k->name);
+    return -1;
+}
+
 /* StatsD splits names at '.', and ':' '|' '@' are its syntax. */
 static int check_statsd_name(const struct config_key *k, const union config_value *v, char *msg,
                              size_t len)
@@ -193,6 +211,22 @@ static int parse_tls_version(const struct config_key *k, const char *where, cons
     config_errorf(where, "%s%s'%.40s' is not a TLS version (use 1.0, 1.1, 1.2 or 1.3)",
                   KEYP(label), v);
     return -1;
+}
+
+/* "100kbps", "1.5MBps": checked here, turned into bytes per second by the builder. */
+static int parse_bandwidth(const struct config_key *k, const char *where, const char *label,
+                           const char *v, union config_value *out)
+{
+    uint64_t bps;
+    (void)k;
+    if (units_parse_bandwidth(v, &bps) != 0) {
+        config_errorf(where, "%s%s'%.40s' is not a bandwidth (use kbps, Mbps, Gbps for bits or "
+                             "kBps, MBps, GBps for bytes per second, e.g. 1.5Mbps)",
+                      KEYP(label), v);
+        return -1;
+    }
+    out->s = strdup(v);
+    return out->s ? 0 : (config_oom(where), -1);
 }
 
 /* ---- the table ------------------------------------------------------------------------ */
@@ -373,7 +407,7 @@ const struct config_key config_keys[] = {
 
     /* [request NAME] and [defaults] */
     {.name = "url", .sections = SECS_REQUEST | SEQSEC, .type = CT_STRING, REQ(url_text),
-     .parse = parse_url, .help = "http:// or https:// URL, or /PATH after base_url (required)"},
+     .parse = parse_url, .help = "http://, https://, tcp:// or tls:// URL, or /PATH after base_url (required)"},
     {.name = "method", .sections = SECS_REQUEST, .type = CT_STRING, REQ(method), .def = "GET",
      .parse = parse_token, .flag = "method", .short_flag = 'm', .flag_arg = "METHOD",
      .help = "request method, sent as written"},
@@ -428,6 +462,32 @@ const struct config_key config_keys[] = {
      REQ(expect_body_regex), .help = "a PCRE2 pattern the response body must match"},
     {.name = "expect_body_json", .sections = SECS_REQUEST, .type = CT_STRING,
      REQ(expect_body_json), .help = "PATH == VALUE in a JSON body, e.g. data.items.0.id == 42"},
+
+    /* channels: requests whose url is tcp://HOST:PORT or tls://HOST:PORT */
+    {.name = "message", .sections = SECS_REQUEST, .type = CT_STRING, BUILDER, .flags = KF_JOIN,
+     .flag = "message", .flag_arg = "STRING",
+     .help = "a channel's message, sent again and again (${seq} ${client} ${worker})"},
+    {.name = "message_file", .sections = SECS_REQUEST, .type = CT_PATH, BUILDER,
+     .slot = "message", .flags = KF_READ, .flag = "message-file", .short_flag = 'f',
+     .flag_arg = "FILE", .help = "a channel's message read from this file"},
+    {.name = "first_message", .sections = SECS_REQUEST, .type = CT_STRING, BUILDER,
+     .flags = KF_JOIN, .flag = "first-message", .flag_arg = "STRING",
+     .help = "sent once when a channel opens, before the messages"},
+    {.name = "first_message_file", .sections = SECS_REQUEST, .type = CT_PATH, BUILDER,
+     .slot = "first_message", .flags = KF_READ, .flag = "first-message-file",
+     .flag_arg = "FILE", .help = "the first message read from this file"},
+    {.name = "message_rate", .sections = SECS_REQUEST, .type = CT_COUNT, REQ(chan.rate),
+     .check = check_nonzero, .flag = "message-rate", .flag_arg = "RATE",
+     .help = "messages per second per channel (default as fast as the peer takes them)"},
+    {.name = "channel_bandwidth", .sections = SECS_REQUEST, .type = CT_STRING,
+     REQ(chan.bandwidth_text), .parse = parse_bandwidth, .flag = "channel-bandwidth",
+     .flag_arg = "BW", .help = "most a channel sends: 100kbps, 10Mbps, 1.5MBps ..."},
+    {.name = "channel_lifetime", .sections = SECS_REQUEST, .type = CT_DURATION,
+     REQ(chan.lifetime_ns), .check = check_positive, .flag = "channel-lifetime",
+     .flag_arg = "TIME", .help = "close a channel after TIME (default at the end of the run)"},
+    {.name = "latency_marker", .sections = SECS_REQUEST, .type = CT_STRING, REQ(chan.marker),
+     .check = check_nonempty, .flag = "latency-marker", .flag_arg = "STRING",
+     .help = "text in the messages whose return times a message's round trip"},
 
     /* TLS: [tls], [defaults] and [request NAME] */
     {.name = "verify", .sections = SECS_TLS, .type = CT_BOOL, REQ(tls.verify), .def = "no",

@@ -26,6 +26,7 @@ static void usage(FILE *f)
           "       stampede [options] -                 (the INI on standard input)\n"
           "       stampede [options] http://HOST:PORT/PATH\n"
           "       stampede [options] HOST:PORT[/PATH]  (http:// assumed)\n"
+          "       stampede [options] tcp://HOST:PORT   (or tls://: channels, as tcpkali)\n"
           "       stampede merge [--json OUT] SEGMENT.json...  (segments of one run)\n"
           "\n",
           f);
@@ -72,7 +73,8 @@ static void usage(FILE *f)
 
 static int is_url(const char *s)
 {
-    return strncasecmp(s, "http://", 7) == 0 || strncasecmp(s, "https://", 8) == 0;
+    return strncasecmp(s, "http://", 7) == 0 || strncasecmp(s, "https://", 8) == 0 ||
+           strncasecmp(s, "tcp://", 6) == 0 || strncasecmp(s, "tls://", 6) == 0;
 }
 
 /* A scheme of some kind ("htp://x", "http:/x"): meant as a URL, so the URL parser's reason

@@ -238,6 +238,12 @@ static int merge_files(struct merge_file *f, size_t n, const char *json_path)
                             "result a file of its own)\n", json_path);
             return EXIT_SETUP;
         }
+    for (size_t i = 0; i < n; i++)
+        if (json_object_get(f[i].root, "channels")) { /* their counters are not read back yet */
+            fprintf(stderr, "stampede: merge: %s: a run of channels (tcp://, tls://), which "
+                            "stampede merge cannot add up yet\n", f[i].path);
+            return EXIT_SETUP;
+        }
     qsort(f, n, sizeof(*f), by_first_segment);
     if (merge_summary_init(&s, &f[0]) < 0)
         goto out;

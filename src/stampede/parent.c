@@ -554,8 +554,11 @@ static int report(struct parent *p)
             rc = 1;
     if (s.stopped_by && s.stop_failed) /* the plugin judged the run a failure */
         rc = 1;
-    /* a run where every request failed tested nothing: say so to scripts */
-    if (rc == 0 && sb_get(&s.c.requests_failed) > 0 && sb_get(&s.c.requests_ok) == 0)
+    /* a run where every request failed tested nothing: say so to scripts; channels count as
+     * requests here, a channel that opened as an ok one */
+    uint64_t ok = sb_get(&s.c.requests_ok) + (s.channels ? sb_get(&s.channels->opened) : 0);
+    uint64_t failed = sb_get(&s.c.requests_failed) + (s.channels ? sb_get(&s.channels->failed) : 0);
+    if (rc == 0 && failed > 0 && ok == 0)
         rc = EXIT_ALL_FAILED;
     if (rc == 0 && v.failed)
         rc = EXIT_THRESHOLDS;

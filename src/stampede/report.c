@@ -14,6 +14,7 @@
 #include "json.h"
 #include "outfile.h"
 #include "reasons.h"
+#include "report_channels.h"
 #include "report_arrivals.h"
 #include "schedule.h"
 #include "units.h"
@@ -101,6 +102,8 @@ int report_collect(struct summary *s, const struct sb_header *h)
         if (r && !(s->reasons[k] = strdup(r)))
             return -1;
     }
+    if (report_channels_collect(s, h) != 0)
+        return -1;
     uint64_t total = sb_get(&s->c.requests_ok) + sb_get(&s->c.requests_failed);
     s->rps = s->duration_s > 0 ? (double)total / s->duration_s : 0;
     return 0;
@@ -108,6 +111,7 @@ int report_collect(struct summary *s, const struct sb_header *h)
 
 void report_free(struct summary *s)
 {
+    report_channels_free(s);
     for (size_t r = 0; s->requests && r < s->nrequests; r++)
         free(s->requests[r].latency);
     free(s->requests);
@@ -125,7 +129,7 @@ void report_free(struct summary *s)
     memset(s, 0, sizeof(*s));
 }
 
-static void print_latency_line(FILE *f, const char *label, const struct hist *h)
+void report_latency_line(FILE *f, const char *label, const struct hist *h)
 {
     char a[32], b[32], c[32], d[32], e[32], g[32], m[32];
     if (!h->count) {
@@ -231,21 +235,24 @@ void report_print(FILE *f, const struct summary *s)
     for (unsigned i = 0; i < s->nextras; i++)
         fprintf(f, "%s %s: %" PRIu64 "%s", i ? "" : "  counters ", s->extra_names[i],
                 s->extras[i], i + 1 == s->nextras ? "\n" : "");
+    report_channels_print(f, s);
     if (s->cfg && s->cfg->schedule)
         report_print_arrivals(f, s);
     fputs("latency\n", f);
-    print_latency_line(f, "ok", s->latency);
+    report_latency_line(f, "ok", s->latency);
     if (s->latency_failed->count)
-        print_latency_line(f, "failed", s->latency_failed);
-    print_latency_line(f, "connect", s->connect);
+        report_latency_line(f, "failed", s->latency_failed);
+    report_latency_line(f, "connect", s->connect);
     /* the open model: what a user arriving on schedule waited, queueing included */
     if (s->cfg && s->cfg->schedule)
-        print_latency_line(f, "intended", s->intended);
+        report_latency_line(f, "intended", s->intended);
     print_generator(f, s);
     fputs("by request\n", f);
     for (size_t r = 0; r < s->nrequests; r++) {
         const struct summary_request *q = &s->requests[r];
         char p50[32], p90[32], p99[32];
+        if (report_channels_print_request(f, s, r))
+            continue;
         fprintf(f, "  %-16s %10" PRIu64 " (%" PRIu64 " ok, %" PRIu64 " failed)  p50 %s  p90 %s  p99 %s\n",
                 q->name, q->count, q->ok, q->failed,
                 units_format_us((double)hist_percentile_us(q->latency, 50), p50, 32),
@@ -280,7 +287,7 @@ static void json_hdr(FILE *f, const struct hist *h)
     free(hdr);
 }
 
-static void json_latency(FILE *f, const struct hist *h)
+void report_json_latency(FILE *f, const struct hist *h)
 {
     fprintf(f, "{\"min\":%.3f,\"mean\":%.3f", h->count ? (double)h->min_ns / 1000 : 0.0,
             hist_mean_us(h));
@@ -388,14 +395,14 @@ int report_write_json(int fd, const char *path, const struct summary *s)
         fprintf(f, ":%" PRIu64, s->extras[i]);
     }
     fputs("},\n\"latency_us\":", f);
-    json_latency(f, s->latency);
+    report_json_latency(f, s->latency);
     fputs(",\n\"latency_failed_us\":", f);
-    json_latency(f, s->latency_failed);
+    report_json_latency(f, s->latency_failed);
     fputs(",\n\"connect_us\":", f);
-    json_latency(f, s->connect);
+    report_json_latency(f, s->connect);
     if (s->cfg && s->cfg->schedule) {
         fputs(",\n\"latency_intended_us\":", f);
-        json_latency(f, s->intended);
+        report_json_latency(f, s->intended);
         report_json_arrivals(f, s);
     }
     /* lag_us only with a rate: without one there is no timetable to be late for */
@@ -427,6 +434,10 @@ int report_write_json(int fd, const char *path, const struct summary *s)
             sb_get(&c->tls_resumed));
     fprintf(f, "\"dns\":{\"hits\":%" PRIu64 ",\"misses\":%" PRIu64 "},\n", sb_get(&c->dns_hits),
             sb_get(&c->dns_misses));
+    if (report_has_channels(s)) {
+        report_channels_json(f, s, -1);
+        fputs(",\n", f);
+    }
     if (s->verdicts)
         verdicts_json(f, s->verdicts);
     fputs("\"workers\":[", f);
@@ -445,7 +456,11 @@ int report_write_json(int fd, const char *path, const struct summary *s)
         fprintf(f, ",\"count\":%" PRIu64 ",\"ok\":%" PRIu64 ",\"failed\":%" PRIu64
                    ",\"latency_us\":",
                 q->count, q->ok, q->failed);
-        json_latency(f, q->latency);
+        report_json_latency(f, q->latency);
+        if (s->channels && s->cfg && r < s->cfg->nrequests && s->cfg->requests[r].url.channel) {
+            fputc(',', f);
+            report_channels_json(f, s, (long)r);
+        }
         fputc('}', f);
     }
     fputs("]}\n", f);

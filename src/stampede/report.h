@@ -64,6 +64,8 @@ struct summary {
     const char *stopped_by, *stop_reason;
     int stop_worker;       /* -1: in the parent */
     int stop_failed;
+    struct sb_channels *channels;             /* totals (report_channels.c) */
+    struct sb_channels **channels_by_request; /* one per request */
     const struct verdicts *verdicts; /* checks and thresholds (verdict.h); NULL: none */
 };
 

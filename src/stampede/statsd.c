@@ -17,7 +17,9 @@
 
 static const char *const counter_names[] = {
     "requests.ok", "requests.failed", "bytes.sent", "bytes.received", "connections.opened",
-    "connections.reused", "dropped",
+    "connections.reused", "dropped", "channels.opened", "channels.failed",
+    "channels.messages.sent", "channels.messages.received", "channels.bytes.sent",
+    "channels.bytes.received",
 };
 #define NFIXED (sizeof(counter_names) / sizeof(counter_names[0]))
 
@@ -76,9 +78,11 @@ static void counters(const struct sb_header *h, uint64_t *v)
     memset(v, 0, counter_count(h) * sizeof(*v));
     for (unsigned w = 0; w < h->nworkers; w++) {
         const struct sb_counters *c = &sb_slot(h, w)->c;
+        const struct sb_channels *ch = &sb_slot(h, w)->chan;
         const _Atomic uint64_t *fixed[NFIXED] = {
             &c->requests_ok, &c->requests_failed, &c->bytes_sent, &c->bytes_received,
-            &c->conn_opened, &c->conn_reused, &c->dropped,
+            &c->conn_opened, &c->conn_reused, &c->dropped, &ch->opened, &ch->failed,
+            &ch->messages_sent, &ch->messages_received, &ch->bytes_sent, &ch->bytes_received,
         };
         size_t k = 0;
         for (size_t i = 0; i < NFIXED; i++)

@@ -155,6 +155,13 @@ int top_batch_json(FILE *f, const struct top_model *m, const struct top_view *v,
                ",\"retried\":%" PRIu64 "},",
             sb_get(&c->conn_opened), sb_get(&c->conn_reused), sb_get(&c->conn_retried));
     json_generator(f, t);
+    fprintf(f, ",\"channels\":{\"opened\":%" PRIu64 ",\"open\":%" PRIu64 ",\"failed\":%" PRIu64
+               ",\"closed_by_peer\":%" PRIu64 ",\"messages_sent\":%" PRIu64
+               ",\"messages_received\":%" PRIu64 ",\"bytes_sent\":%" PRIu64
+               ",\"bytes_received\":%" PRIu64 "}",
+            m->chan.opened, m->chan.open_now, m->chan.failed, m->chan.closed_by_peer,
+            m->chan.messages_sent, m->chan.messages_received, m->chan.bytes_sent,
+            m->chan.bytes_received);
     fprintf(f, ",\"dns\":{\"hits\":%" PRIu64 ",\"misses\":%" PRIu64 "},\"extras\":{",
             sb_get(&c->dns_hits), sb_get(&c->dns_misses));
     for (unsigned i = 0; i < m->nextras; i++) {

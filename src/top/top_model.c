@@ -21,6 +21,7 @@ struct top_wsnap {
     struct sb_counters c;
     struct hist *lat;
     uint64_t cpu_ns, lag_count, lag_p99_us;
+    struct top_channels chan;
 };
 
 struct top_snap {
@@ -179,6 +180,14 @@ static void snap_read(void *arg)
         hist_add(s->total, ws->lat);
         hist_add(s->intended, &slot->intended);
         ws->cpu_ns = sb_get(&slot->cpu_ns);
+        ws->chan = (struct top_channels){
+            .opened = sb_get(&slot->chan.opened), .open_now = sb_get(&slot->chan.open_now),
+            .failed = sb_get(&slot->chan.failed),
+            .closed_by_peer = sb_get(&slot->chan.closed_by_peer),
+            .messages_sent = sb_get(&slot->chan.messages_sent),
+            .messages_received = sb_get(&slot->chan.messages_received),
+            .bytes_sent = sb_get(&slot->chan.bytes_sent),
+            .bytes_received = sb_get(&slot->chan.bytes_received)};
         /* over the run, read in place: no copy of a second histogram per sample */
         ws->lag_count = sb_get(&slot->lag.count);
         ws->lag_p99_us = ws->lag_count ? hist_percentile_us(&slot->lag, 99) : 0;
@@ -365,9 +374,14 @@ int top_model_sample(struct top_model *m)
     struct sb_counters then;
     memset(&then, 0, sizeof(then));
     memset(&m->total, 0, sizeof(m->total));
+    memset(&m->chan, 0, sizeof(m->chan));
     m->clients_grown = 0;
     for (unsigned w = 0; w < m->nworkers; w++) {
         const struct top_wsnap *a = &cur->w[w], *b = &prev->w[w];
+        uint64_t *sum = (uint64_t *)&m->chan;
+        const uint64_t *one = (const uint64_t *)&a->chan;
+        for (size_t i = 0; i < sizeof(m->chan) / sizeof(uint64_t); i++)
+            sum[i] += one[i];
         struct top_row *r = &m->rows[w];
         r->index = w;
         r->pid = a->pid;

@@ -62,6 +62,12 @@ struct top_chart {
 
 struct top_snap;
 
+/* Channel totals (tcp:// and tls:// requests), all uint64_t. */
+struct top_channels {
+    uint64_t opened, open_now, failed, closed_by_peer;
+    uint64_t messages_sent, messages_received, bytes_sent, bytes_received;
+};
+
 struct top_model {
     const struct top_sb *sb;
     unsigned nworkers, nextras;
@@ -84,6 +90,7 @@ struct top_model {
     struct top_row *rows;          /* [nworkers], by worker index */
     struct top_row total;
     struct sb_counters c;          /* totals over workers */
+    struct top_channels chan;      /* channel totals over workers */
     uint64_t *extras;              /* [nextras] totals */
     char (*extra_names)[SB_NAME_MAX];
     struct top_latency run, ival;  /* the whole run, and the last interval */

@@ -311,6 +311,11 @@ void top_text_conns(char *buf, size_t len, const struct top_model *m)
              sb_get(&m->c.dns_misses),
              units_format_bytes((double)sb_get(&m->c.bytes_received), a, 32),
              units_format_bytes((double)sb_get(&m->c.bytes_sent), b, 32));
+    if (m->chan.opened || m->chan.failed)
+        line_add(&l, "   channels %" PRIu64 " open, %" PRIu64 " opened, %" PRIu64
+                     " failed, %" PRIu64 " msgs out, %" PRIu64 " in",
+                 m->chan.open_now, m->chan.opened, m->chan.failed, m->chan.messages_sent,
+                 m->chan.messages_received);
 }
 
 void top_text_generator(char *buf, size_t len, const struct top_model *m)

@@ -693,6 +693,48 @@ static void test_body_file(void **state)
     remove_named("sub");
 }
 
+/* A channel's keys: texts and files as body and body_file, the rate, the bandwidth in bytes
+ * per second, the lifetime and the marker; flags apply as the other request flags do. */
+static void test_channel_keys(void **state)
+{
+    (void)state;
+    write_named("msg.bin", "m\0x", 3);
+    struct config c;
+    load_ok("[request ch]\nurl = tcp://127.0.0.1:7\nmessage = ping ${seq}\n  two\n"
+            "first_message_file = msg.bin\nmessage_rate = 2k\nchannel_bandwidth = 1.5Mbps\n"
+            "channel_lifetime = 250ms\nlatency_marker = @@\n"
+            "[request web]\nurl = http://127.0.0.1:8080/\n",
+            NULL, &c);
+    const struct request_spec *r = find_req(&c, "ch");
+    assert_true(r->url.channel);
+    assert_string_equal(r->chan.message, "ping ${seq}\ntwo");
+    assert_int_equal(r->chan.message_len, 15);
+    assert_int_equal(r->chan.first_len, 3);
+    assert_memory_equal(r->chan.first_message, "m\0x", 3);
+    assert_int_equal(r->chan.rate, 2000);
+    assert_int_equal(r->chan.bandwidth, 187500);
+    assert_int_equal(r->chan.lifetime_ns, 250 * MS);
+    assert_string_equal(r->chan.marker, "@@");
+    r = find_req(&c, "web");
+    assert_false(r->url.channel);
+    assert_null(r->chan.message);
+    assert_int_equal(r->chan.rate, 0);
+    config_free(&c);
+    struct config_overrides o = {FLAGS({"message-rate", "5"}, {"channel-bandwidth", "8kbps"})};
+    load_ok("[request ch]\nurl = tcp://127.0.0.1:7\nmessage_rate = 9\n", &o, &c);
+    assert_int_equal(c.requests[0].chan.rate, 5);
+    assert_int_equal(c.requests[0].chan.bandwidth, 1000);
+    config_free(&c);
+    expect_error("[request ch]\nurl = tcp://127.0.0.1:7\nmessage_rate = 0\n", NULL, 3,
+                 "message_rate must be more than 0");
+    expect_error("[request ch]\nurl = tcp://127.0.0.1:7\nchannel_bandwidth = 10 Mbps\n", NULL,
+                 3, "not a bandwidth");
+    expect_error("[request ch]\nurl = tcp://127.0.0.1:7\nmessage_file = no-such.bin\n", NULL, 3,
+                 "message_file: cannot read");
+    expect_error("[request ch]\nurl = tcp://127.0.0.1\n", NULL, 2, "need a port");
+    remove_named("msg.bin");
+}
+
 static void test_dns(void **state)
 {
     (void)state;
@@ -1230,7 +1272,7 @@ static void test_error_urls(void **state)
     struct config c;
     assert_int_equal(load("[request a]\nurl = ftp://127.0.0.1/\n", NULL, &c), -1);
     char want[700];
-    snprintf(want, sizeof want, "stampede: %s:2: bad url 'ftp://127.0.0.1/': unsupported scheme 'ftp' (use http:// or https://)\n",
+    snprintf(want, sizeof want, "stampede: %s:2: bad url 'ftp://127.0.0.1/': unsupported scheme 'ftp' (use http://, https://, tcp:// or tls://)\n",
              g_path);
     assert_string_equal(g_err, want);
     expect_error("[request a]\nurl = ftp://h/\n", NULL, 2,
@@ -1623,6 +1665,7 @@ int main(void)
         cmocka_unit_test(test_header_forms),
         cmocka_unit_test(test_body_forms),
         cmocka_unit_test(test_body_file),
+        cmocka_unit_test(test_channel_keys),
         cmocka_unit_test(test_dns),
         cmocka_unit_test(test_syntax_variants),
         cmocka_unit_test(test_longest_line),

@@ -208,9 +208,33 @@ static void test_round_trip(void **state)
     }
 }
 
+static void test_bandwidth(void **state)
+{
+    (void)state;
+    uint64_t b = 0;
+    assert_int_equal(units_parse_bandwidth("100kBps", &b), 0);
+    assert_int_equal(b, 100000);
+    assert_int_equal(units_parse_bandwidth("8kbps", &b), 0);
+    assert_int_equal(b, 1000);
+    assert_int_equal(units_parse_bandwidth("1.5Mbps", &b), 0);
+    assert_int_equal(b, 187500);
+    assert_int_equal(units_parse_bandwidth("2MBps", &b), 0);
+    assert_int_equal(b, 2000000);
+    assert_int_equal(units_parse_bandwidth("1Gbps", &b), 0);
+    assert_int_equal(b, 125000000);
+    assert_int_equal(units_parse_bandwidth("80bps", &b), 0);
+    assert_int_equal(b, 10);
+    const char *bad[] = {"", "100", "10kbit", "5 kbps", "1bps", "-1kbps", "kbps", "1.2.3kbps",
+                         "2TBps"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        if (units_parse_bandwidth(bad[i], &b) == 0)
+            fail_msg("'%s' should be refused", bad[i]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_bandwidth),
         cmocka_unit_test(test_duration_units),   cmocka_unit_test(test_duration_fractions),
         cmocka_unit_test(test_duration_compound), cmocka_unit_test(test_duration_limits),
         cmocka_unit_test(test_duration_bad),     cmocka_unit_test(test_count_valid),

@@ -6,6 +6,7 @@
 #include <cmocka.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "url.h"
@@ -199,6 +200,29 @@ static void test_resolve(void **state)
     url_free(&b);
 }
 
+/* tcp:// and tls:// name a channel's peer: a port is required, a path refused. */
+static void test_channels(void **state)
+{
+    (void)state;
+    struct url u;
+    check_ok("tcp://127.0.0.1:9000", "tcp", "127.0.0.1", 9000, "/", 0);
+    check_ok("TLS://localhost:9443/", "tls", "localhost", 9443, "/", 1);
+    check_ok("tcp://[::1]:7", "tcp", "::1", 7, "/", 0);
+    assert_int_equal(url_parse("tcp://h:1", &u, NULL), 0);
+    assert_true(u.channel);
+    char *text = url_format(&u);
+    assert_string_equal(text, "tcp://h:1");
+    free(text);
+    url_free(&u);
+    assert_int_equal(url_parse("http://h:1", &u, NULL), 0);
+    assert_false(u.channel);
+    url_free(&u);
+    check_bad("tcp://127.0.0.1", "need a port");
+    check_bad("tls://127.0.0.1:", "need a port");
+    check_bad("tcp://127.0.0.1:9000/x", "no path");
+    check_bad("udp://127.0.0.1:9000", "unsupported scheme");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -206,6 +230,7 @@ int main(void)
         cmocka_unit_test(test_query_fragment), cmocka_unit_test(test_ipv6),
         cmocka_unit_test(test_empty_port_is_default), cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_long_host),   cmocka_unit_test(test_resolve),
+        cmocka_unit_test(test_channels),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
