@@ -448,8 +448,28 @@ static void on_resolved(void *arg, const struct sockaddr_storage *addr, socklen_
     connect_to(c, &a, len);
 }
 
-/* A new connection for the request in flight on c->conn: resolve, then connect. */
+/* A new connection for the request in flight on c->conn, when [run] connect_rate lets it:
+ * resolve, then connect. */
+static void open_connection_now(struct client *c);
+
 static void open_connection(struct client *c)
+{
+    if (connect_gate_pass(&c->w->gate, c))
+        open_connection_now(c); /* else client_gate_go, when its turn comes */
+}
+
+void client_gate_go(struct client *c)
+{
+    open_connection_now(c);
+}
+
+void client_gate_abort(struct client *c)
+{
+    request_end(c, 599, ERR_ABORTED,
+                "the run ended while it waited for its turn to connect (connect_rate)");
+}
+
+static void open_connection_now(struct client *c)
 {
     struct worker *w = c->w;
     const struct endpoint *ep = &w->endpoints->v[c->ep];
@@ -557,6 +577,8 @@ static void request_end_at(struct client *c, int status, enum errkind kind, cons
 
     ctimer_stop(c);
     dns_cancel(w->dns, &c->dns);
+    if (c->gate_waiting)
+        connect_gate_cancel(&w->gate, c);
     if (kind != ERR_NONE && c->conn)
         conn_close(c->conn, 0);
     c->in_request = 0;

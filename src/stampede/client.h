@@ -39,6 +39,9 @@ struct client {
                                run's (open model) */
     const struct wire *seq_wire; /* the step with the repetition's Cookie; NULL: as configured */
 
+    struct client *gate_next, *gate_prev; /* waiting for [run] connect_rate (connect_gate) */
+    int gate_waiting;
+
     struct event timer;     /* predelay, postdelay and the request timeout */
     struct event ctimer;    /* connect timeout */
     int timer_on, ctimer_on;/* added: the request timer stays armed from one request to the next */
@@ -141,5 +144,9 @@ void client_stop(struct client *c);
 /* End of the grace period: the request in flight ends as a 599 "aborted". */
 void client_abort(struct client *c);
 void client_free(struct client *c);
+/* [run] connect_rate: c's turn to connect has come (connect_gate's go), or the run ended while
+ * it waited (its request ends as a 599 "aborted", never sent). */
+void client_gate_go(struct client *c);
+void client_gate_abort(struct client *c);
 
 #endif

@@ -136,6 +136,9 @@ static void stop_run(struct worker *w)
     event_del(w->ramp_timer);
     event_del(w->cpu_timer); /* a persistent timer would keep the loop from ending */
     arrivals_stop(w);
+    /* a request still waiting for its turn to connect has sent nothing: it ends now */
+    while (w->gate.head)
+        client_gate_abort(w->gate.head);
     for (uint64_t i = 0; i < w->next_start; i++)
         client_stop(&w->clients[i]);
     if (w->active == 0) {
@@ -273,7 +276,9 @@ static int worker_prepare(struct worker *w)
     w->sigterm_ev = evsignal_new(w->base, SIGTERM, on_signal, w);
     if (!w->ramp_timer || !w->stop_timer || !w->grace_timer || !w->cpu_timer || !w->sigint_ev || !w->sigterm_ev)
         return -1;
-    if (arrivals_prepare(w) < 0 || seq_prepare(w) < 0 || regress_open(w) < 0)
+    if (arrivals_prepare(w) < 0 || seq_prepare(w) < 0 || regress_open(w) < 0 ||
+        connect_gate_init(&w->gate, w->base, cfg->connect_rate, w->nworkers, w->index,
+                          client_gate_go) < 0)
         return -1;
     event_add(w->sigint_ev, NULL);
     event_add(w->sigterm_ev, NULL);
@@ -289,6 +294,7 @@ static void worker_release(struct worker *w)
         client_free(&w->clients[i]);
     free(w->clients);
     arrivals_release(w);
+    connect_gate_free(&w->gate);
     seq_release(w);
     regress_close(w);
     for (size_t r = 0; w->wires && r < w->cfg->nrequests; r++)
@@ -368,6 +374,7 @@ int worker_main(const struct config *cfg, struct endpoints *eps, const struct pl
     close(ready_fd);
     close(go_fd);
     w.t0 = atomic_load(&hdr->t0_ns);
+    connect_gate_start(&w.gate, w.t0);
     struct timespec wall;
     clock_gettime(CLOCK_REALTIME, &wall);
     w.wall_offset_ns = (int64_t)wall.tv_sec * 1000000000 + wall.tv_nsec - now_ns();

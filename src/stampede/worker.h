@@ -11,6 +11,7 @@
 
 #include "clock.h"
 #include "config.h"
+#include "connect_gate.h"
 #include "dns.h"
 #include "endpoint.h"
 #include "http_request.h"
@@ -81,6 +82,7 @@ struct worker {
     int64_t arr_free_ns;           /* when a client last ended such a wait */
     struct rng arr_rng;            /* poisson gaps */
     struct event *arrival_timer;
+    struct connect_gate gate;      /* [run] connect_rate */
 
     struct seq_run *seq;           /* the sequences' scheduler (seq_dispatch.c); NULL without */
     struct regress *regress;       /* --regress: this worker's part (regress.c); NULL without */

@@ -245,6 +245,63 @@ free_port() {
 NGINX_SMALL=$(printf '%s' 0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz- \
     0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz- | cut -c 1-99)
 
+# start_nginx_log FORMAT: a private nginx (Debian's nginx package) on 127.0.0.1 that answers
+# 200 "ok" to every request and logs each in nginx's log_format FORMAT (variables escaped as
+# \$msec) into $NGINX_LOG, written at once: one process, so a request sent after an answer is
+# logged after it. Keep-alive up to a million requests. Sets NGINX_PORT, NGINX_PID, NGINX_LOG.
+start_nginx_log() {
+    local format=$1 nginx dir=$TMP/nginx-log try
+    nginx=$(command -v nginx || true)
+    [ -n "$nginx" ] || [ ! -x /usr/sbin/nginx ] || nginx=/usr/sbin/nginx
+    [ -n "$nginx" ] || fail "nginx not found: install Debian's nginx package (scripts/deps.sh does)"
+    mkdir -p "$dir"
+    NGINX_LOG=$dir/access.log
+    for try in 1 2 3 4 5; do # the port may be taken between free_port and nginx's bind
+        NGINX_PORT=$(free_port)
+        cat >"$dir/nginx.conf" <<CONF
+daemon off;
+master_process off;
+worker_processes 1;
+pid $dir/nginx.pid;
+error_log $dir/error.log warn;
+events {
+    worker_connections 4096;
+}
+http {
+    log_format stampede '$format';
+    access_log $NGINX_LOG stampede;
+    client_body_temp_path $dir/client_body;
+    proxy_temp_path $dir/proxy;
+    fastcgi_temp_path $dir/fastcgi;
+    uwsgi_temp_path $dir/uwsgi;
+    scgi_temp_path $dir/scgi;
+    keepalive_requests 1000000;
+    server {
+        listen 127.0.0.1:$NGINX_PORT;
+        location / {
+            default_type text/plain;
+            return 200 "ok\n";
+        }
+    }
+}
+CONF
+        : >"$dir/stderr.log"
+        "$nginx" -p "$dir" -e "$dir/error.log" -c "$dir/nginx.conf" >"$dir/stderr.log" 2>&1 &
+        NGINX_PID=$!
+        BG_PIDS+=("$NGINX_PID")
+        for _ in $(seq 1 $((WAIT_S * 20))); do
+            if ! kill -0 "$NGINX_PID" 2>/dev/null; then
+                grep -q 'Address already in use' "$dir/error.log" "$dir/stderr.log" && continue 2
+                fail "nginx exited: $(cat "$dir/stderr.log" "$dir/error.log" 2>/dev/null)"
+            fi
+            (exec 3<>"/dev/tcp/127.0.0.1/$NGINX_PORT") 2>/dev/null && return 0
+            sleep 0.05
+        done
+        fail "nginx did not start: $(cat "$dir/stderr.log" "$dir/error.log" 2>/dev/null)"
+    done
+    fail "nginx found no free port in $try tries"
+}
+
 # start_nginx_tls: a private nginx (Debian's nginx package) serving HTTPS on 127.0.0.1 with
 # the server certificate of make_certs, as a reference server to compare stampede-target with:
 # one process, keep-alive up to 100000 requests, a shared session cache and session tickets.
