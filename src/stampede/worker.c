@@ -277,7 +277,7 @@ static int worker_prepare(struct worker *w)
     if (!w->ramp_timer || !w->stop_timer || !w->grace_timer || !w->cpu_timer || !w->sigint_ev || !w->sigterm_ev)
         return -1;
     if (arrivals_prepare(w) < 0 || seq_prepare(w) < 0 || regress_open(w) < 0 ||
-        connect_gate_init(&w->gate, w->base, cfg->connect_rate, w->nworkers, w->index,
+        connect_gate_init(&w->gate, w->base, cfg->connect_rate, w->nworkers, w->run_index,
                           client_gate_go) < 0)
         return -1;
     event_add(w->sigint_ev, NULL);
