@@ -48,10 +48,10 @@ static void arrivals_advance(struct worker *w)
         w->arr_pos += gap;
         w->arr_due_ns =
             w->t0 + schedule_on_tick(s, schedule_position_ns(s, w->arr_pos), w->cfg->tick_ns);
-        w->arr_number = ramp_client_number(w->nworkers, w->index, w->arr_next++);
+        w->arr_number = ramp_client_number(w->nworkers, w->run_index, w->arr_next++);
         return;
     }
-    uint64_t i = ramp_client_number(w->nworkers, w->index, w->arr_next);
+    uint64_t i = ramp_client_number(w->nworkers, w->run_index, w->arr_next);
     if (i >= s->total) {
         w->arr_done = 1;
         return;
@@ -149,7 +149,7 @@ int arrivals_prepare(struct worker *w)
     if (!w->cfg->schedule)
         return 0;
     /* a stream of its own, apart from the clients' (stream numbers count up from 0) */
-    rng_seed(&w->arr_rng, w->cfg->seed, UINT64_MAX - w->index);
+    rng_seed(&w->arr_rng, w->cfg->seed, UINT64_MAX - w->run_index);
     w->idle = calloc(w->pool_max ? w->pool_max : 1, sizeof(*w->idle));
     w->arrival_timer = evtimer_new(w->base, on_arrival, w);
     return w->idle && w->arrival_timer ? 0 : -1;

@@ -138,7 +138,8 @@ static int message_next(struct channel *ch, int64_t now)
     int vars = is_message ? ch->vars : msg_has_vars(text, len);
     size_t markers = is_message ? ch->fixed_markers : 0;
     if (vars) {
-        struct msg_vars v = {.seq = ch->seq, .client = ch->c->number, .worker = ch->c->w->index};
+        struct msg_vars v = {.seq = ch->seq, .client = ch->c->number,
+                             .worker = ch->c->w->run_index};
         size_t n = msg_expand(text, len, &v, &ch->buf, &ch->cap);
         if (n != (size_t)-1) { /* out of memory: sent as written */
             text = ch->buf;

@@ -615,7 +615,7 @@ static void request_end_at(struct client *c, int status, enum errkind kind, cons
         post = w->cfg->fail_backoff_ns;
     if (w->trace.fd >= 0 && !channel) {
         struct trace_record r = {
-            .worker = w->index, .client = c->number, .round = c->round, .request = spec->name,
+            .worker = w->run_index, .client = c->number, .round = c->round, .request = spec->name,
             .start_ns = c->t_start - w->t0, .predelay_ns = c->predelay_ns,
             .postdelay_ns = post, .status = status, .latency_ns = latency,
             .bytes_in = c->bytes_in, .reused = c->reused, .retried = c->retried,

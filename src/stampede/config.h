@@ -163,6 +163,11 @@ struct config {
     char *ammo_path;       /* [run] ammo: requests from this file; NULL: [request] sections */
     int ammo_format;       /* enum ammo_format (ammo.h); default auto */
     struct ammo *ammo;     /* the loaded file; its tags are the requests (one per tag) */
+    char *segment_text;    /* [run] segment, --segment I/N as written; NULL: the whole run */
+    unsigned segment_index, segment_count; /* from it: this process runs segment index of
+                              count (segment.h); 0 of 1 without it */
+    char *start_at_text;   /* [run] start_at, --start-at as written; NULL: at once */
+    int64_t start_at_ns;   /* from it: the release, CLOCK_REALTIME ns; 0: when ready */
 
     uint64_t concurrency;  /* [run] concurrency: clients under its ApacheBench name */
     int priority;          /* enum seq_priority: how sequences share the clients */

@@ -20,6 +20,7 @@
 #include "config_int.h"
 #include "ammo.h"
 #include "schedule.h"
+#include "segment.h"
 #include "threshold.h"
 #include "regfile.h"
 #include "strutil.h"
@@ -696,6 +697,46 @@ static int check_open_model(const struct load *L, const struct slot *slots)
     return 0;
 }
 
+/* --segment and --start-at, checked by the table, as numbers; a segment needs the seed that
+ * its sibling segments have, or their clients would not make one run's random choices. */
+static int check_segment(const struct load *L, const struct slot *slots)
+{
+    struct config *c = L->c;
+    const char *w_seg = slots[key_index(config_key_find("segment"))].where;
+    const char *w_start = slots[key_index(config_key_find("start_at"))].where;
+    char err[256];
+    c->segment_index = 0;
+    c->segment_count = 1;
+    if (c->segment_text &&
+        segment_parse(c->segment_text, &c->segment_index, &c->segment_count, err, sizeof err) < 0) {
+        config_errorf(w_seg, "%s", err);
+        return -1;
+    }
+    if (c->segment_text && !c->seed_set) {
+        config_errorf(w_seg, "segment needs a seed, the same in every segment of the run (add "
+                             "--seed N, or seed = N in [run])");
+        return -1;
+    }
+    if (c->segment_text && c->seed > INT64_MAX) { /* JSON readers stop at 2^63 - 1 */
+        config_errorf(w_seg, "segment needs a seed below 2^63, for stampede merge to read it");
+        return -1;
+    }
+    c->start_at_ns = 0;
+    if (!c->start_at_text)
+        return 0;
+    if (segment_parse_time(c->start_at_text, &c->start_at_ns, err, sizeof err) < 0) {
+        config_errorf(w_start, "%s", err);
+        return -1;
+    }
+    int64_t late = segment_wall_now_ns() - c->start_at_ns;
+    if (late > SEGMENT_START_LATE_MAX_NS) {
+        config_errorf(w_start, "start_at %s is %.1fs in the past (give a time ahead, the same "
+                               "for every segment)", c->start_at_text, (double)late / 1e9);
+        return -1;
+    }
+    return 0;
+}
+
 /* [run] max_clients: how far the open model's pool may grow past clients. It means nothing
  * without a rate, so it is refused there rather than ignored. When clients is left to its
  * default, a smaller max_clients lowers it. */
@@ -731,10 +772,13 @@ static int check_max_clients(const struct load *L, const struct slot *slots, int
 }
 
 /* clients and ramp_start default to each other and to workers (10 for a URL run); then the
- * values that only make sense together. */
+ * values that only make sense together. With segments, workers means those of the whole run. */
 static int check_run(const struct load *L, const struct slot *slots)
 {
     struct config *c = L->c;
+    if (check_segment(L, slots) < 0)
+        return -1;
+    unsigned run_workers = c->workers * c->segment_count;
     const char *w_clients = slots[key_index(config_key_find("clients"))].where;
     const char *w_start = slots[key_index(config_key_find("ramp_start"))].where;
     const char *w_rounds = slots[key_index(config_key_find("rounds"))].where;
@@ -751,13 +795,13 @@ static int check_run(const struct load *L, const struct slot *slots)
         w_clients = w_conc;
     }
     if (!w_clients && !w_start) {
-        c->clients = c->workers;
+        c->clients = run_workers;
         if (L->url_mode && c->clients < DEFAULT_URL_CLIENTS)
             c->clients = DEFAULT_URL_CLIENTS;
-        c->ramp_start = L->url_mode ? c->clients : c->workers;
+        c->ramp_start = L->url_mode ? c->clients : run_workers;
     } else if (!w_start) {
         c->ramp_start = L->url_mode ? c->clients
-                        : c->clients < c->workers ? c->clients : c->workers;
+                        : c->clients < run_workers ? c->clients : run_workers;
     } else if (!w_clients) {
         c->clients = c->ramp_start;
         if (c->clients == 0) {
@@ -1004,6 +1048,8 @@ void config_free(struct config *c)
     free(c->statsd);
     free(c->statsd_namespace);
     free(c->base_url);
+    free(c->segment_text);
+    free(c->start_at_text);
     free(c->schedule_text);
     free(c->ammo_path);
     ammo_free(c->ammo);

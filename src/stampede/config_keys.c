@@ -11,6 +11,7 @@
 #include "ammo.h"
 #include "config_int.h"
 #include "netaddr.h"
+#include "segment.h"
 #include "strutil.h"
 #include "units.h"
 #include "url.h"
@@ -76,6 +77,22 @@ static int check_host_port(const struct config_key *k, const union config_value 
         return 0;
     snprintf(msg, len, "%s = %s: %s (for example 127.0.0.1:9100)", k->name, v->s, why);
     return -1;
+}
+
+static int check_segment(const struct config_key *k, const union config_value *v, char *msg,
+                         size_t len)
+{
+    unsigned i, n;
+    (void)k;
+    return segment_parse(v->s, &i, &n, msg, len);
+}
+
+static int check_start_at(const struct config_key *k, const union config_value *v, char *msg,
+                          size_t len)
+{
+    int64_t ns;
+    (void)k;
+    return segment_parse_time(v->s, &ns, msg, len);
 }
 
 static int check_nonzero(const struct config_key *k, const union config_value *v, char *msg,
@@ -307,6 +324,12 @@ const struct config_key config_keys[] = {
      .help = "order of the requests: default, random_start, follow, random_start_follow"},
     {.name = "seed", .sections = RUNSEC, .type = CT_COUNT, RUN(seed), .flag = "seed",
      .flag_arg = "N", .help = "seed of the per-client random streams"},
+    {.name = "segment", .sections = RUNSEC, .type = CT_STRING, RUN(segment_text),
+     .check = check_segment, .flag = "segment", .flag_arg = "I/N",
+     .help = "run segment I (from 0) of a run split in N; needs a seed (stampede merge)"},
+    {.name = "start_at", .sections = RUNSEC, .type = CT_STRING, RUN(start_at_text),
+     .check = check_start_at, .flag = "start-at", .flag_arg = "TIME",
+     .help = "release the load at wall-clock TIME (RFC 3339 or @EPOCH)"},
     {.name = "scoreboard", .sections = RUNSEC, .type = CT_STRING, RUN(scoreboard),
      .check = check_file_path, .flag = "scoreboard", .flag_arg = "PATH",
      .help = "scoreboard file (default /dev/shm/stampede-PID.sb)"},

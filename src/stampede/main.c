@@ -10,6 +10,7 @@
 
 #include "config.h"
 #include "config_keys.h"
+#include "merge.h"
 #include "parent.h"
 
 #define MAX_DEFINES 256
@@ -26,6 +27,7 @@ static void usage(FILE *f)
           "       stampede [options] http://HOST:PORT/PATH\n"
           "       stampede [options] HOST:PORT[/PATH]  (http:// assumed)\n"
           "       stampede [options] tcp://HOST:PORT   (or tls://: channels, as tcpkali)\n"
+          "       stampede merge [--json OUT] SEGMENT.json...  (segments of one run)\n"
           "\n",
           f);
     for (size_t i = 0; i < config_nkeys; i++) {
@@ -173,6 +175,8 @@ static int short_to_key(int ch)
 
 int main(int argc, char **argv)
 {
+    if (argc > 1 && strcmp(argv[1], "merge") == 0) /* a file named merge: ./merge */
+        return merge_main(argc - 1, argv + 1);
     /* static: still reachable at exit, whichever way main leaves */
     static struct option *opts;
     static char *shorts;

@@ -23,7 +23,10 @@
 #include "ramp.h"
 #include "regress.h"
 #include "report.h"
+#include "report_arrivals.h"
+#include "schedule.h"
 #include "scoreboard.h"
+#include "segment.h"
 #include "tls.h"
 #include "top_launch.h"
 #include "phout.h"
@@ -51,6 +54,7 @@ struct parent {
     struct event_base *base;
     uint64_t last_done;
     int64_t last_t;
+    int64_t t0;             /* the release, CLOCK_MONOTONIC */
     struct timespec started;    /* wall clock at the release, for the JSON */
     struct top_launch viewer; /* stampede --top */
     struct metrics_out metrics; /* Prometheus and StatsD */
@@ -149,6 +153,26 @@ static int fork_workers(struct parent *p, int ready[2], int go[2])
     return 0;
 }
 
+/* Before the release: a signal, or a worker that ended, stops the run (-1 after a message). */
+static int barrier_broken(struct parent *p, const char *before)
+{
+    if (barrier_interrupted) {
+        fprintf(stderr, "stampede: interrupted before the start\n");
+        return -1;
+    }
+    int status;
+    pid_t pid;
+    while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+        int i = record_exit(p, pid, status);
+        if (i < 0)
+            continue;
+        fprintf(stderr, "stampede: worker %d (pid %d) %s %s\n", i, (int)pid,
+                WIFSIGNALED(status) ? "was killed" : "exited", before);
+        return -1;
+    }
+    return 0;
+}
+
 /* Waits for one "ready" byte per worker. A worker that dies first, or a signal, ends the run. */
 static int barrier_wait(struct parent *p, int ready_fd)
 {
@@ -156,28 +180,51 @@ static int barrier_wait(struct parent *p, int ready_fd)
     while (ready < p->cfg->workers) {
         struct pollfd pfd = {.fd = ready_fd, .events = POLLIN};
         int n = poll(&pfd, 1, 100);
-        if (barrier_interrupted) {
-            fprintf(stderr, "stampede: interrupted before the start\n");
-            return -1;
-        }
+        if (barrier_interrupted) /* before reading: a signal wins over the last byte */
+            return barrier_broken(p, "");
         if (n > 0) {
             char buf[256];
             ssize_t r = read(ready_fd, buf, sizeof(buf));
             if (r > 0)
                 ready += (unsigned)r;
         }
-        int status;
-        pid_t pid;
-        while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-            int i = record_exit(p, pid, status);
-            if (i < 0)
-                continue;
-            fprintf(stderr, "stampede: worker %d (pid %d) %s before it was ready\n", i, (int)pid,
-                    WIFSIGNALED(status) ? "was killed" : "exited");
+        if (barrier_broken(p, "before it was ready") < 0)
             return -1;
-        }
     }
     return 0;
+}
+
+/* --start-at: the workers are ready; sleeps until the wall-clock moment, watching for signals
+ * and workers as the barrier does, then gives the moment as CLOCK_MONOTONIC in *t0. A moment
+ * already past by less than SEGMENT_START_LATE_MAX_NS keeps T0 there (the segment catches up
+ * on the shared timetable); further past, nothing starts. Returns 0, -1 (a signal or a worker),
+ * or -2 (too late, after a message). */
+static int start_wait(struct parent *p, int64_t *t0)
+{
+    int64_t at = p->cfg->start_at_ns;
+    for (;;) {
+        if (barrier_broken(p, "before the start time") < 0)
+            return -1;
+        int64_t wall = segment_wall_now_ns(), mono = now_ns();
+        if (wall >= at) {
+            if (wall - at > SEGMENT_START_LATE_MAX_NS) {
+                fprintf(stderr, "stampede: start_at %s had passed %.3fs before the workers "
+                        "were ready (give a time further ahead)\n", p->cfg->start_at_text,
+                        (double)(wall - at) / 1e9);
+                return -2;
+            }
+            if (wall - at > 10000000)
+                fprintf(stderr, "stampede: warning: ready %.0fms after start_at %s: starting "
+                        "at once, on its timetable\n", (double)(wall - at) / 1e6,
+                        p->cfg->start_at_text);
+            *t0 = mono - (wall - at);
+            p->started = (struct timespec){at / 1000000000, at % 1000000000};
+            return 0;
+        }
+        int64_t until = at - wall > 100000000 ? wall + 100000000 : at;
+        struct timespec ts = {until / 1000000000, until % 1000000000};
+        clock_nanosleep(CLOCK_REALTIME, TIMER_ABSTIME, &ts, NULL); /* EINTR: looked at above */
+    }
 }
 
 static void sum_slots(const struct sb_header *h, uint64_t *done, uint64_t *failed,
@@ -326,11 +373,13 @@ static void supervise(struct parent *p)
             event_add(ev[8], &every);
     }
     metrics_out_start(&p->metrics, p->base);
+    int64_t since = now_ns() - p->t0; /* T0 may be a moment ago (--start-at) */
     if (cfg->ramp_duration_ns > 0)
-        timer_at(p->base, on_ramp_done, p, cfg->ramp_duration_ns, &ev[4]);
+        timer_at(p->base, on_ramp_done, p, cfg->ramp_duration_ns - since, &ev[4]);
     if (cfg->duration_ns > 0) {
-        timer_at(p->base, on_duration_over, p, cfg->duration_ns, &ev[5]);
-        timer_at(p->base, on_stuck, p, cfg->duration_ns + cfg->grace_ns + KILL_SLACK_NS, &ev[6]);
+        timer_at(p->base, on_duration_over, p, cfg->duration_ns - since, &ev[5]);
+        timer_at(p->base, on_stuck, p,
+                 cfg->duration_ns + cfg->grace_ns + KILL_SLACK_NS - since, &ev[6]);
     }
     reap(p, 0); /* a worker may have ended before the SIGCHLD event existed */
     if (p->alive)
@@ -420,7 +469,8 @@ static int check_file_limit(const struct config *cfg)
         setrlimit(RLIMIT_NOFILE, &rl);
     }
     uint64_t most = cfg->max_clients > cfg->clients ? cfg->max_clients : cfg->clients;
-    uint64_t per_worker = (most + cfg->workers - 1) / cfg->workers;
+    uint64_t run_workers = (uint64_t)cfg->workers * cfg->segment_count;
+    uint64_t per_worker = (most + run_workers - 1) / run_workers;
     uint64_t limit = rl.rlim_cur;
     if (rl.rlim_cur == RLIM_INFINITY || per_worker + WORKER_OWN_FILES <= limit)
         return 0;
@@ -457,7 +507,7 @@ static void fill_header(struct parent *p)
 {
     const struct config *cfg = p->cfg;
     struct sb_header *h = p->sb.hdr;
-    h->planned_clients = cfg->clients;
+    h->planned_clients = segment_share(cfg, cfg->clients); /* this process's */
     h->ramp_start = cfg->ramp_start;
     h->ramp_duration_ns = cfg->ramp_duration_ns;
     h->duration_ns = cfg->duration_ns;
@@ -488,6 +538,11 @@ static int report(struct parent *p)
     s.config_name = p->sb.hdr->config_name;
     s.cfg = p->cfg;
     s.started = p->started;
+    /* a segment's own share of the plan; the whole run's without segments */
+    s.scheduled = p->cfg->schedule ? segment_share(p->cfg, report_arrivals_due(p->cfg)) : 0;
+    s.max_clients = segment_share(p->cfg, p->cfg->max_clients);
+    s.segment = (struct summary_segment){p->cfg->segment_index, p->cfg->segment_count,
+                                         segment_run_id(p->cfg), p->cfg->workers};
     plugins_parent_exit(&p->plugins, p->cfg, p->sb.hdr, &s);
     report_print(stdout, &s);
     fflush(stdout);
@@ -587,12 +642,19 @@ int parent_run(const struct config *cfg)
     /* Release: T0 first, then the broadcast (EOF on the go pipe). */
     int64_t t0 = now_ns();
     clock_gettime(CLOCK_REALTIME, &p.started);
+    int waited = cfg->start_at_ns ? start_wait(&p, &t0) : 0;
+    if (waited < 0) {
+        kill_all(&p, SIGKILL);
+        reap(&p, 1);
+        rc = barrier_interrupted ? 128 + barrier_interrupted : waited == -2 ? 2 : 1;
+        goto out;
+    }
     atomic_store(&p.sb.hdr->t0_ns, t0);
     atomic_store(&p.sb.hdr->run_state,
                  cfg->ramp_duration_ns > 0 ? SB_RUN_RAMPING : SB_RUN_RUNNING);
     close(go[1]);
     go[1] = -1;
-    p.last_t = t0;
+    p.last_t = p.t0 = t0;
     hdr_log_start(&p.hdr, &p.started, t0);
     supervise(&p);
     int64_t end = now_ns();

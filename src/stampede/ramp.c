@@ -2,6 +2,11 @@
  * timetable from the client's global number, so the union of all workers is exactly linear. */
 #include "ramp.h"
 
+unsigned ramp_run_worker(unsigned segment, unsigned workers, unsigned w)
+{
+    return segment * workers + w;
+}
+
 uint64_t ramp_worker_clients(uint64_t clients, unsigned n, unsigned p)
 {
     if (n == 0)

@@ -10,6 +10,10 @@ struct ramp {
     int64_t duration_ns;   /* the last client starts at T0 + duration_ns */
 };
 
+/* The number in the whole run of worker w of segment `segment` (segment.h), each segment
+ * running `workers` of them: segment * workers + w. A run's workers are numbered so, and split
+ * clients and arrivals by that number, however many processes or hosts run them. */
+unsigned ramp_run_worker(unsigned segment, unsigned workers, unsigned w);
 /* How many of the `clients` worker p of n runs: clients/n + (p < clients % n). */
 uint64_t ramp_worker_clients(uint64_t clients, unsigned n, unsigned p);
 /* The global number of worker p's i-th client: p + i * n. */

@@ -274,6 +274,19 @@ void report_print(FILE *f, const struct summary *s)
         verdicts_print(f, s->verdicts);
 }
 
+/* ,"hdr":"...": every count, as HdrHistogram encodes it: runs merge exactly from these
+ * (hdr_codec.h) */
+static void json_hdr(FILE *f, const struct hist *h)
+{
+    char *hdr = hdr_encode(h);
+    fputs(",\"hdr\":", f);
+    if (hdr)
+        json_string(f, hdr);
+    else
+        fputs("null", f);
+    free(hdr);
+}
+
 void report_json_latency(FILE *f, const struct hist *h)
 {
     fprintf(f, "{\"min\":%.3f,\"mean\":%.3f", h->count ? (double)h->min_ns / 1000 : 0.0,
@@ -282,14 +295,7 @@ void report_json_latency(FILE *f, const struct hist *h)
     for (int i = 0; i < 4; i++)
         fprintf(f, ",\"%s\":%" PRIu64, keys[i], hist_percentile_us(h, report_percentiles[i]));
     fprintf(f, ",\"max\":%.3f,\"count\":%" PRIu64, (double)h->max_ns / 1000, (uint64_t)h->count);
-    /* every count, as HdrHistogram encodes it: runs merge exactly from these (hdr_codec.h) */
-    char *hdr = hdr_encode(h);
-    fputs(",\"hdr\":", f);
-    if (hdr)
-        json_string(f, hdr);
-    else
-        fputs("null", f);
-    free(hdr);
+    json_hdr(f, h);
     fputc('}', f);
 }
 
@@ -342,6 +348,7 @@ int report_write_json(int fd, const char *path, const struct summary *s)
     uint64_t ok = sb_get(&c->requests_ok), failed = sb_get(&c->requests_failed);
     fputc('{', f);
     json_run(f, s);
+    report_json_segment(f, s);
     fprintf(f, "\"requests\":{\"total\":%" PRIu64 ",\"ok\":%" PRIu64 ",\"failed\":%" PRIu64
                ",\"started\":%" PRIu64 "},\n",
             ok + failed, ok, failed, sb_get(&c->requests_started));
@@ -400,10 +407,14 @@ int report_write_json(int fd, const char *path, const struct summary *s)
     }
     /* lag_us only with a rate: without one there is no timetable to be late for */
     fputs(",\n\"generator\":{", f);
-    if (s->cfg && s->cfg->schedule)
-        fprintf(f, "\"lag_us\":{\"p50\":%" PRIu64 ",\"p99\":%" PRIu64 ",\"max\":%" PRIu64 "},",
+    if (s->cfg && s->cfg->schedule) {
+        fprintf(f, "\"lag_us\":{\"p50\":%" PRIu64 ",\"p99\":%" PRIu64 ",\"max\":%" PRIu64
+                   ",\"count\":%" PRIu64,
                 hist_percentile_us(s->lag, 50), hist_percentile_us(s->lag, 99),
-                s->lag->max_ns / 1000);
+                s->lag->max_ns / 1000, (uint64_t)s->lag->count);
+        json_hdr(f, s->lag);
+        fputs("},", f);
+    }
     fputs("\"cpu_percent\":[", f);
     for (unsigned w = 0; w < s->nworkers; w++)
         fprintf(f, "%s%.1f", w ? "," : "", s->cpu_percent[w]);

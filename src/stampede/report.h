@@ -23,6 +23,13 @@ struct summary_worker {
     int exit_code, signal, core;
 };
 
+/* Which part of which run the summary is (segment.h): index 0 of 1 for a whole run. */
+struct summary_segment {
+    unsigned index, count;
+    uint64_t run_id;
+    unsigned workers;      /* each segment's */
+};
+
 struct summary {
     struct sb_counters c;  /* totals over workers */
     struct hist *latency, *latency_failed, *connect, *intended; /* latency: ok requests only */
@@ -39,6 +46,12 @@ struct summary {
     unsigned nextras;
     uint64_t planned_clients; /* clients started are in c.clients_started */
     uint64_t clients_grown;   /* the open model: started past each worker's pool */
+    uint64_t scheduled;    /* open model: arrivals due by the end on this process's share of
+                              the timetable (report_arrivals_due, split as segment_share) */
+    uint64_t max_clients;  /* open model: this process's share of [run] max_clients */
+    struct summary_segment segment;
+    const unsigned char *covers; /* stampede merge: which of the segment.count segments are
+                               added up here; NULL: segment.index alone */
     double duration_s;     /* T0 to the end of the last worker */
     double rps;            /* completed requests per second */
     uint64_t seed;
@@ -63,6 +76,8 @@ void report_print(FILE *f, const struct summary *s);
 /* Opens (creates or empties) the JSON output before the run, so that a path that cannot be
  * written stops stampede before any load. Returns the fd, or -1 after printing one line. */
 int report_open_json(const char *path);
+/* The JSON's "segment" object and its comma: what stampede merge needs besides the figures. */
+void report_json_segment(FILE *f, const struct summary *s);
 /* Writes the JSON summary to fd (and closes it); returns -1 after printing a one-line error. */
 int report_write_json(int fd, const char *path, const struct summary *s);
 

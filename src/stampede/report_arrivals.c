@@ -28,7 +28,7 @@ uint64_t report_arrivals_due(const struct config *cfg)
 
 void report_print_pool(FILE *f, const struct summary *s)
 {
-    uint64_t started = sb_get(&s->c.clients_started), most = s->cfg->max_clients;
+    uint64_t started = sb_get(&s->c.clients_started), most = s->max_clients;
     if (most <= s->planned_clients) {
         /* a pool: clients are set up as arrivals need them */
         fprintf(f, "  clients   %" PRIu64 " of a pool of %" PRIu64 " were needed\n", started,
@@ -44,17 +44,17 @@ void report_print_arrivals(FILE *f, const struct summary *s)
 {
     const struct config *cfg = s->cfg;
     fprintf(f, "  arrivals  %" PRIu64 " scheduled (%s, on_busy = %s), %" PRIu64 " dropped\n",
-            report_arrivals_due(cfg), cfg->arrivals == ARRIVALS_POISSON ? "poisson" : "uniform",
+            s->scheduled, cfg->arrivals == ARRIVALS_POISSON ? "poisson" : "uniform",
             cfg->on_busy == ON_BUSY_DROP ? "drop" : "queue", sb_get(&s->c.dropped));
 }
 
 void report_json_pool(FILE *f, const struct summary *s)
 {
-    fprintf(f, ",\"max\":%" PRIu64 ",\"grown\":%" PRIu64, s->cfg->max_clients, s->clients_grown);
+    fprintf(f, ",\"max\":%" PRIu64 ",\"grown\":%" PRIu64, s->max_clients, s->clients_grown);
 }
 
 void report_json_arrivals(FILE *f, const struct summary *s)
 {
     fprintf(f, ",\n\"dropped\":%" PRIu64 ",\"arrivals\":%" PRIu64, sb_get(&s->c.dropped),
-            report_arrivals_due(s->cfg));
+            s->scheduled);
 }

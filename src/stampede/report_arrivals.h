@@ -10,7 +10,8 @@
 
 /* The arrivals of the timetable due before the run's end: requests sent + dropped. */
 uint64_t report_arrivals_due(const struct config *cfg);
-/* "  clients   ..." and "  arrivals  ..." lines. */
+/* "  clients   ..." and "  arrivals  ..." lines, from the summary's own figures (a segment's
+ * share of the run, or the sum of the segments in a merge): scheduled, max_clients. */
 void report_print_pool(FILE *f, const struct summary *s);
 void report_print_arrivals(FILE *f, const struct summary *s);
 /* ,"max":M,"grown":G inside "clients"; ,"dropped":D,"arrivals":A at the top level. */

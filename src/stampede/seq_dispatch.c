@@ -171,7 +171,7 @@ static void on_pump(evutil_socket_t fd, short what, void *arg)
  * thread are the run's). */
 static uint64_t global_rep(const struct worker *w, uint64_t i)
 {
-    return ramp_client_number(w->nworkers, w->index, i);
+    return ramp_client_number(w->nworkers, w->run_index, i);
 }
 
 static const struct wire *wire_of(const struct seq_state *s, uint64_t rep, uint32_t step)
@@ -293,8 +293,8 @@ int seq_prepare(struct worker *w)
     for (size_t i = 0; i < r->n; i++) {
         struct seq_state *s = &r->s[i];
         s->spec = &cfg->sequences[i];
-        s->nreps = ramp_worker_clients(s->spec->repeat, w->nworkers, w->index);
-        s->parallel = ramp_worker_clients(s->spec->parallel, w->nworkers, w->index);
+        s->nreps = ramp_worker_clients(s->spec->repeat, w->nworkers, w->run_index);
+        s->parallel = ramp_worker_clients(s->spec->parallel, w->nworkers, w->run_index);
         if (s->parallel == 0)
             s->parallel = 1;
         s->cap = s->spec->order == SEQ_BREADTH_FIRST ? 0 : s->parallel;

@@ -98,16 +98,23 @@ int verdicts_collect(struct verdicts *v, const struct config *cfg, const struct 
     if (!v->checks || !v->thresholds)
         return -1;
     v->nchecks = cfg->nchecks;
-    v->nthresholds = cfg->nthresholds;
     merge_checks(v, cfg, h);
-    for (size_t i = 0; i < cfg->nthresholds; i++) {
+    verdicts_measure(v, cfg->thresholds, cfg->nthresholds, s);
+    return 0;
+}
+
+void verdicts_measure(struct verdicts *v, const struct threshold *t, size_t n,
+                      const struct summary *s)
+{
+    v->nthresholds = n;
+    v->failed = 0;
+    for (size_t i = 0; i < n; i++) {
         struct verdict_threshold *vt = &v->thresholds[i];
-        vt->t = &cfg->thresholds[i];
+        vt->t = &t[i];
         vt->measured = measure(v, vt->t, s, &vt->value);
         vt->passed = vt->measured && threshold_holds(vt->t, vt->value);
         v->failed += !vt->passed;
     }
-    return 0;
 }
 
 void verdicts_free(struct verdicts *v)

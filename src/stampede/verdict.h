@@ -37,6 +37,10 @@ struct verdicts {
 /* Merges the check counters of h and measures cfg's thresholds on s. -1: out of memory. */
 int verdicts_collect(struct verdicts *v, const struct config *cfg, const struct sb_header *h,
                      const struct summary *s);
+/* Measures thresholds t[0..n-1] on s and v's checks into v->thresholds (room for n).
+ * verdicts_collect does it for a run; stampede merge for the merged segments. */
+void verdicts_measure(struct verdicts *v, const struct threshold *t, size_t n,
+                      const struct summary *s);
 void verdicts_free(struct verdicts *v);
 /* The summary's "checks" and "thresholds" parts (nothing when there are none). */
 void verdicts_print(FILE *f, const struct verdicts *v);

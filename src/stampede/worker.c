@@ -97,7 +97,7 @@ static void on_ramp(evutil_socket_t fd, short what, void *arg)
     /* once the share of requests is begun, clients still to come would have nothing to do */
     for (unsigned batch = 0; w->next_start < w->nclients && !w->stopping && w->requests_left;
          batch++) {
-        uint64_t number = ramp_client_number(w->nworkers, w->index, w->next_start);
+        uint64_t number = ramp_client_number(w->nworkers, w->run_index, w->next_start);
         int64_t due = w->t0 + ramp_start_offset(&r, number);
         if (due > now || batch == RAMP_BATCH) {
             struct timeval tv = timeval_of_ns(due - now);
@@ -158,7 +158,7 @@ void worker_stop_here(struct worker *w)
 
 struct client *worker_setup_client(struct worker *w)
 {
-    uint64_t number = ramp_client_number(w->nworkers, w->index, w->next_start);
+    uint64_t number = ramp_client_number(w->nworkers, w->run_index, w->next_start);
     struct client *c = &w->clients[w->next_start];
     if (client_init(c, w, number) < 0) {
         fprintf(stderr, "stampede: worker %u: cannot set up client %" PRIu64 ": %s\n", w->index,
@@ -255,13 +255,13 @@ static int worker_prepare(struct worker *w)
             return -1;
     }
 
-    w->nclients = ramp_worker_clients(cfg->clients, w->nworkers, w->index);
+    w->nclients = ramp_worker_clients(cfg->clients, w->nworkers, w->run_index);
     /* requests are split as clients are: worker p of N gets n/N + (p < n%N) */
     w->requests_left = cfg->total_requests
-                           ? ramp_worker_clients(cfg->total_requests, w->nworkers, w->index)
+                           ? ramp_worker_clients(cfg->total_requests, w->nworkers, w->run_index)
                            : UINT64_MAX;
     w->pool_max = cfg->schedule && cfg->max_clients > cfg->clients
-                      ? ramp_worker_clients(cfg->max_clients, w->nworkers, w->index)
+                      ? ramp_worker_clients(cfg->max_clients, w->nworkers, w->run_index)
                       : w->nclients;
     atomic_store(&w->slot->clients, w->nclients);
     /* zeroed pages cost nothing until a client is set up in them (on_ramp, arrivals) */
@@ -277,7 +277,7 @@ static int worker_prepare(struct worker *w)
     if (!w->ramp_timer || !w->stop_timer || !w->grace_timer || !w->cpu_timer || !w->sigint_ev || !w->sigterm_ev)
         return -1;
     if (arrivals_prepare(w) < 0 || seq_prepare(w) < 0 || regress_open(w) < 0 ||
-        connect_gate_init(&w->gate, w->base, cfg->connect_rate, w->nworkers, w->index,
+        connect_gate_init(&w->gate, w->base, cfg->connect_rate, w->nworkers, w->run_index,
                           client_gate_go) < 0)
         return -1;
     event_add(w->sigint_ev, NULL);
@@ -348,7 +348,9 @@ int worker_main(const struct config *cfg, struct endpoints *eps, const struct pl
 {
     struct worker w = {
         .cfg = cfg, .endpoints = eps, .plugins = plugins, .hdr = hdr,
-        .slot = sb_slot(hdr, index), .index = index, .nworkers = hdr->nworkers,
+        .slot = sb_slot(hdr, index), .index = index,
+        .run_index = ramp_run_worker(cfg->segment_index, hdr->nworkers, index),
+        .nworkers = hdr->nworkers * cfg->segment_count,
     };
     atomic_store(&w.slot->pid, (int32_t)getpid());
 

@@ -40,7 +40,10 @@ struct worker {
     int *head;                     /* per request: the method is HEAD (no response body) */
     const struct timeval **timeouts; /* per request: libevent common timeouts, or NULL */
     const struct timeval **connect_timeouts;
-    unsigned index, nworkers;
+    unsigned index;                /* its slot in this process's scoreboard */
+    unsigned run_index, nworkers;  /* its number among the run's workers, and how many the
+                                      run has (all segments'): they split the clients and
+                                      arrivals (ramp.h) */
 
     struct client *clients;
     uint64_t nclients, next_start; /* clients are started in order by the ramp timer */
