@@ -48,9 +48,9 @@ static int create_one(const char *path, const char *option, const char *header)
 }
 
 int linelog_create(const char *path, const char *option, const char *header, int per_worker,
-                   unsigned nworkers)
+                   unsigned first, unsigned nworkers)
 {
-    for (unsigned w = 0; w < (per_worker ? nworkers : 1); w++) {
+    for (unsigned w = first; w < first + (per_worker ? nworkers : 1); w++) {
         char *file = file_of(path, per_worker, w);
         int rc = file ? create_one(file, option, header) : -1;
         if (!file)

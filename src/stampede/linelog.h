@@ -19,10 +19,11 @@ struct linelog {
     int failed;         /* a write failed; the error has been reported once */
 };
 
-/* Parent, before fork: creates or empties path (or, with per_worker, PATH.wN for each of
- * nworkers) and writes header (may be NULL). Returns 0, or -1 after a one-line error. */
+/* Parent, before fork: creates or empties path (or, with per_worker, PATH.wN for each of its
+ * nworkers, numbered in the whole run from first) and writes header (may be NULL). Returns 0,
+ * or -1 after a one-line error. */
 int linelog_create(const char *path, const char *option, const char *header, int per_worker,
-                   unsigned nworkers);
+                   unsigned first, unsigned nworkers);
 /* Worker: opens path (or its PATH.wN) for appending; the log is off when path is NULL. -1
  * after a message. */
 int linelog_open(struct linelog *l, const char *path, const char *option, int per_worker,

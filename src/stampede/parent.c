@@ -614,8 +614,12 @@ int parent_run(const struct config *cfg)
     p.pids = calloc(cfg->workers, sizeof(*p.pids));
     if (!p.pids || pipe(ready) < 0 || pipe(go) < 0)
         goto out;
-    if ((cfg->trace_path && trace_create(cfg->trace_path, cfg->log_per_worker, cfg->workers) < 0) ||
-        (cfg->phout_path && phout_create(cfg->phout_path, cfg->log_per_worker, cfg->workers) < 0) ||
+    /* per worker, files are named by the workers' numbers in the whole run (--segment) */
+    unsigned first = ramp_run_worker(cfg->segment_index, cfg->workers, 0);
+    if ((cfg->trace_path &&
+         trace_create(cfg->trace_path, cfg->log_per_worker, first, cfg->workers) < 0) ||
+        (cfg->phout_path &&
+         phout_create(cfg->phout_path, cfg->log_per_worker, first, cfg->workers) < 0) ||
         (cfg->hdr_log && hdr_log_create(&p.hdr, cfg->hdr_log, cfg->schedule != NULL) < 0) ||
         (cfg->json_path && (p.json_fd = report_open_json(cfg->json_path)) < 0) ||
         metrics_out_open(&p.metrics, cfg, p.sb.hdr) < 0) {

@@ -8,9 +8,9 @@
 #include <inttypes.h>
 #include <stdio.h>
 
-int phout_create(const char *path, int per_worker, unsigned nworkers)
+int phout_create(const char *path, int per_worker, unsigned first, unsigned nworkers)
 {
-    return linelog_create(path, "--phout", NULL, per_worker, nworkers);
+    return linelog_create(path, "--phout", NULL, per_worker, first, nworkers);
 }
 
 int phout_open(struct linelog *p, const char *path, int per_worker, unsigned worker)

@@ -23,7 +23,7 @@ struct phout_record {
 };
 
 /* Parent, before fork: creates or empties path. 0, or -1 after a message. */
-int phout_create(const char *path, int per_worker, unsigned nworkers);
+int phout_create(const char *path, int per_worker, unsigned first, unsigned nworkers);
 /* Worker: opens path for appending; off when path is NULL. */
 int phout_open(struct linelog *p, const char *path, int per_worker, unsigned worker);
 void phout_write(struct linelog *p, const struct phout_record *r);

@@ -8,9 +8,9 @@ static const char trace_columns[] = "# worker\tclient\tround\trequest\tstart_us\
                                     "postdelay_us\tstatus\tlatency_us\tbytes_in\treused\thop\treason\t"
                                     "retried\n";
 
-int trace_create(const char *path, int per_worker, unsigned nworkers)
+int trace_create(const char *path, int per_worker, unsigned first, unsigned nworkers)
 {
-    return linelog_create(path, "--trace", trace_columns, per_worker, nworkers);
+    return linelog_create(path, "--trace", trace_columns, per_worker, first, nworkers);
 }
 
 int trace_open(struct linelog *t, const char *path, int per_worker, unsigned worker)

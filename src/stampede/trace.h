@@ -23,7 +23,7 @@ struct trace_record {
 };
 
 /* Parent, before fork: creates path with the column header. 0, or -1 after a message. */
-int trace_create(const char *path, int per_worker, unsigned nworkers);
+int trace_create(const char *path, int per_worker, unsigned first, unsigned nworkers);
 /* Worker: opens path for appending; tracing is off when path is NULL. */
 int trace_open(struct linelog *t, const char *path, int per_worker, unsigned worker);
 void trace_write(struct linelog *t, const struct trace_record *r);

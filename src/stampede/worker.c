@@ -282,8 +282,8 @@ static int worker_prepare(struct worker *w)
         return -1;
     event_add(w->sigint_ev, NULL);
     event_add(w->sigterm_ev, NULL);
-    return trace_open(&w->trace, cfg->trace_path, cfg->log_per_worker, w->index) < 0 ||
-                   phout_open(&w->phout, cfg->phout_path, cfg->log_per_worker, w->index) < 0
+    return trace_open(&w->trace, cfg->trace_path, cfg->log_per_worker, w->run_index) < 0 ||
+                   phout_open(&w->phout, cfg->phout_path, cfg->log_per_worker, w->run_index) < 0
                ? -1
                : 0;
 }
