@@ -13,6 +13,7 @@
 #include "http_request.h"
 #include "rng.h"
 #include "stampede/plugin.h"
+#include "template.h"
 #include "url.h"
 
 struct worker;
@@ -90,6 +91,14 @@ struct client {
     char check_reason[160];      /* why the last response failed a check */
     int status_expected;         /* it passed its checks, expect_status among them: even a
                                     4xx or 5xx is then the right answer, an ok request */
+
+    /* sessions (client_session.c; NULL / 0 without captures or ${NAME}s) */
+    struct var_value *vals; /* the run's variables (config nvars) as this client holds them */
+    struct tpl_buf rendered; /* a templated request as sent */
+    struct tpl_buf rendered_body; /* its body, before the head that says its length */
+    struct wire rendered_wire; /* points into rendered */
+    uint64_t capture_held;  /* header captures of the response in flight that found theirs */
+    char capture_reason[160];
 
     /* plugins (all NULL / 0 without them) */
     void **userdata;        /* one per plugin */

@@ -39,6 +39,17 @@ void client_result_fill(struct client *c, int status, enum errkind kind, const c
 /* ... and tests a complete response against the request's checks: ERR_NONE, or
  * ERR_CHECK_FAILED with *reason set. */
 enum errkind client_check_response(struct client *c, const char **reason);
+/* client_session.c: the client's variables (0 or -1), freed with it. */
+int client_session_init(struct client *c);
+void client_session_free(struct client *c);
+/* A templated request rendered into c->rendered_wire, which c->wire then points to: 0; 1 when
+ * a variable is not set yet, with the reason in *why; -1 when out of memory. */
+int client_session_render(struct client *c, const char **why);
+/* A response header, for the request's header captures. */
+void client_session_header(struct client *c, const char *name, size_t nlen, const char *value,
+                           size_t vlen);
+/* A complete response: the request's captures. ERR_NONE, or ERR_CAPTURE_FAILED with *reason. */
+enum errkind client_session_capture(struct client *c, const char **reason);
 /* Limits, HEAD and the callbacks a request needs from the parser. */
 void client_parser_prepare(struct client *c, const struct request_spec *spec, int head);
 

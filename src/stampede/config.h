@@ -27,6 +27,8 @@ enum seq_priority { PRIORITY_EQUAL_OPPORTUNITY = 0, PRIORITY_RUN = 1 };
 
 struct schedule;
 struct check_set;
+struct capture_set;
+struct wire_template;
 struct threshold;
 struct ammo;
 
@@ -69,7 +71,11 @@ struct request_spec {
     char *expect_status, *expect_body, *expect_body_regex, *expect_body_json;
     struct check_set *checks;   /* compiled; NULL: the request has no checks */
     uint64_t keep_body;         /* response body bytes kept: max_body, or check_body_limit
-                                   when a body check needs more */
+                                   when a body check or capture needs more */
+    struct capture_set *captures; /* capture lines (capture.h); NULL: none */
+    struct wire_template *wire_tmpl; /* when templated: what is rendered per send */
+    int templated;              /* its url, a header value or its body has a ${NAME}: it is
+                                   rendered per send instead of serialised once */
 };
 
 /* A [sequence NAME]: its steps are requests (a [request NAME], or one its inline url line
@@ -166,6 +172,11 @@ struct config {
     size_t nrun;
     unsigned nchecks;      /* response checks over every request (their ids are 0..n-1) */
     int check_headers;     /* some request checks a response header: clients watch them */
+    char **vars;           /* the variables captures set, in first-capture order: the
+                              ${NAME}s a client holds values for */
+    size_t nvars;
+    int sessions;          /* some request captures or is templated: clients hold values */
+    int capture_headers;   /* some request captures a response header */
     struct threshold *thresholds; /* [thresholds], in file order */
     size_t nthresholds;
 

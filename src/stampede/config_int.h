@@ -112,6 +112,12 @@ int config_sequence_postdata(struct load *L, size_t seq, const char *value, cons
 /* Builds the [sequence NAME] sections once the requests are built, and refuses what cannot
  * go with them. Returns 0, or -1 after printing the error. */
 int config_build_sequences(struct load *L);
+
+/* ---- config_session.c ---- */
+
+/* After the requests and sequences: the variables the captures set, and every ${NAME} of a
+ * request checked against them and the built-ins. Returns 0, or -1 after the message. */
+int config_build_sessions(struct load *L);
 void config_free_sequences(struct config *c);
 
 #endif

@@ -399,6 +399,9 @@ const struct config_key config_keys[] = {
     {.name = "expect_header", .sections = SECS_REQUEST, .type = CT_STRING, BUILDER,
      .flags = KF_REPEAT, .help = "a response header that must contain a text, Name: text "
                                  "(repeatable)"},
+    {.name = "capture", .sections = SEC_BIT(SEC_REQUEST), .type = CT_STRING, BUILDER,
+     .flags = KF_REPEAT, .help = "a value for later requests: NAME header Header-Name, NAME "
+                                 "regex PATTERN or NAME json PATH (repeatable)"},
     {.name = "expect_body", .sections = SECS_REQUEST, .type = CT_STRING, REQ(expect_body),
      .help = "a text the response body must contain"},
     {.name = "expect_body_regex", .sections = SECS_REQUEST, .type = CT_STRING,

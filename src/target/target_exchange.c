@@ -11,6 +11,7 @@
 
 #include "target_conn_int.h"
 #include "target_resp.h"
+#include "target_session.h"
 #include "target_stats.h"
 #include "target_ws.h"
 
@@ -189,7 +190,8 @@ static bool exchange_decide(struct target_conn *c, const struct target_req *req)
 {
     enum target_route r = c->match.route;
 
-    if (r != ROUTE_REDIRECT && r != ROUTE_REDIRECT_TO && r != ROUTE_BASIC_AUTH)
+    if (r != ROUTE_REDIRECT && r != ROUTE_REDIRECT_TO && r != ROUTE_BASIC_AUTH &&
+        r != ROUTE_LOGIN && r != ROUTE_AUTH)
         return true;
     if (c->extra == NULL && (c->extra = evbuffer_new()) == NULL)
         return false;
@@ -198,8 +200,13 @@ static bool exchange_decide(struct target_conn *c, const struct target_req *req)
         c->status = exchange_decide_redirect(c);
     else if (r == ROUTE_REDIRECT_TO)
         c->status = exchange_decide_redirect_to(c);
-    else
+    else if (r == ROUTE_BASIC_AUTH)
         c->status = exchange_decide_basic_auth(c, req);
+    else if (r == ROUTE_LOGIN)
+        c->status = session_decide_login(&c->match, c->extra, c->login_body,
+                                         sizeof c->login_body);
+    else
+        c->status = session_decide_auth(req, c->extra);
     return true;
 }
 
@@ -210,6 +217,15 @@ static void exchange_add_decided(struct target_conn *c, enum resp_conn hc)
     char body[64];
     int n;
 
+    if (c->match.route == ROUTE_LOGIN) {
+        n = (int)strlen(c->login_body);
+        resp_add_head_start(c->out, c->status, "application/json", n, hc);
+        evbuffer_add_buffer(c->out, c->extra);
+        evbuffer_add(c->out, "\r\n", 2);
+        if (!c->head_only)
+            evbuffer_add(c->out, c->login_body, (size_t)n);
+        return;
+    }
     if (c->status == 200)
         n = snprintf(body, sizeof(body), "ok\n");
     else
@@ -290,6 +306,8 @@ static void exchange_respond(struct target_conn *c)
     case ROUTE_REDIRECT:
     case ROUTE_REDIRECT_TO:
     case ROUTE_BASIC_AUTH:
+    case ROUTE_LOGIN:
+    case ROUTE_AUTH:
         exchange_count(c);
         exchange_add_decided(c, hc);
         break;

@@ -27,6 +27,8 @@ const char *const target_bucket_names[BUCKET_COUNT] = {
     [BUCKET_REDIRECT_TO] = "/redirect-to",
     [BUCKET_STATUS] = "/status",
     [BUCKET_WS] = "/ws",
+    [BUCKET_LOGIN] = "/login",
+    [BUCKET_AUTH] = "/auth",
     [BUCKET_OTHER] = "other",
     [BUCKET_INVALID] = "invalid",
 };
@@ -290,6 +292,8 @@ static const struct route_def routes[] = {
     {"stats", ROUTE_STATS, BUCKET_OTHER, ARG_NONE, 0},
     {"reset", ROUTE_RESET, BUCKET_OTHER, ARG_NONE, 0},
     {"ws", ROUTE_WS, BUCKET_WS, ARG_NAME, 0},
+    {"login", ROUTE_LOGIN, BUCKET_LOGIN, ARG_NONE, 0},
+    {"auth", ROUTE_AUTH, BUCKET_AUTH, ARG_NONE, 0},
 };
 
 void target_http_route(const char *uri, size_t len, struct target_match *m)

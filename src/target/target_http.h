@@ -47,6 +47,8 @@ enum target_route {
     ROUTE_STATS,
     ROUTE_RESET,
     ROUTE_WS, /* /ws/NAME: rest is NAME */
+    ROUTE_LOGIN,
+    ROUTE_AUTH,
     ROUTE_NOT_FOUND,
 };
 
@@ -65,6 +67,8 @@ enum target_bucket {
     BUCKET_REDIRECT_TO,
     BUCKET_STATUS,
     BUCKET_WS,
+    BUCKET_LOGIN,
+    BUCKET_AUTH,
     BUCKET_OTHER,   /* 404 for a first segment we do not serve */
     BUCKET_INVALID, /* rejected before routing: 400, 431, 501, 505 */
     BUCKET_COUNT,

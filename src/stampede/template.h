@@ -1,0 +1,65 @@
+/* template: the ${NAME} variables of a request's URL, header values and body. A text is
+ * compiled once into literal pieces and variable references; a worker renders it per send
+ * into a buffer the client keeps. Names are variables (captures, data columns: an index into
+ * the run's list of names) or built-ins: ${client}, ${worker}, ${repetition}, ${round},
+ * ${random:LO:HI} and ${uuid}. A '$' not followed by '{' is itself. */
+#ifndef STAMPEDE_TEMPLATE_H
+#define STAMPEDE_TEMPLATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct rng;
+struct template;
+
+/* A variable's value as a client holds it. */
+struct var_value {
+    char *s;
+    size_t len, cap;
+    int set;
+};
+
+/* A growing output buffer, kept for the client's life. */
+struct tpl_buf {
+    char *b;
+    size_t len, cap;
+};
+
+/* What a render reads: the client's numbers, its random stream and its variables (indexes as
+ * in the names given to template_compile). */
+struct tpl_env {
+    uint64_t client, worker, repetition, round;
+    struct rng *rng;
+    const struct var_value *vals;
+};
+
+/* Whether text[0..len) has a "${". */
+int template_has_vars(const char *text, size_t len);
+
+/* Compiles text[0..len): NULL with a message in err ("unknown variable ${x} (...)") when a
+ * name is neither a built-in nor one of names[0..nnames). */
+struct template *template_compile(const char *text, size_t len, const char *const *names,
+                                  size_t nnames, char *err, size_t errlen);
+void template_free(struct template *t);
+
+/* Appends t rendered with env to out. Returns 0; -1 when out of memory; 1 when a variable is
+ * not set yet, with its name in *unset. */
+int template_render(const struct template *t, const struct tpl_env *env, struct tpl_buf *out,
+                    const char **unset);
+
+/* A templated request as it goes on the wire: its head (request line and headers, without the
+ * blank line) and its body, rendered per send; Content-Length is the rendered body's when
+ * `length` says to add one. */
+struct wire_template {
+    struct template *head, *body; /* body NULL: none */
+    int length;
+};
+void wire_template_free(struct wire_template *w);
+
+/* Appends len bytes to out: 0 or -1 (out of memory). */
+int tpl_buf_add(struct tpl_buf *out, const char *s, size_t len);
+
+/* Sets a variable to s[0..len): 0 or -1. */
+int var_value_set(struct var_value *v, const char *s, size_t len);
+
+#endif
