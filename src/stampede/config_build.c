@@ -933,9 +933,8 @@ static int build_thresholds(struct load *L)
 int config_build(struct load *L)
 {
     if (build_run(L) != 0 || build_requests(L) != 0 || config_build_sequences(L) != 0 ||
-        config_build_sessions(L) != 0 ||
         build_thresholds(L) != 0 ||
-        build_dns(L) != 0 || build_plugins(L) != 0)
+        build_dns(L) != 0 || build_plugins(L) != 0 || config_build_sessions(L) != 0)
         return -1;
     if (L->dir && !(L->c->dir = strdup(L->dir))) {
         config_oom(L->path);

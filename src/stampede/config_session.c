@@ -34,10 +34,11 @@ static int check_text(const struct config *c, const struct request_spec *s, cons
         return 0;
     char err[300], where[4200];
     struct template *t = template_compile(text, len, (const char *const *)c->vars, c->nvars,
-                                          err, sizeof err);
+                                          c->nplugins > 0, err, sizeof err);
     if (t) {
+        int any = template_nvars(t) > 0;
         template_free(t);
-        return 1;
+        return any;
     }
     snprintf(where, sizeof where, "%s:%d", s->file, s->line);
     config_errorf(where, "[request %.60s] %s: %s", s->name, part, err);
@@ -86,12 +87,13 @@ static int compile_wire(const struct config *c, struct request_spec *s, const ch
         return -1;
     }
     const char *const *names = (const char *const *)c->vars;
-    s->wire_tmpl->head = template_compile(head.bytes, head.len - 4, names, c->nvars, err,
+    s->wire_tmpl->head = template_compile(head.bytes, head.len - 4, names, c->nvars,
+                                          c->nplugins > 0, err,
                                           sizeof err);
     http_request_free(&head);
     if (s->wire_tmpl->head && s->has_body)
         s->wire_tmpl->body = template_compile(s->body ? s->body : "", s->body_len, names,
-                                              c->nvars, err, sizeof err);
+                                              c->nvars, c->nplugins > 0, err, sizeof err);
     if (!s->wire_tmpl->head || (s->has_body && !s->wire_tmpl->body)) {
         config_errorf(where, "[request %.60s]: %s", s->name, err);
         return -1;

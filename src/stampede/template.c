@@ -22,7 +22,13 @@ struct template {
     struct piece *v;
     size_t n;
     const char *const *names; /* for the name of an unset variable */
+    size_t nvars;             /* pieces that are not text */
 };
+
+size_t template_nvars(const struct template *t)
+{
+    return t->nvars;
+}
 
 int template_has_vars(const char *text, size_t len)
 {
@@ -85,6 +91,7 @@ static int resolve(struct piece *p, const char *name, size_t n, const char *cons
             p->var = i;
             return 0;
         }
+    p->kind = P_TEXT; /* the caller may keep it as written */
     snprintf(err, errlen, "unknown variable ${%.*s} (not captured by any request, not a data "
                           "column, not a built-in: client, worker, repetition, round, "
                           "random:LO:HI, uuid)", (int)(n < 60 ? n : 60), name);
@@ -92,7 +99,7 @@ static int resolve(struct piece *p, const char *name, size_t n, const char *cons
 }
 
 struct template *template_compile(const char *text, size_t len, const char *const *names,
-                                  size_t nnames, char *err, size_t errlen)
+                                  size_t nnames, int keep_unknown, char *err, size_t errlen)
 {
     struct template *t = calloc(1, sizeof *t);
     size_t most = 1;
@@ -122,14 +129,20 @@ struct template *template_compile(const char *text, size_t len, const char *cons
             template_free(t);
             return NULL;
         }
+        struct piece p = {0};
+        size_t n = (size_t)(close - text) - i - 2;
+        if (resolve(&p, text + i + 2, n, names, nnames, err, errlen) != 0) {
+            if (!(keep_unknown && p.kind == P_TEXT)) {
+                template_free(t);
+                return NULL;
+            }
+            i = (size_t)(close - text) + 1; /* as written, with the text around it */
+            continue;
+        }
         if (i > lit)
             t->v[t->n++] = (struct piece){.kind = P_TEXT, .off = lit, .len = i - lit};
-        struct piece *p = &t->v[t->n++];
-        size_t n = (size_t)(close - text) - i - 2;
-        if (resolve(p, text + i + 2, n, names, nnames, err, errlen) != 0) {
-            template_free(t);
-            return NULL;
-        }
+        t->v[t->n++] = p;
+        t->nvars++;
         i = lit = (size_t)(close - text) + 1;
     }
     if (len > lit)

@@ -37,9 +37,12 @@ struct tpl_env {
 int template_has_vars(const char *text, size_t len);
 
 /* Compiles text[0..len): NULL with a message in err ("unknown variable ${x} (...)") when a
- * name is neither a built-in nor one of names[0..nnames). */
+ * name is neither a built-in nor one of names[0..nnames), unless keep_unknown says to keep
+ * such a ${x} as it is written (for a plugin that fills it in). */
 struct template *template_compile(const char *text, size_t len, const char *const *names,
-                                  size_t nnames, char *err, size_t errlen);
+                                  size_t nnames, int keep_unknown, char *err, size_t errlen);
+/* How many variables t has (0: it renders as written). */
+size_t template_nvars(const struct template *t);
 void template_free(struct template *t);
 
 /* Appends t rendered with env to out. Returns 0; -1 when out of memory; 1 when a variable is
