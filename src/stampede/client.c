@@ -510,6 +510,10 @@ static void request_begin(struct client *c)
         if (c->head != head) /* a hook made it a HEAD, or made a HEAD something else */
             client_parser_prepare(c, spec, c->head);
     }
+    if (c->jar && client_session_cookies(c) != 0) {
+        request_end(c, 599, ERR_SOCKET, "out of memory");
+        return;
+    }
 
     /* kept connection: the endpoint's own slot, or the spare for one a redirect led to */
     struct conn *kept = c->ep < eps->nstatic ? &c->conns[c->ep] : spare_of(c);

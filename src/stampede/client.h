@@ -17,6 +17,7 @@
 #include "url.h"
 
 struct worker;
+struct cookie_jar;
 
 struct client {
     struct worker *w;
@@ -97,6 +98,9 @@ struct client {
     struct tpl_buf rendered; /* a templated request as sent */
     struct tpl_buf rendered_body; /* its body, before the head that says its length */
     struct wire rendered_wire; /* points into rendered */
+    struct cookie_jar *jar; /* [run] cookies = yes */
+    struct tpl_buf with_cookies; /* the request in flight with the jar's Cookie */
+    struct wire with_cookies_wire;
     uint64_t capture_held;  /* header captures of the response in flight that found theirs */
     char capture_reason[160];
 

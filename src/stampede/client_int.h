@@ -45,7 +45,10 @@ void client_session_free(struct client *c);
 /* A templated request rendered into c->rendered_wire, which c->wire then points to: 0; 1 when
  * a variable is not set yet, with the reason in *why; -1 when out of memory. */
 int client_session_render(struct client *c, const char **why);
-/* A response header, for the request's header captures. */
+/* The request in flight with the jar's cookies for its URL (c->wire then points to a copy
+ * that has them): 0, or -1 when out of memory. */
+int client_session_cookies(struct client *c);
+/* A response header, for the request's header captures and the jar. */
 void client_session_header(struct client *c, const char *name, size_t nlen, const char *value,
                            size_t vlen);
 /* A complete response: the request's captures. ERR_NONE, or ERR_CAPTURE_FAILED with *reason. */

@@ -6,13 +6,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <time.h>
 
 #include "capture.h"
+#include "cookie_jar.h"
 #include "template.h"
 
 int client_session_init(struct client *c)
 {
     const struct config *cfg = c->w->cfg;
+    if (cfg->cookies && !(c->jar = calloc(1, sizeof *c->jar)))
+        return -1;
     if (!cfg->sessions || !cfg->nvars)
         return 0;
     return (c->vals = calloc(cfg->nvars, sizeof *c->vals)) ? 0 : -1;
@@ -26,6 +31,11 @@ void client_session_free(struct client *c)
     c->vals = NULL;
     free(c->rendered.b);
     free(c->rendered_body.b);
+    if (c->jar)
+        jar_clear(c->jar);
+    free(c->jar);
+    c->jar = NULL;
+    free(c->with_cookies.b);
 }
 
 int client_session_render(struct client *c, const char **why)
@@ -62,9 +72,60 @@ int client_session_render(struct client *c, const char **why)
     return 0;
 }
 
+/* Where the head of w ends (its blank line), and where its Cookie line ends, if it has one. */
+static const char *head_end(const struct wire *w, const char **cookie_end)
+{
+    const char *end = memmem(w->bytes, w->len, "\r\n\r\n", 4);
+    *cookie_end = NULL;
+    for (const char *p = w->bytes; end && p && p < end;) {
+        const char *line = memmem(p, (size_t)(end - p), "\r\n", 2);
+        if (!line)
+            break;
+        line += 2;
+        if (strncasecmp(line, "Cookie:", 7) == 0) {
+            const char *e = memmem(line, (size_t)(end + 2 - line), "\r\n", 2);
+            *cookie_end = e;
+            break;
+        }
+        p = line;
+    }
+    return end;
+}
+
+int client_session_cookies(struct client *c)
+{
+    char jar[JAR_MAX_COOKIE_BYTES * 2];
+    const struct url *u = c->url;
+    if (c->jar->n == 0)
+        return 0;
+    size_t n = jar_cookie_header(c->jar, u->host, u->target, u->tls, (int64_t)time(NULL), jar,
+                                 sizeof jar);
+    if (n == 0)
+        return 0;
+    const struct wire *w = c->wire;
+    const char *cookie_end, *end = head_end(w, &cookie_end);
+    if (!end)
+        return 0;
+    /* the jar's cookies join a configured Cookie header, or come as one of their own */
+    const char *at = cookie_end ? cookie_end : end;
+    const char *lead = cookie_end ? "; " : "\r\nCookie: ";
+    struct tpl_buf *b = &c->with_cookies;
+    b->len = 0;
+    if (tpl_buf_add(b, w->bytes, (size_t)(at - w->bytes)) != 0 ||
+        tpl_buf_add(b, lead, strlen(lead)) != 0 || tpl_buf_add(b, jar, n) != 0 ||
+        tpl_buf_add(b, at, w->len - (size_t)(at - w->bytes)) != 0)
+        return -1;
+    c->with_cookies_wire.bytes = b->b;
+    c->with_cookies_wire.len = b->len;
+    c->wire = &c->with_cookies_wire;
+    return 0;
+}
+
 void client_session_header(struct client *c, const char *name, size_t nlen, const char *value,
                            size_t vlen)
 {
+    if (c->jar && nlen == 10 && strncasecmp(name, "set-cookie", 10) == 0)
+        (void)jar_set(c->jar, value, vlen, c->url->host, c->url->target, (int64_t)time(NULL));
     const struct capture_set *cs = spec_of(c)->captures;
     if (cs && cs->nheaders)
         capture_header_line(cs, name, nlen, value, vlen, c->vals, &c->capture_held);

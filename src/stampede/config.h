@@ -175,6 +175,7 @@ struct config {
     char **vars;           /* the variables captures set, in first-capture order: the
                               ${NAME}s a client holds values for */
     size_t nvars;
+    int cookies;           /* [run] cookies: a cookie jar per client; default no */
     int sessions;          /* some request captures or is templated: clients hold values */
     int capture_headers;   /* some request captures a response header */
     struct threshold *thresholds; /* [thresholds], in file order */

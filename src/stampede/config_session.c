@@ -106,6 +106,14 @@ static int compile_wire(const struct config *c, struct request_spec *s, const ch
 int config_build_sessions(struct load *L)
 {
     struct config *c = L->c;
+    if (c->cookies && c->nsequences) {
+        config_errorf(L->path, "[run] cookies = yes does not go with [sequence] sections yet "
+                               "(give each repetition its cookie with cookie lines)");
+        return -1;
+    }
+    /* the jar reads every Set-Cookie: clients gather whole header lines */
+    c->capture_headers |= c->cookies;
+    c->sessions |= c->cookies;
     for (size_t r = 0; r < c->nrequests; r++) {
         struct capture_set *cs = c->requests[r].captures;
         for (size_t i = 0; cs && i < cs->n; i++) {

@@ -191,11 +191,16 @@ static bool exchange_decide(struct target_conn *c, const struct target_req *req)
     enum target_route r = c->match.route;
 
     if (r != ROUTE_REDIRECT && r != ROUTE_REDIRECT_TO && r != ROUTE_BASIC_AUTH &&
-        r != ROUTE_LOGIN && r != ROUTE_AUTH)
+        r != ROUTE_LOGIN && r != ROUTE_AUTH && r != ROUTE_COOKIES && r != ROUTE_COOKIES_SET)
         return true;
     if (c->extra == NULL && (c->extra = evbuffer_new()) == NULL)
         return false;
     evbuffer_drain(c->extra, evbuffer_get_length(c->extra));
+    if (r == ROUTE_LOGIN || r == ROUTE_COOKIES) {
+        if (c->session_body == NULL && (c->session_body = evbuffer_new()) == NULL)
+            return false;
+        evbuffer_drain(c->session_body, evbuffer_get_length(c->session_body));
+    }
     if (r == ROUTE_REDIRECT)
         c->status = exchange_decide_redirect(c);
     else if (r == ROUTE_REDIRECT_TO)
@@ -203,10 +208,13 @@ static bool exchange_decide(struct target_conn *c, const struct target_req *req)
     else if (r == ROUTE_BASIC_AUTH)
         c->status = exchange_decide_basic_auth(c, req);
     else if (r == ROUTE_LOGIN)
-        c->status = session_decide_login(&c->match, c->extra, c->login_body,
-                                         sizeof c->login_body);
-    else
+        c->status = session_decide_login(&c->match, c->extra, c->session_body);
+    else if (r == ROUTE_AUTH)
         c->status = session_decide_auth(req, c->extra);
+    else if (r == ROUTE_COOKIES)
+        c->status = session_decide_cookies(req, c->session_body);
+    else
+        c->status = session_decide_cookies_set(&c->match, c->extra);
     return true;
 }
 
@@ -217,13 +225,15 @@ static void exchange_add_decided(struct target_conn *c, enum resp_conn hc)
     char body[64];
     int n;
 
-    if (c->match.route == ROUTE_LOGIN) {
-        n = (int)strlen(c->login_body);
+    if (c->match.route == ROUTE_LOGIN || c->match.route == ROUTE_COOKIES) {
+        n = (int)evbuffer_get_length(c->session_body);
         resp_add_head_start(c->out, c->status, "application/json", n, hc);
         evbuffer_add_buffer(c->out, c->extra);
         evbuffer_add(c->out, "\r\n", 2);
         if (!c->head_only)
-            evbuffer_add(c->out, c->login_body, (size_t)n);
+            evbuffer_add_buffer(c->out, c->session_body);
+        else
+            evbuffer_drain(c->session_body, (size_t)n);
         return;
     }
     if (c->status == 200)
@@ -308,6 +318,8 @@ static void exchange_respond(struct target_conn *c)
     case ROUTE_BASIC_AUTH:
     case ROUTE_LOGIN:
     case ROUTE_AUTH:
+    case ROUTE_COOKIES:
+    case ROUTE_COOKIES_SET:
         exchange_count(c);
         exchange_add_decided(c, hc);
         break;
