@@ -43,7 +43,8 @@ int client_session_render(struct client *c, const char **why)
     const struct wire_template *t = spec_of(c)->wire_tmpl;
     struct tpl_env env = {
         .client = c->number, .worker = c->w->index, .repetition = c->round,
-        .round = c->round, .rng = &c->rng, .vals = c->vals,
+        .round = c->round, .rng = &c->rng, .vals = c->vals, .clients = c->w->cfg->clients,
+        .seed = c->w->cfg->seed,
     };
     const char *unset = NULL;
     c->rendered.len = c->rendered_body.len = 0;

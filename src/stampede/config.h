@@ -25,6 +25,20 @@ enum on_busy_kind { ON_BUSY_QUEUE = 0, ON_BUSY_DROP = 1 };
 enum seq_order { SEQ_BREADTH_FIRST = 0, SEQ_DEPTH_FIRST = 1 };
 enum seq_priority { PRIORITY_EQUAL_OPPORTUNITY = 0, PRIORITY_RUN = 1 };
 
+/* [data NAME] mode: which row of its file a client's request takes. */
+enum data_mode { DATA_PER_CLIENT = 0, DATA_PER_REPETITION, DATA_ROUND_ROBIN, DATA_RANDOM };
+
+/* A [data NAME] section: a CSV file read at start, its columns ${NAME.column}. */
+struct feeder {
+    char *name;
+    int mode;               /* enum data_mode; default per_client */
+    char **columns;         /* from the header row */
+    size_t ncolumns;
+    char **cells;           /* row r, column k at r * ncolumns + k */
+    size_t *lens;
+    size_t nrows;
+};
+
 struct schedule;
 struct check_set;
 struct capture_set;
@@ -159,6 +173,8 @@ struct config {
     int priority;          /* enum seq_priority: how sequences share the clients */
     uint64_t repeat;       /* [run] repeat: the sequences' default; default 1 */
     uint64_t filesize;     /* [run] filesize: the sequences' default; default 16556 */
+    struct feeder *feeders; /* [data NAME] sections, in file order */
+    size_t nfeeders;
     struct sequence_spec *sequences; /* in file order; none: clients walk the requests */
     size_t nsequences;
 

@@ -934,7 +934,8 @@ int config_build(struct load *L)
 {
     if (build_run(L) != 0 || build_requests(L) != 0 || config_build_sequences(L) != 0 ||
         build_thresholds(L) != 0 ||
-        build_dns(L) != 0 || build_plugins(L) != 0 || config_build_sessions(L) != 0)
+        build_dns(L) != 0 || build_plugins(L) != 0 || config_build_feeders(L) != 0 ||
+        config_build_sessions(L) != 0)
         return -1;
     if (L->dir && !(L->c->dir = strdup(L->dir))) {
         config_oom(L->path);
@@ -951,6 +952,7 @@ void config_free(struct config *c)
         config_free_request(&c->requests[i]);
     free(c->requests);
     config_free_sequences(c);
+    config_free_feeders(c);
     for (size_t i = 0; i < c->nthresholds; i++)
         threshold_free(&c->thresholds[i]);
     free(c->thresholds);

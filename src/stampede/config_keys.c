@@ -215,9 +215,14 @@ const struct config_section_kind config_sections[] = {
     [SEC_PLUGIN] = {"plugin", 1, 1, NULL},
     [SEC_THRESHOLDS] = {"thresholds", 0, 0, NULL, 1},
     [SEC_SEQUENCE] = {"sequence", 1, 0, "see stampede.ini(5) for the [sequence NAME] keys"},
+    [SEC_DATA] = {"data", 1, 0, "see stampede.ini(5) for the [data NAME] keys"},
 };
 const char *const config_section_words[] = {"run", "defaults", "request", "dns", "tls",
-                                            "plugin", "thresholds", "sequence", NULL};
+                                            "plugin", "thresholds", "sequence", "data", NULL};
+
+static const struct config_word data_modes[] = {
+    {"per_client", DATA_PER_CLIENT}, {"per_repetition", DATA_PER_REPETITION},
+    {"round_robin", DATA_ROUND_ROBIN}, {"random", DATA_RANDOM}, {NULL, 0}};
 
 /* The field a key is stored in: offset and size in its section's struct. */
 #define RUN(m) offsetof(struct config, m), sizeof(((struct config *)0)->m)
@@ -433,6 +438,13 @@ const struct config_key config_keys[] = {
     {.name = "session_cache", .sections = SECS_TLS, .type = CT_BOOL, REQ(tls.session_cache),
      .def = "yes", .help = "resume TLS sessions on a client's new connections"},
 
+    /* [data NAME]: a CSV file whose columns are variables */
+    {.name = "file", .sections = SEC_BIT(SEC_DATA), .type = CT_PATH, BUILDER,
+     .help = "a CSV file with a header row naming its columns"},
+    {.name = "mode", .sections = SEC_BIT(SEC_DATA), .type = CT_ENUM, BUILDER,
+     .def = "per_client", .words = data_modes, .what = "a data mode",
+     .help = "which row a client takes: per_client, per_repetition, round_robin or random"},
+
     /* [plugin NAME]: this key, and any other the plugin reads */
     {.name = "path", .sections = SEC_BIT(SEC_PLUGIN), .type = CT_PATH, PLUG(path),
      .help = "the plugin's shared object (default NAME.so beside stampede or installed)"},
@@ -490,7 +502,7 @@ void config_keys_print(FILE *f)
     for (size_t i = 0; i < config_nkeys; i++) {
         const struct config_key *k = &config_keys[i];
         char secs[64] = "";
-        for (int s = SEC_RUN; s <= SEC_SEQUENCE; s++)
+        for (int s = SEC_RUN; s <= SEC_DATA; s++)
             if (k->sections & SEC_BIT(s)) {
                 size_t l = strlen(secs);
                 snprintf(secs + l, sizeof secs - l, "%s%s", l ? "," : "", config_sections[s].word);

@@ -25,6 +25,12 @@ static long var_index(struct config *c, const char *name)
     return (long)c->nvars++;
 }
 
+static struct tpl_names names_of(const struct config *c)
+{
+    struct tpl_names n = {(const char *const *)c->vars, c->nvars, c->feeders, c->nfeeders};
+    return n;
+}
+
 /* Compiles text only to check its names: 1 when it has variables, 0 when not, -1 after the
  * message "FILE:LINE: [request NAME] PART: WHY". */
 static int check_text(const struct config *c, const struct request_spec *s, const char *part,
@@ -33,8 +39,8 @@ static int check_text(const struct config *c, const struct request_spec *s, cons
     if (!text || !template_has_vars(text, len))
         return 0;
     char err[300], where[4200];
-    struct template *t = template_compile(text, len, (const char *const *)c->vars, c->nvars,
-                                          c->nplugins > 0, err, sizeof err);
+    struct tpl_names names = names_of(c);
+    struct template *t = template_compile(text, len, &names, c->nplugins > 0, err, sizeof err);
     if (t) {
         int any = template_nvars(t) > 0;
         template_free(t);
@@ -86,14 +92,13 @@ static int compile_wire(const struct config *c, struct request_spec *s, const ch
         config_oom(where);
         return -1;
     }
-    const char *const *names = (const char *const *)c->vars;
-    s->wire_tmpl->head = template_compile(head.bytes, head.len - 4, names, c->nvars,
-                                          c->nplugins > 0, err,
-                                          sizeof err);
+    struct tpl_names names = names_of(c);
+    s->wire_tmpl->head = template_compile(head.bytes, head.len - 4, &names, c->nplugins > 0,
+                                          err, sizeof err);
     http_request_free(&head);
     if (s->wire_tmpl->head && s->has_body)
-        s->wire_tmpl->body = template_compile(s->body ? s->body : "", s->body_len, names,
-                                              c->nvars, c->nplugins > 0, err, sizeof err);
+        s->wire_tmpl->body = template_compile(s->body ? s->body : "", s->body_len, &names,
+                                              c->nplugins > 0, err, sizeof err);
     if (!s->wire_tmpl->head || (s->has_body && !s->wire_tmpl->body)) {
         config_errorf(where, "[request %.60s]: %s", s->name, err);
         return -1;

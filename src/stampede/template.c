@@ -6,14 +6,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "rng.h"
 
-enum piece_kind { P_TEXT, P_VAR, P_CLIENT, P_WORKER, P_REPETITION, P_ROUND, P_RANDOM, P_UUID };
+enum piece_kind {
+    P_TEXT, P_VAR, P_DATA, P_CLIENT, P_WORKER, P_REPETITION, P_ROUND, P_RANDOM, P_UUID
+};
 
 struct piece {
     enum piece_kind kind;
     size_t off, len;        /* P_TEXT: bytes of the template's copy of the text */
-    size_t var;             /* P_VAR: index into the names */
+    size_t var;             /* P_VAR: index into the variables; P_DATA: the feeder */
+    size_t column;          /* P_DATA: its column */
     int64_t lo, hi;         /* P_RANDOM */
 };
 
@@ -22,6 +26,7 @@ struct template {
     struct piece *v;
     size_t n;
     const char *const *names; /* for the name of an unset variable */
+    const struct feeder *feeders;
     size_t nvars;             /* pieces that are not text */
 };
 
@@ -64,8 +69,8 @@ static int parse_random(const char *s, size_t n, int64_t *lo, int64_t *hi)
 }
 
 /* Reads the name between "${" and "}" into p. */
-static int resolve(struct piece *p, const char *name, size_t n, const char *const *names,
-                   size_t nnames, char *err, size_t errlen)
+static int resolve(struct piece *p, const char *name, size_t n, const struct tpl_names *names,
+                   char *err, size_t errlen)
 {
     static const struct { const char *word; enum piece_kind kind; } builtins[] = {
         {"client", P_CLIENT}, {"worker", P_WORKER}, {"repetition", P_REPETITION},
@@ -85,12 +90,29 @@ static int resolve(struct piece *p, const char *name, size_t n, const char *cons
                  (int)(n < 60 ? n : 60), name);
         return -1;
     }
-    for (size_t i = 0; i < nnames; i++)
-        if (strlen(names[i]) == n && memcmp(names[i], name, n) == 0) {
+    for (size_t i = 0; i < names->nvars; i++)
+        if (strlen(names->vars[i]) == n && memcmp(names->vars[i], name, n) == 0) {
             p->kind = P_VAR;
             p->var = i;
             return 0;
         }
+    const char *dot = memchr(name, '.', n);
+    for (size_t i = 0; dot && i < names->nfeeders; i++) {
+        const struct feeder *f = &names->feeders[i];
+        size_t fl = (size_t)(dot - name), cl = n - fl - 1;
+        if (strlen(f->name) != fl || memcmp(f->name, name, fl) != 0)
+            continue;
+        for (size_t k = 0; k < f->ncolumns; k++)
+            if (strlen(f->columns[k]) == cl && memcmp(f->columns[k], dot + 1, cl) == 0) {
+                p->kind = P_DATA;
+                p->var = i;
+                p->column = k;
+                return 0;
+            }
+        snprintf(err, errlen, "unknown variable ${%.*s} ([data %s] has no column '%.*s')",
+                 (int)(n < 60 ? n : 60), name, f->name, (int)(cl < 60 ? cl : 60), dot + 1);
+        return -1;
+    }
     p->kind = P_TEXT; /* the caller may keep it as written */
     snprintf(err, errlen, "unknown variable ${%.*s} (not captured by any request, not a data "
                           "column, not a built-in: client, worker, repetition, round, "
@@ -98,8 +120,8 @@ static int resolve(struct piece *p, const char *name, size_t n, const char *cons
     return -1;
 }
 
-struct template *template_compile(const char *text, size_t len, const char *const *names,
-                                  size_t nnames, int keep_unknown, char *err, size_t errlen)
+struct template *template_compile(const char *text, size_t len, const struct tpl_names *names,
+                                  int keep_unknown, char *err, size_t errlen)
 {
     struct template *t = calloc(1, sizeof *t);
     size_t most = 1;
@@ -116,7 +138,8 @@ struct template *template_compile(const char *text, size_t len, const char *cons
     }
     memcpy(t->text, text, len);
     t->text[len] = '\0';
-    t->names = names;
+    t->names = names->vars;
+    t->feeders = names->feeders;
     size_t lit = 0, i = 0;
     while (i < len) {
         if (!(text[i] == '$' && i + 1 < len && text[i + 1] == '{')) {
@@ -131,7 +154,7 @@ struct template *template_compile(const char *text, size_t len, const char *cons
         }
         struct piece p = {0};
         size_t n = (size_t)(close - text) - i - 2;
-        if (resolve(&p, text + i + 2, n, names, nnames, err, errlen) != 0) {
+        if (resolve(&p, text + i + 2, n, names, err, errlen) != 0) {
             if (!(keep_unknown && p.kind == P_TEXT)) {
                 template_free(t);
                 return NULL;
@@ -157,6 +180,30 @@ void wire_template_free(struct wire_template *w)
     template_free(w->head);
     template_free(w->body);
     free(w);
+}
+
+/* splitmix64's finaliser: a well-mixed number from any input. */
+static uint64_t mix(uint64_t x)
+{
+    x += UINT64_C(0x9e3779b97f4a7c15);
+    x = (x ^ (x >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+    x = (x ^ (x >> 27)) * UINT64_C(0x94d049bb133111eb);
+    return x ^ (x >> 31);
+}
+
+size_t feeder_row(const struct feeder *f, size_t idx, const struct tpl_env *env)
+{
+    uint64_t n = f->nrows;
+    switch (f->mode) {
+    case DATA_PER_REPETITION:
+        return (size_t)(env->repetition % n);
+    case DATA_ROUND_ROBIN:
+        return (size_t)((env->round * env->clients + env->client) % n);
+    case DATA_RANDOM:
+        return (size_t)(mix(mix(mix(env->seed ^ idx) ^ env->client) ^ env->round) % n);
+    default:
+        return (size_t)(env->client % n);
+    }
 }
 
 int tpl_buf_add(struct tpl_buf *out, const char *s, size_t len)
@@ -242,6 +289,12 @@ int template_render(const struct template *t, const struct tpl_env *env, struct 
             }
             rc = tpl_buf_add(out, env->vals[p->var].s, env->vals[p->var].len);
             break;
+        case P_DATA: {
+            const struct feeder *f = &t->feeders[p->var];
+            size_t at = feeder_row(f, p->var, env) * f->ncolumns + p->column;
+            rc = tpl_buf_add(out, f->cells[at], f->lens[at]);
+            break;
+        }
         case P_CLIENT:
             rc = add_number(out, (int64_t)env->client);
             break;

@@ -11,6 +11,16 @@
 
 struct rng;
 struct template;
+struct feeder;
+
+/* The names a template may use besides the built-ins: variables (captures), then the
+ * columns of the [data NAME] sections as NAME.column. */
+struct tpl_names {
+    const char *const *vars;
+    size_t nvars;
+    const struct feeder *feeders;
+    size_t nfeeders;
+};
 
 /* A variable's value as a client holds it. */
 struct var_value {
@@ -25,22 +35,31 @@ struct tpl_buf {
     size_t len, cap;
 };
 
-/* What a render reads: the client's numbers, its random stream and its variables (indexes as
- * in the names given to template_compile). */
+/* What a render reads: the client's numbers, its random stream, its variables (indexes as
+ * in the names given to template_compile), and for the data files' rows the run's clients
+ * and seed. */
 struct tpl_env {
     uint64_t client, worker, repetition, round;
     struct rng *rng;
     const struct var_value *vals;
+    uint64_t clients, seed;
 };
+
+/* The row of feeder f (number idx) that a request of client `client` in round `round` takes:
+ * per_client the client's (client mod rows), per_repetition the repetition's (round mod
+ * rows), round_robin the rows in turn over every client's rounds ((round * clients + client)
+ * mod rows), random a row drawn from (seed, client, round, idx), the same in every run with
+ * that seed. */
+size_t feeder_row(const struct feeder *f, size_t idx, const struct tpl_env *env);
 
 /* Whether text[0..len) has a "${". */
 int template_has_vars(const char *text, size_t len);
 
 /* Compiles text[0..len): NULL with a message in err ("unknown variable ${x} (...)") when a
- * name is neither a built-in nor one of names[0..nnames), unless keep_unknown says to keep
+ * name is neither a built-in nor one of names, unless keep_unknown says to keep
  * such a ${x} as it is written (for a plugin that fills it in). */
-struct template *template_compile(const char *text, size_t len, const char *const *names,
-                                  size_t nnames, int keep_unknown, char *err, size_t errlen);
+struct template *template_compile(const char *text, size_t len, const struct tpl_names *names,
+                                  int keep_unknown, char *err, size_t errlen);
 /* How many variables t has (0: it renders as written). */
 size_t template_nvars(const struct template *t);
 void template_free(struct template *t);

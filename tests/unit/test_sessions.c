@@ -12,11 +12,18 @@
 #include <string.h>
 
 #include "capture.h"
+#include "config.h"
 #include "cookie_jar.h"
 #include "rng.h"
 #include "template.h"
 
-static const char *const names[] = {"token", "user.id"};
+static const char *const var_names[] = {"token", "user.id"};
+static char *cols[] = {"id", "name"};
+static char *cells[] = {"1", "ann", "2", "bob", "3", "cy"};
+static size_t lens[] = {1, 3, 1, 3, 1, 2};
+static struct feeder users = {"users", DATA_PER_CLIENT, cols, 2, cells, lens, 3};
+static const struct tpl_names tnames = {var_names, 2, &users, 1};
+#define names (&tnames)
 
 /* Renders text with the values given (NULL: unset), into a static string. */
 static const char *render(const char *text, const char *token, const char *user, int *rc,
@@ -24,7 +31,7 @@ static const char *render(const char *text, const char *token, const char *user,
 {
     static char out[512];
     char err[300];
-    struct template *t = template_compile(text, strlen(text), names, 2, 0, err, sizeof err);
+    struct template *t = template_compile(text, strlen(text), names, 0, err, sizeof err);
     if (!t)
         fail_msg("'%s' should compile: %s", text, err);
     struct var_value vals[2] = {{0}, {0}};
@@ -35,7 +42,7 @@ static const char *render(const char *text, const char *token, const char *user,
     struct rng rng;
     rng_seed(&rng, seed, 3);
     struct tpl_env env = {.client = 3, .worker = 1, .repetition = 2, .round = 2, .rng = &rng,
-                          .vals = vals};
+                          .vals = vals, .clients = 4, .seed = seed};
     struct tpl_buf b = {0};
     const char *unset = NULL;
     *rc = template_render(t, &env, &b, &unset);
@@ -81,18 +88,39 @@ static void test_template_render(void **state)
     }
 }
 
+static void test_template_data(void **state)
+{
+    (void)state;
+    int rc;
+    users.mode = DATA_PER_CLIENT; /* client 3 of 4, round 2: row 3 mod 3 */
+    assert_string_equal(render("${users.id}:${users.name}", 0, 0, &rc, 1), "1:ann");
+    users.mode = DATA_PER_REPETITION;
+    assert_string_equal(render("${users.name}", 0, 0, &rc, 1), "cy");
+    users.mode = DATA_ROUND_ROBIN; /* (2 * 4 + 3) mod 3 */
+    assert_string_equal(render("${users.name}", 0, 0, &rc, 1), "cy");
+    users.mode = DATA_RANDOM;
+    char first[64];
+    snprintf(first, sizeof first, "%s", render("${users.name}", 0, 0, &rc, 5));
+    assert_string_equal(render("${users.name}", 0, 0, &rc, 5), first);
+    users.mode = DATA_PER_CLIENT;
+    char err[300];
+    assert_null(template_compile("${users.age}", 12, names, 0, err, sizeof err));
+    assert_non_null(strstr(err, "[data users] has no column 'age'"));
+    assert_null(template_compile("${people.id}", 12, names, 0, err, sizeof err));
+}
+
 static void test_template_bad(void **state)
 {
     (void)state;
     char err[300];
-    assert_null(template_compile("${nope}", 7, names, 2, 0, err, sizeof err));
+    assert_null(template_compile("${nope}", 7, names, 0, err, sizeof err));
     assert_non_null(strstr(err, "unknown variable ${nope}"));
-    assert_null(template_compile("x ${token", 9, names, 2, 0, err, sizeof err));
+    assert_null(template_compile("x ${token", 9, names, 0, err, sizeof err));
     assert_non_null(strstr(err, "without its '}'"));
-    assert_null(template_compile("${random:6:1}", 13, names, 2, 0, err, sizeof err));
-    assert_null(template_compile("${random:a:b}", 13, names, 2, 0, err, sizeof err));
+    assert_null(template_compile("${random:6:1}", 13, names, 0, err, sizeof err));
+    assert_null(template_compile("${random:a:b}", 13, names, 0, err, sizeof err));
     /* with plugins, an unknown name stays for them */
-    struct template *t = template_compile("a ${name} b", 11, names, 2, 1, err, sizeof err);
+    struct template *t = template_compile("a ${name} b", 11, names, 1, err, sizeof err);
     assert_non_null(t);
     assert_int_equal(template_nvars(t), 0);
     template_free(t);
@@ -229,6 +257,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_template_render),  cmocka_unit_test(test_template_bad),
+        cmocka_unit_test(test_template_data),
         cmocka_unit_test(test_jar_domain_path),  cmocka_unit_test(test_jar_expiry_replace),
         cmocka_unit_test(test_jar_bounds),       cmocka_unit_test(test_captures),
     };
