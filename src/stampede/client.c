@@ -495,6 +495,8 @@ static void request_begin(struct client *c)
     if (spec->templated && c->hop == 0 && !c->shot) { /* its ${NAME}s, rendered for this send */
         const char *why = NULL;
         int r = client_session_render(c, &why);
+        if (r == 0 && c->seq_cookie && client_session_seq_cookie(c, c->seq_cookie) != 0)
+            r = -1, why = "out of memory";
         if (r != 0) {
             request_end(c, 599, r > 0 ? ERR_UNSET_VARIABLE : ERR_SOCKET, why);
             return;
@@ -510,7 +512,7 @@ static void request_begin(struct client *c)
         if (c->head != head) /* a hook made it a HEAD, or made a HEAD something else */
             client_parser_prepare(c, spec, c->head);
     }
-    if (c->jar && client_session_cookies(c) != 0) {
+    if (c->session && client_session_cookies(c) != 0) {
         request_end(c, 599, ERR_SOCKET, "out of memory");
         return;
     }

@@ -17,7 +17,7 @@
 #include "url.h"
 
 struct worker;
-struct cookie_jar;
+struct session;
 
 struct client {
     struct worker *w;
@@ -40,6 +40,7 @@ struct client {
     uint64_t seq_rep;       /* its repetition: the worker's own number (closed model), the
                                run's (open model) */
     const struct wire *seq_wire; /* the step with the repetition's Cookie; NULL: as configured */
+    const char *seq_cookie; /* that cookie line, for a step rendered per send; NULL: none */
 
     struct event timer;     /* predelay, postdelay and the request timeout */
     struct event ctimer;    /* connect timeout */
@@ -94,12 +95,14 @@ struct client {
                                     4xx or 5xx is then the right answer, an ok request */
 
     /* sessions (client_session.c; NULL / 0 without captures or ${NAME}s) */
-    struct var_value *vals; /* the run's variables (config nvars) as this client holds them */
+    struct session *session; /* the values and cookies its requests use: its own, or in a
+                               sequence the repetition's; NULL without sessions */
+    struct session *own_session;
     struct tpl_buf rendered; /* a templated request as sent */
     struct tpl_buf rendered_body; /* its body, before the head that says its length */
     struct wire rendered_wire; /* points into rendered */
-    struct cookie_jar *jar; /* [run] cookies = yes */
-    struct tpl_buf with_cookies; /* the request in flight with the jar's Cookie */
+    struct tpl_buf with_cookies[2]; /* the request in flight with its cookies: the one that
+                                       c->wire does not point into is written */
     struct wire with_cookies_wire;
     uint64_t capture_held;  /* header captures of the response in flight that found theirs */
     char capture_reason[160];

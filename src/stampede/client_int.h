@@ -48,6 +48,8 @@ int client_session_render(struct client *c, const char **why);
 /* The request in flight with the jar's cookies for its URL (c->wire then points to a copy
  * that has them): 0, or -1 when out of memory. */
 int client_session_cookies(struct client *c);
+/* The same with a sequence repetition's cookie line, for a request rendered per send. */
+int client_session_seq_cookie(struct client *c, const char *cookie);
 /* A response header, for the request's header captures and the jar. */
 void client_session_header(struct client *c, const char *name, size_t nlen, const char *value,
                            size_t vlen);

@@ -137,7 +137,7 @@ static void on_header(void *arg, const char *name, size_t nlen, const char *valu
         capture_header(c, name, nlen, value, vlen);
     if (checks && checks->nheaders)
         check_header_line(checks, name, nlen, value, vlen, &c->check_headers_held);
-    if (c->vals || c->jar)
+    if (c->session)
         client_session_header(c, name, nlen, value, vlen);
     if (nlen != 8 || strncasecmp(name, "location", 8) != 0 || c->parser.status < 300 ||
         c->parser.status > 399)

@@ -11,31 +11,62 @@
 
 #include "capture.h"
 #include "cookie_jar.h"
+#include "session.h"
 #include "template.h"
+
+struct session *session_new(const struct config *cfg, int cookies)
+{
+    struct session *s = calloc(1, sizeof *s);
+    if (s && cfg->nvars && !(s->vals = calloc(cfg->nvars, sizeof *s->vals))) {
+        free(s);
+        return NULL;
+    }
+    if (s)
+        s->cookies = cookies;
+    return s;
+}
+
+void session_reset(struct session *s, const struct config *cfg)
+{
+    for (size_t i = 0; s->vals && i < cfg->nvars; i++)
+        s->vals[i].set = 0;
+    if (s->jar)
+        jar_clear(s->jar);
+}
+
+void session_free(struct session *s, const struct config *cfg)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; s->vals && i < cfg->nvars; i++)
+        free(s->vals[i].s);
+    free(s->vals);
+    if (s->jar)
+        jar_clear(s->jar);
+    free(s->jar);
+    free(s);
+}
 
 int client_session_init(struct client *c)
 {
     const struct config *cfg = c->w->cfg;
-    if (cfg->cookies && !(c->jar = calloc(1, sizeof *c->jar)))
-        return -1;
-    if (!cfg->sessions || !cfg->nvars)
+    /* in sequences a repetition's session is lent for each step (seq_dispatch.c); the open
+     * model's client walks its repetitions alone, with its own reset for each */
+    if (!cfg->sessions || (cfg->nsequences && !cfg->schedule))
         return 0;
-    return (c->vals = calloc(cfg->nvars, sizeof *c->vals)) ? 0 : -1;
+    c->own_session = session_new(cfg, cfg->nsequences ? 0 : cfg->cookies);
+    c->session = c->own_session;
+    return c->session ? 0 : -1;
 }
 
 void client_session_free(struct client *c)
 {
-    for (size_t i = 0; c->vals && i < c->w->cfg->nvars; i++)
-        free(c->vals[i].s);
-    free(c->vals);
-    c->vals = NULL;
+    session_free(c->own_session, c->w->cfg);
+    c->own_session = c->session = NULL;
     free(c->rendered.b);
     free(c->rendered_body.b);
-    if (c->jar)
-        jar_clear(c->jar);
-    free(c->jar);
-    c->jar = NULL;
-    free(c->with_cookies.b);
+    free(c->with_cookies[0].b);
+    free(c->with_cookies[1].b);
 }
 
 int client_session_render(struct client *c, const char **why)
@@ -43,7 +74,7 @@ int client_session_render(struct client *c, const char **why)
     const struct wire_template *t = spec_of(c)->wire_tmpl;
     struct tpl_env env = {
         .client = c->number, .worker = c->w->index, .repetition = c->round,
-        .round = c->round, .rng = &c->rng, .vals = c->vals, .clients = c->w->cfg->clients,
+        .round = c->round, .rng = &c->rng, .vals = c->session->vals, .clients = c->w->cfg->clients,
         .seed = c->w->cfg->seed,
     };
     const char *unset = NULL;
@@ -93,16 +124,10 @@ static const char *head_end(const struct wire *w, const char **cookie_end)
     return end;
 }
 
-int client_session_cookies(struct client *c)
+/* c->wire with cookies[0..n) joined to its Cookie header, or in one of their own, in c's
+ * buffer (c->wire then points to it): 0, or -1 when out of memory. */
+static int add_cookies(struct client *c, const char *cookies, size_t n)
 {
-    char jar[JAR_MAX_COOKIE_BYTES * 2];
-    const struct url *u = c->url;
-    if (c->jar->n == 0)
-        return 0;
-    size_t n = jar_cookie_header(c->jar, u->host, u->target, u->tls, (int64_t)time(NULL), jar,
-                                 sizeof jar);
-    if (n == 0)
-        return 0;
     const struct wire *w = c->wire;
     const char *cookie_end, *end = head_end(w, &cookie_end);
     if (!end)
@@ -110,10 +135,10 @@ int client_session_cookies(struct client *c)
     /* the jar's cookies join a configured Cookie header, or come as one of their own */
     const char *at = cookie_end ? cookie_end : end;
     const char *lead = cookie_end ? "; " : "\r\nCookie: ";
-    struct tpl_buf *b = &c->with_cookies;
+    struct tpl_buf *b = &c->with_cookies[w->bytes == c->with_cookies[0].b];
     b->len = 0;
     if (tpl_buf_add(b, w->bytes, (size_t)(at - w->bytes)) != 0 ||
-        tpl_buf_add(b, lead, strlen(lead)) != 0 || tpl_buf_add(b, jar, n) != 0 ||
+        tpl_buf_add(b, lead, strlen(lead)) != 0 || tpl_buf_add(b, cookies, n) != 0 ||
         tpl_buf_add(b, at, w->len - (size_t)(at - w->bytes)) != 0)
         return -1;
     c->with_cookies_wire.bytes = b->b;
@@ -122,20 +147,39 @@ int client_session_cookies(struct client *c)
     return 0;
 }
 
+int client_session_cookies(struct client *c)
+{
+    char jar[JAR_MAX_COOKIE_BYTES * 2];
+    const struct url *u = c->url;
+    struct session *s = c->session;
+    if (!s->jar || s->jar->n == 0)
+        return 0;
+    size_t n = jar_cookie_header(s->jar, u->host, u->target, u->tls, (int64_t)time(NULL), jar,
+                                 sizeof jar);
+    return n ? add_cookies(c, jar, n) : 0;
+}
+
+int client_session_seq_cookie(struct client *c, const char *cookie)
+{
+    return add_cookies(c, cookie, strlen(cookie));
+}
+
 void client_session_header(struct client *c, const char *name, size_t nlen, const char *value,
                            size_t vlen)
 {
-    if (c->jar && nlen == 10 && strncasecmp(name, "set-cookie", 10) == 0)
-        (void)jar_set(c->jar, value, vlen, c->url->host, c->url->target, (int64_t)time(NULL));
+    struct session *s = c->session;
+    if (s->cookies && nlen == 10 && strncasecmp(name, "set-cookie", 10) == 0 &&
+        (s->jar || (s->jar = calloc(1, sizeof *s->jar))))
+        (void)jar_set(s->jar, value, vlen, c->url->host, c->url->target, (int64_t)time(NULL));
     const struct capture_set *cs = spec_of(c)->captures;
     if (cs && cs->nheaders)
-        capture_header_line(cs, name, nlen, value, vlen, c->vals, &c->capture_held);
+        capture_header_line(cs, name, nlen, value, vlen, s->vals, &c->capture_held);
 }
 
 enum errkind client_session_capture(struct client *c, const char **reason)
 {
     if (capture_response(spec_of(c)->captures, c->capture_held, c->body, c->body_len,
-                         c->parser.body_bytes, c->vals, c->capture_reason,
+                         c->parser.body_bytes, c->session->vals, c->capture_reason,
                          sizeof c->capture_reason) == 0)
         return ERR_NONE;
     *reason = c->capture_reason;

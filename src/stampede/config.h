@@ -106,6 +106,7 @@ struct sequence_spec {
     int page_content;       /* --regress keeps the content of every response; default no */
     char **cookies;         /* one per repetition (at least repeat of them), or none */
     size_t ncookies;
+    int cookies_jar;        /* [sequence] cookies: a cookie jar per repetition; default yes */
 };
 
 struct dns_entry {

@@ -318,8 +318,9 @@ const struct config_key config_keys[] = {
      .help = "how long a resolved name is reused (0 = the whole run)"},
     {.name = "dns_server", .sections = RUNSEC, .type = CT_STRING, RUN(dns_server),
      .check = check_address, .help = "DNS servers ADDR[:PORT],... instead of resolv.conf"},
-    {.name = "cookies", .sections = RUNSEC, .type = CT_BOOL, RUN(cookies), .def = "no",
-     .help = "a cookie jar per client: Set-Cookie kept and sent back"},
+    {.name = "cookies", .sections = RUNSEC | SEQSEC, .type = CT_BOOL, RUN(cookies), .def = "no",
+     .help = "a cookie jar per client (per repetition in a sequence, where the default is "
+             "yes): Set-Cookie kept and sent back"},
     {.name = "base_url", .sections = RUNSEC, .type = CT_STRING, RUN(base_url),
      .parse = parse_url, .help = "what a request url that starts with / is resolved against"},
     {.name = "check_body_limit", .sections = RUNSEC, .type = CT_SIZE, RUN(check_body_limit),

@@ -111,14 +111,12 @@ static int compile_wire(const struct config *c, struct request_spec *s, const ch
 int config_build_sessions(struct load *L)
 {
     struct config *c = L->c;
-    if (c->cookies && c->nsequences) {
-        config_errorf(L->path, "[run] cookies = yes does not go with [sequence] sections yet "
-                               "(give each repetition its cookie with cookie lines)");
-        return -1;
-    }
+    int jar = c->nsequences ? 0 : c->cookies; /* [run] cookies is the plain model's */
+    for (size_t i = 0; i < c->nsequences; i++)
+        jar |= c->sequences[i].cookies_jar;
     /* the jar reads every Set-Cookie: clients gather whole header lines */
-    c->capture_headers |= c->cookies;
-    c->sessions |= c->cookies;
+    c->capture_headers |= jar;
+    c->sessions |= jar;
     for (size_t r = 0; r < c->nrequests; r++) {
         struct capture_set *cs = c->requests[r].captures;
         for (size_t i = 0; cs && i < cs->n; i++) {
@@ -141,12 +139,6 @@ int config_build_sessions(struct load *L)
         snprintf(where, sizeof where, "%s:%d", s->file, s->line);
         if (s->templated && compile_wire(c, s, where) != 0)
             return -1;
-        if (c->nsequences) {
-            config_errorf(where, "[request %.60s] has %s, which [sequence] runs do not take yet "
-                                 "(use the plain model: [request] sections without "
-                                 "[sequence])", s->name, s->captures ? "captures" : "${NAME}s");
-            return -1;
-        }
         if (!s->captures)
             continue;
         c->capture_headers |= s->captures->nheaders > 0;
