@@ -495,8 +495,10 @@ static void request_begin(struct client *c)
     if (spec->templated && c->hop == 0 && !c->shot) { /* its ${NAME}s, rendered for this send */
         const char *why = NULL;
         int r = client_session_render(c, &why);
-        if (r == 0 && c->seq_cookie && client_session_seq_cookie(c, c->seq_cookie) != 0)
-            r = -1, why = "out of memory";
+        if (r == 0 && c->seq_cookie && client_session_seq_cookie(c, c->seq_cookie) != 0) {
+            r = -1;
+            why = "out of memory";
+        }
         if (r != 0) {
             request_end(c, 599, r > 0 ? ERR_UNSET_VARIABLE : ERR_SOCKET, why);
             return;

@@ -42,7 +42,7 @@ void session_free(struct session *s, const struct config *cfg)
         free(s->vals[i].s);
     free(s->vals);
     if (s->jar)
-        jar_clear(s->jar);
+        jar_free(s->jar);
     free(s->jar);
     free(s);
 }

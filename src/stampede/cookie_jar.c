@@ -17,7 +17,15 @@ static void cookie_drop(struct cookie_jar *j, size_t i)
 void jar_clear(struct cookie_jar *j)
 {
     while (j->n)
-        cookie_drop(j, 0);
+        cookie_drop(j, j->n - 1);
+}
+
+void jar_free(struct cookie_jar *j)
+{
+    jar_clear(j);
+    free(j->v);
+    j->v = NULL;
+    j->cap = 0;
 }
 
 /* s[0..n) without blanks around it. */
@@ -185,11 +193,10 @@ int jar_set(struct cookie_jar *j, const char *value, size_t len, const char *hos
         expires = a.max_age <= 0 ? -1 : now + a.max_age;
     else if (a.has_expires)
         expires = a.expires <= now ? -1 : a.expires;
-    char *cname = strndup(name, nn);
-    if (!cname)
-        return -1;
+    char cname[JAR_MAX_COOKIE_BYTES + 1];
+    memcpy(cname, name, nn);
+    cname[nn] = '\0';
     long at = find(j, cname, domain, cpath);
-    free(cname);
     uint64_t created = j->seq++;
     if (at >= 0) {
         created = j->v[at].created;
@@ -203,6 +210,15 @@ int jar_set(struct cookie_jar *j, const char *value, size_t len, const char *hos
             if (j->v[i].created < j->v[old].created)
                 old = i;
         cookie_drop(j, old);
+    }
+    if (j->n == j->cap) {
+        size_t cap = j->cap ? j->cap * 2 : 2;
+        struct cookie *v = realloc(j->v, (cap < JAR_MAX_COOKIES ? cap : JAR_MAX_COOKIES) *
+                                             sizeof *v);
+        if (!v)
+            return -1;
+        j->v = v;
+        j->cap = cap < JAR_MAX_COOKIES ? cap : JAR_MAX_COOKIES;
     }
     size_t dl = strlen(domain), pl = strlen(cpath);
     char *mem = malloc(nn + vn + dl + pl + 4);

@@ -22,9 +22,11 @@ struct cookie {
     uint64_t created;       /* order of creation, kept by a replacement */
 };
 
+/* The cookies grow as needed (most visits keep one or two): a breadth_first sequence holds
+ * a jar for every repetition at once. */
 struct cookie_jar {
-    struct cookie v[JAR_MAX_COOKIES];
-    size_t n;
+    struct cookie *v;
+    size_t n, cap;
     uint64_t seq;
 };
 
@@ -40,6 +42,9 @@ int jar_set(struct cookie_jar *j, const char *value, size_t len, const char *hos
 size_t jar_cookie_header(struct cookie_jar *j, const char *host, const char *path, int https,
                          int64_t now, char *out, size_t cap);
 
+/* Forgets every cookie (the memory stays, for the next visit). */
 void jar_clear(struct cookie_jar *j);
+/* Frees the memory too. */
+void jar_free(struct cookie_jar *j);
 
 #endif
