@@ -88,12 +88,12 @@ int client_session_render(struct client *c, const char **why)
         *why = c->capture_reason;
         return 1;
     }
-    char length[48];
-    int n = t->length ? snprintf(length, sizeof length, "\r\nContent-Length: %zu",
-                                 c->rendered_body.len)
-                      : 0;
-    if (rc != 0 || tpl_buf_add(&c->rendered, length, (size_t)n) != 0 ||
-        tpl_buf_add(&c->rendered, "\r\n\r\n", 4) != 0 ||
+    static const char cl[] = "\r\nContent-Length: ";
+    if (rc == 0 && t->length &&
+        (tpl_buf_add(&c->rendered, cl, sizeof cl - 1) != 0 ||
+         tpl_buf_add_number(&c->rendered, (int64_t)c->rendered_body.len) != 0))
+        rc = -1;
+    if (rc != 0 || tpl_buf_add(&c->rendered, "\r\n\r\n", 4) != 0 ||
         tpl_buf_add(&c->rendered, c->rendered_body.b, c->rendered_body.len) != 0) {
         *why = "out of memory";
         return -1;
@@ -102,6 +102,12 @@ int client_session_render(struct client *c, const char **why)
     c->rendered_wire.len = c->rendered.len;
     c->wire = &c->rendered_wire;
     return 0;
+}
+
+/* Wall-clock seconds for cookie expiry, from the request's start: no clock read. */
+static int64_t wall_now(const struct client *c)
+{
+    return (c->t_start + c->w->wall_offset_ns) / 1000000000;
 }
 
 /* Where the head of w ends (its blank line), and where its Cookie line ends, if it has one. */
@@ -125,11 +131,19 @@ static const char *head_end(const struct wire *w, const char **cookie_end)
 }
 
 /* c->wire with cookies[0..n) joined to its Cookie header, or in one of their own, in c's
- * buffer (c->wire then points to it): 0, or -1 when out of memory. */
-static int add_cookies(struct client *c, const char *cookies, size_t n)
+ * buffer (c->wire then points to it): 0, or -1 when out of memory. may_have says whether the
+ * wire may have a Cookie header already; when not, the new one goes after the request line
+ * and the head is not searched. */
+static int add_cookies(struct client *c, const char *cookies, size_t n, int may_have)
 {
     const struct wire *w = c->wire;
-    const char *cookie_end, *end = head_end(w, &cookie_end);
+    const char *cookie_end = NULL, *end;
+    if (may_have) {
+        end = head_end(w, &cookie_end);
+    } else {
+        end = memchr(w->bytes, '\n', w->len);
+        end = end && end > w->bytes ? end - 1 : NULL; /* the "\r\n" of the request line */
+    }
     if (!end)
         return 0;
     /* the jar's cookies join a configured Cookie header, or come as one of their own */
@@ -154,14 +168,19 @@ int client_session_cookies(struct client *c)
     struct session *s = c->session;
     if (!s->jar || s->jar->n == 0)
         return 0;
-    size_t n = jar_cookie_header(s->jar, u->host, u->target, u->tls, (int64_t)time(NULL), jar,
+    size_t n = jar_cookie_header(s->jar, u->host, u->target, u->tls, wall_now(c), jar,
                                  sizeof jar);
-    return n ? add_cookies(c, jar, n) : 0;
+    if (n == 0)
+        return 0;
+    /* a Cookie header of its own, a repetition's, a redirect's or a plugin's: joined */
+    int may_have = spec_of(c)->cookie_header || c->seq_cookie || c->hop || c->shot ||
+                   (hooks_of(c) & HOOK_REQ_START);
+    return add_cookies(c, jar, n, may_have);
 }
 
 int client_session_seq_cookie(struct client *c, const char *cookie)
 {
-    return add_cookies(c, cookie, strlen(cookie));
+    return add_cookies(c, cookie, strlen(cookie), spec_of(c)->cookie_header);
 }
 
 void client_session_header(struct client *c, const char *name, size_t nlen, const char *value,
@@ -170,7 +189,7 @@ void client_session_header(struct client *c, const char *name, size_t nlen, cons
     struct session *s = c->session;
     if (s->cookies && nlen == 10 && strncasecmp(name, "set-cookie", 10) == 0 &&
         (s->jar || (s->jar = calloc(1, sizeof *s->jar))))
-        (void)jar_set(s->jar, value, vlen, c->url->host, c->url->target, (int64_t)time(NULL));
+        (void)jar_set(s->jar, value, vlen, c->url->host, c->url->target, wall_now(c));
     const struct capture_set *cs = spec_of(c)->captures;
     if (cs && cs->nheaders)
         capture_header_line(cs, name, nlen, value, vlen, s->vals, &c->capture_held);

@@ -88,6 +88,7 @@ struct request_spec {
                                    when a body check or capture needs more */
     struct capture_set *captures; /* capture lines (capture.h); NULL: none */
     struct wire_template *wire_tmpl; /* when templated: what is rendered per send */
+    int cookie_header;          /* it has a Cookie header (the jar joins it) */
     int templated;              /* its url, a header value or its body has a ${NAME}: it is
                                    rendered per send instead of serialised once */
 };

@@ -132,6 +132,7 @@ int config_build_sessions(struct load *L)
         struct request_spec *s = &c->requests[r];
         if (check_request(c, s) != 0)
             return -1;
+        s->cookie_header = http_header_is_in(s, "Cookie");
         if (!s->templated && !s->captures)
             continue;
         c->sessions = 1;

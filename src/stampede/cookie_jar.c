@@ -275,11 +275,17 @@ size_t jar_cookie_header(struct cookie_jar *j, const char *host, const char *pat
     if (cap)
         out[0] = '\0';
     for (size_t i = 0; i < n; i++) {
-        size_t need = strlen(pick[i]->name) + strlen(pick[i]->value) + 1 + (len ? 2 : 0);
-        if (len + need + 1 > cap)
+        size_t nl = strlen(pick[i]->name), vl = strlen(pick[i]->value);
+        size_t sep = len ? 2 : 0;
+        if (len + sep + nl + 1 + vl + 1 > cap)
             continue;
-        len += (size_t)snprintf(out + len, cap - len, "%s%s=%s", len ? "; " : "",
-                                pick[i]->name, pick[i]->value);
+        memcpy(out + len, "; ", sep);
+        len += sep;
+        memcpy(out + len, pick[i]->name, nl);
+        out[len + nl] = '=';
+        memcpy(out + len + nl + 1, pick[i]->value, vl);
+        len += nl + 1 + vl;
+        out[len] = '\0';
     }
     return len;
 }

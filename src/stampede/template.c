@@ -265,11 +265,22 @@ static int add_uuid(struct tpl_buf *out, struct rng *rng)
     return tpl_buf_add(out, s, 36);
 }
 
+int tpl_buf_add_number(struct tpl_buf *out, int64_t v)
+{
+    char s[24], *p = s + sizeof s; /* by hand: printf is a tenth of a rendering's cost */
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        *--p = '-';
+    return tpl_buf_add(out, p, (size_t)(s + sizeof s - p));
+}
+
 static int add_number(struct tpl_buf *out, int64_t v)
 {
-    char s[24];
-    int n = snprintf(s, sizeof s, "%" PRId64, v);
-    return tpl_buf_add(out, s, (size_t)n);
+    return tpl_buf_add_number(out, v);
 }
 
 int template_render(const struct template *t, const struct tpl_env *env, struct tpl_buf *out,

@@ -81,6 +81,9 @@ void wire_template_free(struct wire_template *w);
 /* Appends len bytes to out: 0 or -1 (out of memory). */
 int tpl_buf_add(struct tpl_buf *out, const char *s, size_t len);
 
+/* Appends v in decimal: 0 or -1. */
+int tpl_buf_add_number(struct tpl_buf *out, int64_t v);
+
 /* Sets a variable to s[0..len): 0 or -1. */
 int var_value_set(struct var_value *v, const char *s, size_t len);
 
