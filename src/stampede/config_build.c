@@ -16,7 +16,9 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "capture.h"
 #include "check.h"
+#include "template.h"
 #include "config_int.h"
 #include "ammo.h"
 #include "schedule.h"
@@ -407,6 +409,8 @@ void config_free_request(struct request_spec *s)
     free(s->expect_body_regex);
     free(s->expect_body_json);
     check_set_free(s->checks);
+    capture_set_free(s->captures);
+    wire_template_free(s->wire_tmpl);
     memset(s, 0, sizeof *s);
 }
 
@@ -454,6 +458,15 @@ static int build_checks(const struct load *L, struct request_spec *s, const stru
     return 0;
 }
 
+static int add_capture(struct request_spec *s, const struct entry *e)
+{
+    char err[300];
+    if (capture_set_add(&s->captures, e->value, err, sizeof err) == 0)
+        return 0;
+    config_errorf(e->where, "capture: %s", err);
+    return -1;
+}
+
 /* Applies the entries of one layer: section sec (request r for SEC_REQUEST), either those
  * from the file and -D or those from command-line flags. */
 static int apply_layer(const struct load *L, struct slot *slots, struct headers *h, int sec,
@@ -465,6 +478,7 @@ static int apply_layer(const struct load *L, struct slot *slots, struct headers 
             continue;
         int rc = !(e->k->flags & KF_REPEAT)            ? slot_set(L, slots, e)
                  : strcmp(e->k->name, "expect_header") == 0 ? add_expect_header(h, e)
+                 : strcmp(e->k->name, "capture") == 0       ? add_capture(h->s, e)
                                                             : add_header(h, e);
         if (rc != 0)
             return -1;
@@ -1015,7 +1029,8 @@ int config_build(struct load *L)
 {
     if (build_run(L) != 0 || build_requests(L) != 0 || config_build_sequences(L) != 0 ||
         build_thresholds(L) != 0 ||
-        build_dns(L) != 0 || build_plugins(L) != 0)
+        build_dns(L) != 0 || build_plugins(L) != 0 || config_build_feeders(L) != 0 ||
+        config_build_sessions(L) != 0)
         return -1;
     if (L->dir && !(L->c->dir = strdup(L->dir))) {
         config_oom(L->path);
@@ -1032,6 +1047,7 @@ void config_free(struct config *c)
         config_free_request(&c->requests[i]);
     free(c->requests);
     config_free_sequences(c);
+    config_free_feeders(c);
     for (size_t i = 0; i < c->nthresholds; i++)
         threshold_free(&c->thresholds[i]);
     free(c->thresholds);
@@ -1079,6 +1095,9 @@ void config_free(struct config *c)
     }
     free(c->run_keys);
     free(c->run_values);
+    for (size_t i = 0; i < c->nvars; i++)
+        free(c->vars[i]);
+    free(c->vars);
     free(c->dir);
     memset(c, 0, sizeof *c);
 }

@@ -52,6 +52,8 @@ struct load {
     size_t nplugs, cap_plugs;
     struct named_section *seqs;  /* [sequence NAME], in file order */
     size_t nseqs, cap_seqs;
+    struct named_section *datas; /* [data NAME], in file order */
+    size_t ndatas, cap_datas;
 };
 
 /* ---- config_msg.c ---- */
@@ -112,6 +114,19 @@ int config_sequence_postdata(struct load *L, size_t seq, const char *value, cons
 /* Builds the [sequence NAME] sections once the requests are built, and refuses what cannot
  * go with them. Returns 0, or -1 after printing the error. */
 int config_build_sequences(struct load *L);
+
+/* ---- config_feeder.c ---- */
+
+/* The [data NAME] sections: each file read whole and checked (a header row, every row as
+ * many fields). Returns 0, or -1 after the message ("FILE:LINE: ..."). */
+int config_build_feeders(struct load *L);
+void config_free_feeders(struct config *c);
+
+/* ---- config_session.c ---- */
+
+/* After the requests and sequences: the variables the captures set, and every ${NAME} of a
+ * request checked against them and the built-ins. Returns 0, or -1 after the message. */
+int config_build_sessions(struct load *L);
 void config_free_sequences(struct config *c);
 
 #endif

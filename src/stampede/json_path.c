@@ -148,3 +148,46 @@ int json_path_test(const struct json_path *jp, const char *body, size_t len, cha
     json_decref(doc);
     return ok;
 }
+
+struct json_path *json_path_parse(const char *path, char *err, size_t len)
+{
+    struct json_path *jp = calloc(1, sizeof(*jp));
+    size_t n = strlen(path);
+    if (!jp || n == 0 || split_path(jp, path, n) != 0) {
+        snprintf(err, len, "bad path '%.80s' (write names and indexes between dots: "
+                           "data.items.0.id)", path);
+        json_path_free(jp);
+        return NULL;
+    }
+    return jp;
+}
+
+int json_path_extract(const struct json_path *jp, const char *body, size_t len, char **out,
+                      size_t *out_len, char *why, size_t wlen)
+{
+    json_error_t je;
+    json_t *doc = json_loadb(body, len, JSON_DECODE_ANY, &je);
+    if (!doc) {
+        snprintf(why, wlen, "not JSON: %s at byte %d", je.text, je.position);
+        return 0;
+    }
+    size_t missing = 0;
+    json_t *v = walk(jp, doc, &missing);
+    int ok = 0;
+    if (!v) {
+        snprintf(why, wlen, "no '%.60s' in the body", jp->parts[missing]);
+    } else if (json_is_string(v)) {
+        *out_len = json_string_length(v);
+        ok = (*out = malloc(*out_len + 1)) != NULL;
+        if (ok)
+            memcpy(*out, json_string_value(v), *out_len + 1);
+    } else {
+        ok = (*out = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT)) != NULL;
+        if (ok)
+            *out_len = strlen(*out);
+    }
+    if (!ok && v)
+        snprintf(why, wlen, "out of memory");
+    json_decref(doc);
+    return ok;
+}

@@ -1209,8 +1209,8 @@ static void test_error_sections(void **state)
     expect_error("[default]\n" MINI, NULL, 1, "did you mean 'defaults'?");
     expect_error("[requests x]\n" MINI, NULL, 1, "did you mean 'request'?");
     expect_error("[zzzzzz]\n" MINI, NULL, 1,
-                 "use [run], [defaults], [request NAME], [sequence NAME], [plugin NAME], [dns], "
-                 "[tls] or [thresholds]");
+                 "use [run], [defaults], [request NAME], [sequence NAME], [data NAME], "
+                 "[plugin NAME], [dns], [tls] or [thresholds]");
     expect_error("[run now]\n" MINI, NULL, 1, "[run] takes no name");
     expect_error("[dns x]\n" MINI, NULL, 1, "[dns] takes no name");
     expect_error("[request]\nurl = http://h/\n", NULL, 1, "[request] needs a name");
