@@ -120,11 +120,13 @@ static void step_answered(const struct worker *w, struct seq_run *r, struct seq_
                           uint64_t rep, uint32_t step)
 {
     size_t nsteps = s->spec->nsteps;
+    sb_add(&w->slot->seq.steps_done, 1);
     if (s->spec->order == SEQ_BREADTH_FIRST) {
         if (++s->step_done < s->nreps)
             return;
         for (uint64_t i = 0; step + 1 == nsteps && i < s->nreps; i++)
             rep_over(w, s, i);
+        sb_add(&w->slot->seq.reps_done, step + 1 == nsteps ? s->nreps : 0);
         r->left -= step + 1 == nsteps ? s->nreps : 0;
         s->finished += step + 1 == nsteps ? s->nreps : 0;
         if (++s->step < nsteps)
@@ -136,6 +138,7 @@ static void step_answered(const struct worker *w, struct seq_run *r, struct seq_
         return;
     }
     rep_over(w, s, rep);
+    sb_add(&w->slot->seq.reps_done, 1);
     s->finished++;
     r->left--;
     if (s->begun < s->nreps)
@@ -217,9 +220,14 @@ int seq_next_request(struct client *c)
                 c->session->cookies = s->spec->cookies_jar;
             }
         } else if (c->seq_task && c->seq_step + 1 < s->spec->nsteps) {
+            sb_add(&w->slot->seq.steps_done, 1);
             c->seq_step++;
             c->intended_ns = now_ns(); /* the arrival was for the walk's first step */
         } else {
+            if (c->seq_task) { /* the walk's last step is answered */
+                sb_add(&w->slot->seq.steps_done, 1);
+                sb_add(&w->slot->seq.reps_done, 1);
+            }
             c->seq_task = 0;
             return -1;
         }
@@ -321,6 +329,10 @@ int seq_prepare(struct worker *w)
         struct seq_state *s = &r->s[i];
         s->spec = &cfg->sequences[i];
         s->nreps = ramp_worker_clients(s->spec->repeat, w->nworkers, w->run_index);
+        if (!cfg->schedule) {
+            sb_add(&w->slot->seq.reps_planned, s->nreps);
+            sb_add(&w->slot->seq.steps_planned, s->nreps * s->spec->nsteps);
+        }
         s->parallel = ramp_worker_clients(s->spec->parallel, w->nworkers, w->run_index);
         if (s->parallel == 0)
             s->parallel = 1;
