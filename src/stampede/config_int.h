@@ -56,6 +56,30 @@ struct load {
     size_t ndatas, cap_datas;
 };
 
+/* The value of every key while a struct is built (config_build.c). */
+struct slot {
+    union config_value v;
+    int has;                     /* a value, from the default or an entry */
+    const char *where;           /* the entry that set it last; NULL: the default */
+    const struct config_key *by; /* that entry's key (body_file fills body's slot) */
+};
+
+/* A key's place in the table, and so in an array of slots (a key that fills another's slot,
+ * as body_file fills body's, has that one's). */
+static inline size_t key_index(const struct config_key *k)
+{
+    if (k->slot)
+        k = config_key_find(k->slot);
+    return (size_t)(k - config_keys);
+}
+
+/* ---- config_run.c ---- */
+
+/* What the key table cannot check of [run] alone: the open model's timetable, segments,
+ * max_clients, the defaults of clients and ramp_start that follow from each other, and the
+ * combinations that cannot go together. Prints the error and returns -1. */
+int config_check_run(const struct load *L, const struct slot *slots);
+
 /* ---- config_msg.c ---- */
 
 void config_errorf(const char *where, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
