@@ -31,6 +31,8 @@ struct ws_chan {
     char *head;                    /* the answer as read so far; after it, early frames */
     size_t head_len, head_cap, early_off;
     int reads;                     /* reads this turn */
+    uint8_t hdr[14];               /* a frame header wslay handed over, sent with its payload */
+    uint8_t hdr_len;
     int eof;                       /* the peer closed the connection */
     int we_closed;                 /* ws_chan_close was called */
     enum errkind kind;             /* a failure, once there is one */
@@ -80,15 +82,41 @@ static ssize_t recv_cb(wslay_event_context_ptr ctx, uint8_t *buf, size_t len, in
     return -1;
 }
 
+/* wslay writes a frame's header and its payload in two calls: the header is kept and goes
+ * out with the payload in one write (one system call, one segment, per message). */
 static ssize_t send_cb(wslay_event_context_ptr ctx, const uint8_t *data, size_t len, int flags,
                        void *user)
 {
     struct ws_chan *w = user;
-    (void)flags;
-    ssize_t n = conn_send(w->k, (const char *)data, len);
+    struct worker *wk = w->c->w;
+    if ((flags & WSLAY_MSG_MORE) && w->hdr_len == 0 && len <= sizeof w->hdr) {
+        memcpy(w->hdr, data, len);
+        w->hdr_len = (uint8_t)len;
+        return (ssize_t)len;
+    }
+    size_t hl = w->hdr_len;
+    const char *out = (const char *)data;
+    size_t out_len = len;
+    if (hl) { /* the worker's read buffer is free while a callback runs */
+        out_len = len < wk->rbuf_size - hl ? len : wk->rbuf_size - hl;
+        memcpy(wk->rbuf, w->hdr, hl);
+        memcpy(wk->rbuf + hl, data, out_len);
+        out = wk->rbuf;
+        out_len += hl;
+    }
+    ssize_t n = conn_send(w->k, out, out_len);
     if (n > 0) {
-        sb_add(&w->c->w->slot->c.bytes_sent, (uint64_t)n);
-        return n;
+        sb_add(&wk->slot->c.bytes_sent, (uint64_t)n);
+        if ((size_t)n >= hl) {
+            w->hdr_len = 0;
+            if ((size_t)n > hl)
+                return n - (ssize_t)hl;
+        } else { /* part of the header: the rest goes first next time */
+            memmove(w->hdr, w->hdr + n, hl - (size_t)n);
+            w->hdr_len = (uint8_t)(hl - (size_t)n);
+        }
+        wslay_event_set_error(ctx, WSLAY_ERR_WOULDBLOCK); /* none of the payload went */
+        return -1;
     }
     if (n == CONN_AGAIN) {
         wslay_event_set_error(ctx, WSLAY_ERR_WOULDBLOCK);

@@ -2,7 +2,8 @@
 # run.sh: stampede's benchmark. It measures what stampede exists for (generating load
 # cheaply and exactly) against a private nginx on loopback, next to wrk, h2load and ab.
 #
-#   tests/bench/run.sh [MODE...]      modes: compare (default), ramp, scale, profile, all
+#   tests/bench/run.sh [MODE...]      modes: compare (default), ramp, scale, profile, messages,
+#                                     idle, all
 #   tests/bench/run.sh -h             the knobs
 #
 # Not part of `make check`: it installs packages, takes minutes and wants a quiet machine.
@@ -33,6 +34,9 @@ Modes (default: compare):
            reports errors, connections open and the workers' RSS per client
   profile  fixed-size runs under strace -c, callgrind and perf stat (syscalls,
            instructions and context switches per request), stampede next to wrk
+  messages raw TCP and WebSocket messages against stampede-target's echoes, stampede next
+           to tcpkali (CPU per message, ratio in the same round; see tests/bench/messages.sh)
+  idle     IDLE_CHANNELS idle WebSocket channels held: the worker's RSS per channel
   all      compare, ramp and scale
 
 Environment (defaults in brackets):
@@ -55,6 +59,9 @@ Environment (defaults in brackets):
   SCALE_THINK    postdelay between a client's requests in scale mode    [5s]
   PROFILE_ROUNDS requests per connection in profile mode (64 connections) [500]
   PROFILE_PATH   what profile mode requests: /small (100 B) or /16k      [/small]
+  MSG_CONNS [100]  MSG_RATE per channel [200]  MSG_SECONDS [5]  MSG_TEXT [64 bytes]
+  TCPKALI        the tcpkali binary            [../shared/bench/bin/tcpkali]
+  IDLE_CHANNELS  [10000]  IDLE_HOLD seconds [10]
   STAMPEDE, TARGET  binaries [the build tree's; built when missing]
   NO_DEPS=1      do not run tests/bench/deps.sh
   KEEP_TMP=1     keep the temp dir (nginx config, raw outputs of every tool)
@@ -68,7 +75,7 @@ MODES=()
 for a in "$@"; do
     case $a in
     -h | --help) usage; exit 0 ;;
-    compare | ramp | scale | profile) MODES+=("$a") ;;
+    compare | ramp | scale | profile | messages | idle) MODES+=("$a") ;;
     all) MODES+=(compare ramp scale) ;;
     *) usage >&2; exit 2 ;;
     esac
@@ -79,6 +86,8 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 TOP=$(cd "$HERE/../.." && pwd)
 # shellcheck source=tests/bench/lib.sh
 . "$HERE/lib.sh"
+# shellcheck source=tests/bench/messages.sh
+. "$HERE/messages.sh"
 
 DURATION=${DURATION:-8}
 ROUNDS=${ROUNDS:-3}
