@@ -485,7 +485,8 @@ static void ws_handshake_step(struct channel *ch)
     event_del(&ch->life);
     channel_start(ch);
     uint64_t opens = ch->opens;
-    ws_read(ch); /* frames that came with the answer */
+    if (ws_chan_early(ch->ws))
+        ws_read(ch); /* frames that came with the answer */
     if (ch->opens == opens && ch->open)
         pump(ch);
 }

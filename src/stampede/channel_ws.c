@@ -22,7 +22,8 @@
 struct ws_chan {
     struct client *c;
     struct conn *k;
-    wslay_event_context_ptr ctx;   /* NULL until the handshake passed */
+    wslay_event_context_ptr ctx;   /* made on the first frame in or out (see context_need) */
+    int upgraded;                  /* the handshake passed */
     ws_message_fn *on_message;
     void *arg;
     char key[WS_KEY_LEN + 1];
@@ -187,9 +188,12 @@ static int request_prepare(struct ws_chan *w)
     return w->req ? 0 : -1;
 }
 
-/* The handshake passed: wslay takes the connection over. */
+/* wslay's context (with its two 4 KiB buffers) is made when the first frame goes or comes:
+ * a channel that stays idle after the upgrade costs little more than its socket. */
 static int context_start(struct ws_chan *w)
 {
+    if (w->ctx)
+        return 0;
     static const struct wslay_event_callbacks cbs = {
         .recv_callback = recv_cb,
         .send_callback = send_cb,
@@ -260,10 +264,7 @@ enum ws_result ws_chan_handshake(struct ws_chan *w)
         }
         if (head > 0) {
             w->early_off = (size_t)head;
-            if (context_start(w) != 0) {
-                fail(w, ERR_SOCKET, "out of memory for a WebSocket channel");
-                return WS_FAIL;
-            }
+            w->upgraded = 1;
             if (w->early_off == w->head_len) { /* the usual case: keep no buffer */
                 free(w->head);
                 w->head = NULL;
@@ -274,8 +275,24 @@ enum ws_result ws_chan_handshake(struct ws_chan *w)
     }
 }
 
+int ws_chan_early(const struct ws_chan *w)
+{
+    return w->early_off < w->head_len;
+}
+
+/* The context, made now if need be; 0, or -1 (a failure) when out of memory. */
+static int context_need(struct ws_chan *w)
+{
+    if (context_start(w) == 0)
+        return 0;
+    fail(w, ERR_SOCKET, "out of memory for a WebSocket channel");
+    return -1;
+}
+
 int ws_chan_queue(struct ws_chan *w, const char *msg, size_t len)
 {
+    if (context_need(w) != 0)
+        return -1;
     int binary = spec_of(w->c)->chan.ws_binary;
     struct wslay_event_msg m = {binary ? WSLAY_BINARY_FRAME : WSLAY_TEXT_FRAME,
                                 (const uint8_t *)msg, len};
@@ -284,7 +301,7 @@ int ws_chan_queue(struct ws_chan *w, const char *msg, size_t len)
 
 int ws_chan_pending(const struct ws_chan *w)
 {
-    return wslay_event_want_write(w->ctx);
+    return w->ctx && wslay_event_want_write(w->ctx);
 }
 
 /* After the closing handshake's frames moved: over when both closes went, or ours is
@@ -297,6 +314,8 @@ static int close_done(struct ws_chan *w)
 
 enum ws_result ws_chan_send(struct ws_chan *w)
 {
+    if (!w->ctx)
+        return w->kind != ERR_NONE ? WS_FAIL : WS_OK; /* nothing was ever queued */
     if (wslay_event_send(w->ctx) != 0 || w->kind != ERR_NONE) {
         fail(w, ERR_WRITE, "WebSocket write failed");
         return WS_FAIL;
@@ -326,6 +345,8 @@ static enum ws_result refused(struct ws_chan *w)
 enum ws_result ws_chan_recv(struct ws_chan *w)
 {
     w->reads = 0;
+    if (context_need(w) != 0)
+        return WS_FAIL;
     int r = wslay_event_recv(w->ctx);
     if (w->kind != ERR_NONE)
         return WS_FAIL;
@@ -350,7 +371,7 @@ enum ws_result ws_chan_recv(struct ws_chan *w)
 
 void ws_chan_close(struct ws_chan *w, uint16_t code)
 {
-    if (w->we_closed || !w->ctx)
+    if (w->we_closed || !w->upgraded || context_need(w) != 0)
         return;
     w->we_closed = 1;
     wslay_event_queue_close(w->ctx, code, NULL, 0);

@@ -32,6 +32,8 @@ void ws_chan_free(struct ws_chan *w);
 
 /* Moves the opening handshake on: WS_OK once the server accepted the upgrade. */
 enum ws_result ws_chan_handshake(struct ws_chan *w);
+/* Whether bytes that came with the handshake's answer wait to be read as frames. */
+int ws_chan_early(const struct ws_chan *w);
 /* Queues a message; it goes out with the next ws_chan_send. -1 when out of memory. */
 int ws_chan_queue(struct ws_chan *w, const char *msg, size_t len);
 /* Writes what is queued. */

@@ -110,11 +110,16 @@ mode_messages() {
     echo "   TSV: $OUT/messages.tsv"
 }
 
-# msg_worker_rss PID: the RSS (kB) of the stampede worker below parent PID.
+# msg_worker_rss PID: the RSS (kB) of the stampede worker below parent PID (its largest
+# child: the parent has short-lived helpers too).
 msg_worker_rss() {
-    local kid
-    read -r kid _ <"/proc/$1/task/$1/children" 2>/dev/null || { echo 0; return; }
-    awk '/^VmRSS:/ { print $2 }' "/proc/$kid/status" 2>/dev/null || echo 0
+    local kid kids best=0 r
+    kids=$(cat /proc/"$1"/task/*/children 2>/dev/null)
+    for kid in $kids; do
+        r=$(awk '/^VmRSS:/ { print $2 }' "/proc/$kid/status" 2>/dev/null)
+        [ -n "$r" ] && [ "$r" -gt "$best" ] && best=$r
+    done
+    echo "$best"
 }
 
 # msg_hold N: N idle channels; prints the worker's RSS (kB) once all are open.
