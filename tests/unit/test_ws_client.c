@@ -20,7 +20,7 @@
 
 static long check(const char *answer, const char *protocols, const char **why)
 {
-    char buf[128];
+    static char buf[128]; /* *why may point into it after the call */
     *why = NULL;
     return ws_response_check(answer, strlen(answer), KEY, protocols, buf, sizeof buf, why);
 }
