@@ -27,6 +27,9 @@ enum errkind {
                              status too */
     ERR_UNSET_VARIABLE,   /* a ${NAME} was not set yet (a later request captures it): nothing
                              was sent */
+    ERR_WS_HANDSHAKE,     /* a WebSocket server refused the upgrade (status, accept, protocol) */
+    ERR_WS_PROTOCOL,      /* a WebSocket peer broke the protocol: an invalid frame, a message
+                             over ws_max_message, no answer to the close */
     ERR_KIND_COUNT
 };
 

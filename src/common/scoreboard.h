@@ -25,7 +25,7 @@
 #include "hist.h"
 
 #define SB_MAGIC "STAMPSB\0"
-#define SB_VERSION 7u
+#define SB_VERSION 8u
 #define SB_HEADER_SIZE 4096u
 #define SB_NAME_MAX 64
 #define SB_STATUS_MAX 1000 /* per-code counters for 0..999 */

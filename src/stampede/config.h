@@ -56,7 +56,7 @@ struct tls_options {
     int session_cache;     /* resume sessions on a client's new connections; default on */
 };
 
-/* What a channel (a tcp:// or tls:// url) sends, and how fast. */
+/* What a channel (a tcp://, tls://, ws:// or wss:// url) sends, and how fast. */
 struct channel_options {
     char *message;         /* message or message_file: sent again and again; NULL: none */
     size_t message_len;
@@ -67,6 +67,10 @@ struct channel_options {
     uint64_t bandwidth;    /* ... in bytes per second; 0: no limit */
     int64_t lifetime_ns;   /* channel_lifetime: then close; 0: until the run ends */
     char *marker;          /* latency_marker: searched for in what comes back; NULL: none */
+    /* ws:// and wss:// only */
+    char *ws_protocol;     /* ws_protocol: offered subprotocols, "a, b"; NULL: none */
+    int ws_binary;         /* ws_binary: binary frames instead of text; default no */
+    uint64_t ws_max_message; /* ws_max_message: largest incoming message; default 1 MiB */
 };
 
 struct request_spec {

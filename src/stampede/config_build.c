@@ -366,6 +366,18 @@ static const struct slot *channel_key_set(const struct slot *slots)
     return NULL;
 }
 
+/* The first ws_ key the user set on the command line (NULL: none). */
+static const struct slot *ws_key_set(const struct slot *slots)
+{
+    static const char *const keys[] = {"ws_protocol", "ws_binary", "ws_max_message"};
+    for (size_t j = 0; j < sizeof keys / sizeof keys[0]; j++) {
+        const struct slot *sl = &slots[key_index(config_key_find(keys[j]))];
+        if (sl->has && sl->where)
+            return sl;
+    }
+    return NULL;
+}
+
 /* ---- requests ------------------------------------------------------------------------- */
 
 void config_free_request(struct request_spec *s)
@@ -387,6 +399,7 @@ void config_free_request(struct request_spec *s)
     free(s->chan.first_message);
     free(s->chan.bandwidth_text);
     free(s->chan.marker);
+    free(s->chan.ws_protocol);
     free(s->expect_status);
     free(s->expect_body);
     free(s->expect_body_regex);
@@ -542,6 +555,7 @@ int config_build_request(const struct load *L, size_t r, struct request_spec *s)
     if (rc == 0)
         rc = store_body(s, &slots[body]);
     const struct slot *chan_key = rc == 0 ? channel_key_set(slots) : NULL;
+    const struct slot *ws_key = rc == 0 ? ws_key_set(slots) : NULL;
     if (rc == 0)
         rc = store_channel(s, slots);
     if (rc == 0)
@@ -549,6 +563,12 @@ int config_build_request(const struct load *L, size_t r, struct request_spec *s)
     if (rc == 0 && L->url_mode && chan_key && !s->url.channel) {
         config_errorf(chan_key->where, "%s is for tcp:// and tls:// URLs, not %s:// (write "
                                        "tcp://HOST:PORT)", chan_key->by->name, s->url.scheme);
+        rc = -1;
+    }
+    if (rc == 0 && L->url_mode && ws_key && !s->url.ws) {
+        config_errorf(ws_key->where, "%s is for ws:// and wss:// URLs, not %s:// (write "
+                                     "ws://HOST:PORT/PATH, or add --ws)", ws_key->by->name,
+                      s->url.scheme);
         rc = -1;
     }
     if (rc == 0)

@@ -113,6 +113,33 @@ static int check_nonempty(const struct config_key *k, const union config_value *
     return -1;
 }
 
+/* Sec-WebSocket-Protocol: tokens (RFC 7230's tchar) separated by commas and spaces. */
+static int check_ws_protocol(const struct config_key *k, const union config_value *v, char *msg,
+                             size_t len)
+{
+    static const char tchar[] = "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyz"
+                                "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    const char *p = v->s;
+    size_t tokens = 0;
+    while (*p) {
+        p += strspn(p, " \t");
+        size_t n = strspn(p, tchar);
+        if (n == 0)
+            break;
+        tokens++;
+        p += n;
+        p += strspn(p, " \t");
+        if (*p != ',')
+            break;
+        p++;
+    }
+    if (tokens > 0 && *p == '\0')
+        return 0;
+    snprintf(msg, len, "%s must be subprotocol names separated by commas (e.g. chat, "
+                       "superchat), not '%.40s'", k->name, v->s);
+    return -1;
+}
+
 /* StatsD splits names at '.', and ':' '|' '@' are its syntax. */
 static int check_statsd_name(const struct config_key *k, const union config_value *v, char *msg,
                              size_t len)
@@ -502,6 +529,14 @@ const struct config_key config_keys[] = {
     {.name = "latency_marker", .sections = SECS_REQUEST, .type = CT_STRING, REQ(chan.marker),
      .check = check_nonempty, .flag = "latency-marker", .flag_arg = "STRING",
      .help = "text in the messages whose return times a message's round trip"},
+    {.name = "ws_protocol", .sections = SECS_REQUEST, .type = CT_STRING, REQ(chan.ws_protocol),
+     .check = check_ws_protocol, .flag = "ws-protocol", .flag_arg = "LIST",
+     .help = "WebSocket subprotocols offered in the handshake: chat, superchat"},
+    {.name = "ws_binary", .sections = SECS_REQUEST, .type = CT_BOOL, REQ(chan.ws_binary),
+     .def = "no", .flag = "ws-binary", .help = "send WebSocket messages as binary frames"},
+    {.name = "ws_max_message", .sections = SECS_REQUEST, .type = CT_SIZE,
+     REQ(chan.ws_max_message), .def = "1M", .check = check_nonzero, .flag = "ws-max-message",
+     .flag_arg = "SIZE", .help = "largest WebSocket message taken; over it: close with 1009"},
 
     /* TLS: [tls], [defaults] and [request NAME] */
     {.name = "verify", .sections = SECS_TLS, .type = CT_BOOL, REQ(tls.verify), .def = "no",

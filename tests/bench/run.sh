@@ -2,7 +2,8 @@
 # run.sh: stampede's benchmark. It measures what stampede exists for (generating load
 # cheaply and exactly) against a private nginx on loopback, next to wrk, h2load and ab.
 #
-#   tests/bench/run.sh [MODE...]      modes: compare (default), ramp, scale, profile, all
+#   tests/bench/run.sh [MODE...]      modes: compare (default), ramp, scale, profile, messages,
+#                                     idle, all
 #   tests/bench/run.sh -h             the knobs
 #
 # Not part of `make check`: it installs packages, takes minutes and wants a quiet machine.
@@ -40,6 +41,9 @@ Modes (default: compare):
            check every status and a JSON member and keep cookies; SESSION_REPS
            repetitions (rounds) each. The figure is the generator's CPU time per request,
            the sequence's as a ratio to the plain model's (target: at most 1.10)
+  messages raw TCP and WebSocket messages against stampede-target's echoes, stampede next
+           to tcpkali (CPU per message, ratio in the same round; see tests/bench/messages.sh)
+  idle     IDLE_CHANNELS idle WebSocket channels held: the worker's RSS per channel
   all      compare, ramp and scale
 
 Environment (defaults in brackets):
@@ -64,6 +68,9 @@ Environment (defaults in brackets):
   PROFILE_PATH   what profile mode requests: /small (100 B) or /16k      [/small]
   SESSION_REPS   sessions mode: repetitions of the sequence (rounds x 64) [64000]
   SESSION_PORT   sessions mode: stampede-target's port                   [18482]
+  MSG_CONNS [100]  MSG_RATE per channel [200]  MSG_SECONDS [5]  MSG_TEXT [64 bytes]
+  TCPKALI        the tcpkali binary            [../shared/bench/bin/tcpkali]
+  IDLE_CHANNELS  [10000]  IDLE_HOLD seconds [10]
   STAMPEDE, TARGET  binaries [the build tree's; built when missing]
   NO_DEPS=1      do not run tests/bench/deps.sh
   KEEP_TMP=1     keep the temp dir (nginx config, raw outputs of every tool)
@@ -77,7 +84,7 @@ MODES=()
 for a in "$@"; do
     case $a in
     -h | --help) usage; exit 0 ;;
-    compare | ramp | scale | profile | sessions) MODES+=("$a") ;;
+    compare | ramp | scale | profile | sessions | messages | idle) MODES+=("$a") ;;
     all) MODES+=(compare ramp scale) ;;
     *) usage >&2; exit 2 ;;
     esac
@@ -88,6 +95,8 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 TOP=$(cd "$HERE/../.." && pwd)
 # shellcheck source=tests/bench/lib.sh
 . "$HERE/lib.sh"
+# shellcheck source=tests/bench/messages.sh
+. "$HERE/messages.sh"
 
 DURATION=${DURATION:-8}
 ROUNDS=${ROUNDS:-3}

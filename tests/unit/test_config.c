@@ -1272,7 +1272,7 @@ static void test_error_urls(void **state)
     struct config c;
     assert_int_equal(load("[request a]\nurl = ftp://127.0.0.1/\n", NULL, &c), -1);
     char want[700];
-    snprintf(want, sizeof want, "stampede: %s:2: bad url 'ftp://127.0.0.1/': unsupported scheme 'ftp' (use http://, https://, tcp:// or tls://)\n",
+    snprintf(want, sizeof want, "stampede: %s:2: bad url 'ftp://127.0.0.1/': unsupported scheme 'ftp' (use http://, https://, tcp://, tls://, ws:// or wss://)\n",
              g_path);
     assert_string_equal(g_err, want);
     expect_error("[request a]\nurl = ftp://h/\n", NULL, 2,
