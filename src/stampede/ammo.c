@@ -248,17 +248,22 @@ int ammo_parse(struct ammo *a, const char *name, char *data, size_t size, int fo
     size_t first = 0;
     while (first < size && is_space(data[first]))
         first++;
+    int rc = 0;
     if (first == size) {
         snprintf(err, len, "%s: the ammo file is empty (write requests in it, or leave ammo "
                            "out)", name);
-        return -1;
+        rc = -1;
+    } else if (format == AMMO_AUTO && (format = detect(&x, first)) < 0) {
+        rc = -1;
     }
-    if (format == AMMO_AUTO && (format = detect(&x, first)) < 0)
-        return -1;
-    a->format = format;
-    int rc = format == AMMO_URI ? ammo_parse_uri(&x) : parse_sized_file(&x, format == AMMO_STPD);
+    if (rc == 0) {
+        a->format = format;
+        rc = format == AMMO_URI ? ammo_parse_uri(&x) : parse_sized_file(&x, format == AMMO_STPD);
+    }
     if (rc == 0 && a->n == 0)
         rc = ammo_fail(&x, size, "no requests in the file (only headers)");
+    if (rc != 0)
+        ammo_free(a); /* a file that is refused keeps nothing */
     return rc;
 }
 

@@ -52,7 +52,7 @@ struct ammo_target {
 
 /* Parses data[0..size) (taking it; freed by ammo_free) as `format`, detecting it from the first
  * non-empty line when AMMO_AUTO. name is the file, for messages. Returns 0, or -1 with one line
- * "NAME:LINE: byte OFFSET: WHAT (HOW TO FIX)" in err. */
+ * "NAME:LINE: byte OFFSET: WHAT (HOW TO FIX)" in err and everything freed. */
 int ammo_parse(struct ammo *a, const char *name, char *data, size_t size, int format,
                const struct ammo_target *t, char *err, size_t len);
 /* Reads the file at path and parses it, as ammo_parse. */

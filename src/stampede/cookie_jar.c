@@ -143,6 +143,16 @@ static long find(const struct cookie_jar *j, const char *name, const char *domai
     return -1;
 }
 
+/* A control byte (tab included) in a name or value: such a cookie is ignored, as RFC 6265bis
+ * says, for it would go back into a request header. */
+static int has_control(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+            return 1;
+    return 0;
+}
+
 int jar_set(struct cookie_jar *j, const char *value, size_t len, const char *host,
             const char *path, int64_t now)
 {
@@ -156,7 +166,7 @@ int jar_set(struct cookie_jar *j, const char *value, size_t len, const char *hos
     size_t nn = (size_t)(eq - nv), vn = nvn - nn - 1;
     trim(&name, &nn);
     trim(&val, &vn);
-    if (nn == 0)
+    if (nn == 0 || has_control(name, nn) || has_control(val, vn))
         return 0;
     struct attrs a = {0};
     for (const char *p = semi; p && p < value + len;) {
@@ -190,7 +200,8 @@ int jar_set(struct cookie_jar *j, const char *value, size_t len, const char *hos
     }
     int64_t expires = 0;
     if (a.has_max_age) /* Max-Age wins over Expires */
-        expires = a.max_age <= 0 ? -1 : now + a.max_age;
+        /* a server's Max-Age may be as large as it likes: past the year 292 billion is never */
+        expires = a.max_age <= 0 ? -1 : a.max_age > INT64_MAX - now ? INT64_MAX : now + a.max_age;
     else if (a.has_expires)
         expires = a.expires <= now ? -1 : a.expires;
     char cname[JAR_MAX_COOKIE_BYTES + 1];
