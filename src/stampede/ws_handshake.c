@@ -1,6 +1,7 @@
 /* ws_handshake: the opening handshake's request and the check of its answer. */
 #include "ws_handshake.h"
 
+#include <ctype.h>
 #include <openssl/sha.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -126,11 +127,15 @@ long ws_response_check(const char *buf, size_t len, const char *key, const char 
     if (!end)
         return 0;
     size_t head = (size_t)(end - buf);
+    /* "HTTP/1.x NNN": read within the head (the buffer has no terminator: no sscanf) */
     int status = 0;
-    if (sscanf(buf, "HTTP/1.%*1d %3d", &status) != 1) {
+    if (head < 12 || memcmp(buf, "HTTP/1.", 7) != 0 || !isdigit((unsigned char)buf[7]) ||
+        buf[8] != ' ' || !isdigit((unsigned char)buf[9]) || !isdigit((unsigned char)buf[10]) ||
+        !isdigit((unsigned char)buf[11])) {
         *why = "the upgrade's answer is not HTTP";
         return -1;
     }
+    status = (buf[9] - '0') * 100 + (buf[10] - '0') * 10 + (buf[11] - '0');
     if (status != 101) {
         snprintf(why_buf, why_len, "upgrade refused with status %d", status);
         *why = why_buf;
