@@ -12,6 +12,9 @@
 #include "config_keys.h"
 #include "merge.h"
 #include "parent.h"
+#ifdef STAMPEDE_MPI
+#include "mpi_run.h"
+#endif
 
 #define MAX_DEFINES 256
 #define MAX_FLAGS 256
@@ -196,6 +199,13 @@ int main(int argc, char **argv)
 
     o.defines = defines;
     o.flags = flags;
+#ifdef STAMPEDE_MPI
+    /* stampede-mpi: the rank is the segment; a -D after it on the command line still wins */
+    char segment_define[64];
+    if (mpi_run_segment_define(segment_define, sizeof segment_define) < 0)
+        return 2;
+    defines[o.ndefines++] = segment_define;
+#endif
     opterr = 0;
     while ((ch = getopt_long(argc, argv, shorts, opts, NULL)) != -1) {
         ch = short_to_key(ch);
@@ -242,8 +252,13 @@ int main(int argc, char **argv)
     const char *what = argv[optind];
     struct config cfg;
     int rc = load_argument(&cfg, what, &o);
+#ifdef STAMPEDE_MPI
+    if (rc < 0) /* the other ranks must not start without this one */
+        return mpi_run(NULL, 2);
+#else
     if (rc < 0)
         return 2;
+#endif
     if (!cfg.seed_set)
         cfg.seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
     cfg.json_path = json;
@@ -251,7 +266,11 @@ int main(int argc, char **argv)
     cfg.phout_path = phout;
     cfg.regress_path = regress;
     cfg.quiet = quiet;
+#ifdef STAMPEDE_MPI
+    rc = mpi_run(&cfg, 0);
+#else
     rc = parent_run(&cfg);
+#endif
     config_free(&cfg);
     return rc;
 }
