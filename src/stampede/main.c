@@ -199,13 +199,6 @@ int main(int argc, char **argv)
 
     o.defines = defines;
     o.flags = flags;
-#ifdef STAMPEDE_MPI
-    /* stampede-mpi: the rank is the segment; a -D after it on the command line still wins */
-    char segment_define[64];
-    if (mpi_run_segment_define(segment_define, sizeof segment_define) < 0)
-        return 2;
-    defines[o.ndefines++] = segment_define;
-#endif
     opterr = 0;
     while ((ch = getopt_long(argc, argv, shorts, opts, NULL)) != -1) {
         ch = short_to_key(ch);
@@ -250,6 +243,14 @@ int main(int argc, char **argv)
         return 2;
     }
     const char *what = argv[optind];
+#ifdef STAMPEDE_MPI
+    /* stampede-mpi: the rank is the segment (last: it wins over a -D run.segment) */
+    char segment_define[64];
+    if (o.ndefines == MAX_DEFINES ||
+        mpi_run_segment_define(segment_define, sizeof segment_define) < 0)
+        return 2;
+    defines[o.ndefines++] = segment_define;
+#endif
     struct config cfg;
     int rc = load_argument(&cfg, what, &o);
 #ifdef STAMPEDE_MPI

@@ -60,10 +60,13 @@ int mpi_run_segment_define(char *buf, size_t len)
         }
         env_rank = (int)rank;
         env_size = (int)size;
-        break;
+        snprintf(buf, len, "run.segment=%d/%d", env_rank, env_size);
+        return 0;
     }
-    snprintf(buf, len, "run.segment=%d/%d", env_rank, env_size);
-    return 0;
+    /* alone, Open MPI's MPI_Init would start its own runtime (a fork, after ours) */
+    fputs("stampede-mpi: no MPI rank in the environment: start it with mpirun or srun (one "
+          "process alone is what stampede does)\n", stderr);
+    return -1;
 }
 
 /* MPI_Init, after the workers exist; MPI must see the rank and size the environment gave. */

@@ -19,7 +19,7 @@
 #include "config.h"
 
 /* This rank's segment as a -D value, "run.segment=RANK/SIZE", in buf, from the launcher's
- * environment (Open MPI, PMI, Slurm; none: 0/1). Returns 0, or -1 after a message. */
+ * environment (Open MPI, PMI, Slurm). Returns 0, or -1 after a message (none of them). */
 int mpi_run_segment_define(char *buf, size_t len);
 
 /* Runs cfg as this rank's part of the run. Returns the exit status, the same on every rank.
