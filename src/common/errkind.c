@@ -5,4 +5,5 @@ const char *const errkind_names[ERR_KIND_COUNT] = {
     "none", "connect_refused", "connect_timeout", "connect_error", "socket_error",
     "timeout", "reset", "closed", "write_error", "read_error", "parse_error",
     "headers_too_large", "dns_error", "tls_error", "aborted", "plugin_error", "check_failed",
+    "capture_failed", "unset_variable", "ws_handshake", "ws_protocol",
 };

@@ -23,6 +23,13 @@ enum errkind {
     ERR_PLUGIN,           /* a plugin's req_start failed the request */
     ERR_CHECK_FAILED,     /* a complete response failed a check (expect_*); its status is the
                              server's, not 599 */
+    ERR_CAPTURE_FAILED,   /* a capture found nothing in a complete response; the server's
+                             status too */
+    ERR_UNSET_VARIABLE,   /* a ${NAME} was not set yet (a later request captures it): nothing
+                             was sent */
+    ERR_WS_HANDSHAKE,     /* a WebSocket server refused the upgrade (status, accept, protocol) */
+    ERR_WS_PROTOCOL,      /* a WebSocket peer broke the protocol: an invalid frame, a message
+                             over ws_max_message, no answer to the close */
     ERR_KIND_COUNT
 };
 

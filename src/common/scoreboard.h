@@ -25,7 +25,7 @@
 #include "hist.h"
 
 #define SB_MAGIC "STAMPSB\0"
-#define SB_VERSION 6u
+#define SB_VERSION 8u
 #define SB_HEADER_SIZE 4096u
 #define SB_NAME_MAX 64
 #define SB_STATUS_MAX 1000 /* per-code counters for 0..999 */
@@ -117,6 +117,12 @@ struct sb_slot {
         char text[SB_REASON_MAX];
     } reasons[ERR_KIND_COUNT];
     struct sb_channels chan;
+    /* Sequences: this worker's share of the repetitions and of their steps (one request of a
+     * repetition each), and how many are done. planned stays 0 with a rate, where arrivals
+     * start repetitions. */
+    struct sb_sequences {
+        _Atomic uint64_t reps_planned, reps_done, steps_planned, steps_done;
+    } seq;
 };
 
 struct sb_reqstat {

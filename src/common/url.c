@@ -54,7 +54,7 @@ int url_parse(const char *s, struct url *u, const char **why)
         return -1;
     }
     size_t slen = (size_t)(p - s);
-    int tls, channel = 0;
+    int tls, channel = 0, ws = 0;
     if (slen == 4 && strncasecmp(s, "http", 4) == 0)
         tls = 0;
     else if (slen == 5 && strncasecmp(s, "https", 5) == 0)
@@ -62,9 +62,14 @@ int url_parse(const char *s, struct url *u, const char **why)
     else if (slen == 3 && (strncasecmp(s, "tcp", 3) == 0 || strncasecmp(s, "tls", 3) == 0)) {
         tls = s[1] == 'l' || s[1] == 'L';
         channel = 1;
+    } else if ((slen == 2 && strncasecmp(s, "ws", 2) == 0) ||
+               (slen == 3 && strncasecmp(s, "wss", 3) == 0)) {
+        tls = slen == 3;
+        channel = ws = 1;
     } else {
         snprintf(scheme_why, sizeof scheme_why,
-                 "unsupported scheme '%.*s' (use http://, https://, tcp:// or tls://)",
+                 "unsupported scheme '%.*s' (use http://, https://, tcp://, tls://, ws:// "
+                 "or wss://)",
                  slen > 20 ? 20 : (int)slen, s);
         *why = scheme_why;
         return -1;
@@ -132,7 +137,7 @@ int url_parse(const char *s, struct url *u, const char **why)
     }
 
     unsigned long port = tls ? 443 : 80;
-    if (channel) { /* a raw stream has no usual port, and nothing after it */
+    if (channel && !ws) { /* a raw stream has no usual port, and nothing after it */
         if (after >= rest || after + 1 >= rest) {
             *why = "tcp:// and tls:// need a port (write it as tcp://HOST:PORT)";
             return -1;
@@ -163,7 +168,9 @@ int url_parse(const char *s, struct url *u, const char **why)
 
     /* target = path [ "?" query ]; the fragment never goes to the server */
     size_t tlen = strcspn(rest, "#");
-    u->scheme = strdup(channel ? (tls ? "tls" : "tcp") : (tls ? "https" : "http"));
+    u->scheme = strdup(ws        ? (tls ? "wss" : "ws")
+                       : channel ? (tls ? "tls" : "tcp")
+                                 : (tls ? "https" : "http"));
     u->host = str_dup_lower(host, (size_t)(hend - host));
     if (tlen == 0 || rest[0] == '?') {
         u->target = malloc(tlen + 2);
@@ -183,6 +190,7 @@ int url_parse(const char *s, struct url *u, const char **why)
     u->port = (uint16_t)port;
     u->tls = tls;
     u->channel = channel;
+    u->ws = ws;
     return 0;
 }
 
@@ -294,11 +302,11 @@ char *url_format(const struct url *u)
     int v6 = strchr(u->host, ':') != NULL;
     unsigned defport = u->tls ? 443 : 80;
     char port[8] = "";
-    if (u->port != defport || u->channel)
+    if (u->port != defport || (u->channel && !u->ws))
         snprintf(port, sizeof port, ":%u", (unsigned)u->port);
     char *s = NULL;
     if (asprintf(&s, "%s://%s%s%s%s%s", u->scheme, v6 ? "[" : "", u->host, v6 ? "]" : "", port,
-                 u->channel ? "" : u->target) < 0)
+                 u->channel && !u->ws ? "" : u->target) < 0)
         return NULL;
     return s;
 }

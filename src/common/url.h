@@ -1,17 +1,19 @@
 /* url: splits http://host:port/path?query into the parts a request needs; tcp://host:port
- * and tls://host:port name the peers of channels. */
+ * and tls://host:port name the peers of channels, ws://host:port/path and wss://... those of
+ * WebSocket channels. */
 #ifndef STAMPEDE_URL_H
 #define STAMPEDE_URL_H
 
 #include <stdint.h>
 
 struct url {
-    char *scheme; /* "http" or "https", lower case */
+    char *scheme; /* "http", "https", "tcp", "tls", "ws" or "wss", lower case */
     char *host;   /* without brackets for IPv6 literals ("::1") */
     uint16_t port;
     char *target; /* path and query as sent on the request line; "/" when empty */
     int tls;      /* scheme is https or tls */
-    int channel;  /* tcp:// or tls://: a raw stream of messages, not HTTP requests */
+    int channel;  /* tcp://, tls://, ws:// or wss://: a stream of messages, not HTTP requests */
+    int ws;       /* ws:// or wss://: the channel's messages are WebSocket frames */
 };
 
 /* Parses an absolute URL. On error returns -1 and points *why at a static explanation.

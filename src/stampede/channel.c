@@ -20,6 +20,7 @@
 
 #include "channel_msg.h"
 #include "channel_stamps.h"
+#include "channel_ws.h"
 #include "client_int.h"
 #include "clock.h"
 
@@ -28,6 +29,8 @@
 /* How long a closing channel keeps reading after it stopped sending: an echo's last answers
  * are still on their way, and a count of what came back should include them. */
 #define DRAIN_NS (INT64_C(200) * 1000000)
+/* How long a closing WebSocket channel waits for the server's close frame. */
+#define WS_CLOSE_WAIT_NS (INT64_C(1000) * 1000000)
 
 struct channel {
     struct client *c;
@@ -53,9 +56,18 @@ struct channel {
     size_t cap;
     struct marker_search mk;
     struct stamps stamps;        /* send times of the markers not back yet */
+    /* ws:// and wss:// */
+    struct ws_chan *ws;          /* the WebSocket layer; NULL for tcp:// and tls:// */
+    int handshaking;             /* the upgrade is under way (the life timer bounds it) */
+    int ws_out;                  /* a message is queued and not all written yet */
+    size_t ws_out_len;
+    uint64_t opens;              /* channels begun on this client: a callback that may have
+                                    ended the channel (and begun the next) checks it */
 };
 
 static void pump(struct channel *ch);
+static void ws_read(struct channel *ch);
+static void ws_handshake_step(struct channel *ch);
 
 /* Arms timer ev for the CLOCK_MONOTONIC instant `at`. libevent adds a relative timeout to the
  * time it cached when the loop woke: refreshed first, a timer armed late in a busy pass does
@@ -96,8 +108,10 @@ static void add2(struct channel *ch, size_t field, uint64_t n)
 /* Closes the channel; the client counts the end and goes on. */
 static void channel_end(struct channel *ch, enum errkind kind, const char *reason, int by_peer)
 {
-    if (ch->draining) /* what ends a drain is no failure, nor the peer's doing */
-        kind = ERR_NONE, by_peer = 0;
+    if (ch->draining && !ch->ws) /* what ends a drain is no failure, nor the peer's doing */
+        kind = ERR_NONE;
+    if (ch->draining)
+        by_peer = 0;
     if (by_peer)
         COUNT(ch, closed_by_peer, 1);
     /* a peer that closes every channel at once must not be hammered with new ones */
@@ -182,10 +196,76 @@ static size_t budget(struct channel *ch, int64_t now, size_t want)
     return 0;
 }
 
+/* The WebSocket layer ended the channel (closed, or failed): how it says. */
+static void ws_ended(struct channel *ch)
+{
+    const char *why;
+    int by_peer;
+    enum errkind kind = ws_chan_end(ch->ws, &why, &by_peer);
+    channel_end(ch, kind, why, by_peer);
+}
+
+/* pump for WebSocket: one message at a time is handed to wslay, and counted (its payload) once
+ * all its frame is written; closing, the close frame follows the last message. */
+static void ws_pump(struct channel *ch)
+{
+    struct conn *k = ch->k;
+    int64_t now = now_ns();
+    for (int turn = 0;; turn++) {
+        enum ws_result r = ws_chan_send(ch->ws);
+        if (r == WS_FAIL || r == WS_CLOSED) {
+            ws_ended(ch);
+            return;
+        }
+        if (r == WS_AGAIN) {
+            wev_on(k);
+            return;
+        }
+        if (ch->ws_out) {
+            ch->ws_out = 0;
+            COUNT(ch, messages_sent, 1);
+            COUNT(ch, bytes_sent, ch->ws_out_len);
+        }
+        if (ch->draining) {
+            if (ws_chan_pending(ch->ws))
+                continue;
+            ws_chan_close(ch->ws, 1000); /* no-op once queued */
+            if (ws_chan_pending(ch->ws))
+                continue;
+            return;
+        }
+        if (turn >= WRITES_PER_TURN) {
+            wev_on(k);
+            return;
+        }
+        if (!ch->out && !message_next(ch, now))
+            return;
+        if (!ch->out)
+            continue;
+        if (budget(ch, now, ch->out_len) == 0)
+            return; /* the message waits in ch->out for the pace timer */
+        if (ws_chan_queue(ch->ws, ch->out, ch->out_len) != 0) {
+            channel_end(ch, ERR_SOCKET, "out of memory for a WebSocket message", 0);
+            return;
+        }
+        ch->sent += ch->out_len;
+        ch->ws_out = 1;
+        ch->ws_out_len = ch->out_len;
+        ch->out = NULL;
+    }
+}
+
 /* Writes what is due until the socket, the timetable or the budget says wait. */
 static void pump(struct channel *ch)
 {
     struct conn *k = ch->k;
+    if (ch->ws) {
+        if (ch->handshaking)
+            ws_handshake_step(ch);
+        else
+            ws_pump(ch);
+        return;
+    }
     int64_t now = now_ns();
     for (int turn = 0;; turn++) {
         if (turn >= WRITES_PER_TURN) { /* let reads, timers and other clients run */
@@ -240,6 +320,10 @@ static void on_read(evutil_socket_t fd, short what, void *arg)
     struct worker *w = ch->c->w;
     (void)fd;
     (void)what;
+    if (ch->ws) {
+        ws_read(ch);
+        return;
+    }
     for (int turn = 0;; turn++) {
         if (turn >= READS_PER_TURN && !conn_pending(k))
             return; /* the persistent read event comes back for the rest */
@@ -287,7 +371,7 @@ static void on_write(evutil_socket_t fd, short what, void *arg)
         if (!ch->open)
             return;
     }
-    if (!ch->draining)
+    if (!ch->draining || ch->ws)
         pump(ch);
 }
 
@@ -299,6 +383,12 @@ static void drain_begin(struct channel *ch)
     ch->draining = 1;
     ch->out = NULL;
     event_del(&ch->pace);
+    if (ch->ws) { /* the closing handshake: the close frame, then the server's */
+        timer_at(ch, &ch->life, now_ns() + WS_CLOSE_WAIT_NS);
+        if (!k->wev_on)
+            pump(ch);
+        return;
+    }
     if (k->wev_on && !ch->read_wants_write) {
         event_del(&k->wev);
         k->wev_on = 0;
@@ -324,10 +414,82 @@ static void on_lifetime(evutil_socket_t fd, short what, void *arg)
     struct channel *ch = arg;
     (void)fd;
     (void)what;
-    if (ch->draining)
+    if (ch->handshaking)
+        channel_end(ch, ERR_TIMEOUT, "no answer to the WebSocket upgrade", 0);
+    else if (ch->draining && ch->ws)
+        channel_end(ch, ERR_WS_PROTOCOL, "no answer to the close frame within 1 s", 0);
+    else if (ch->draining)
         channel_end(ch, ERR_NONE, NULL, 0);
     else
         drain_begin(ch);
+}
+
+/* The channel is open (for WebSocket: upgraded): counted, and its lifetime begins. */
+static void channel_start(struct channel *ch)
+{
+    ch->t_open = now_ns();
+    ch->open = 1;
+    COUNT(ch, opened, 1);
+    COUNT(ch, open_now, 1);
+    if (ch->o->lifetime_ns > 0 && !ch->c->w->stopping)
+        timer_at(ch, &ch->life, ch->t_open + ch->o->lifetime_ns);
+}
+
+/* A whole WebSocket message came: counted by payload, searched for markers. */
+static void ws_message(void *arg, const uint8_t *msg, size_t len)
+{
+    struct channel *ch = arg;
+    ch->received += len;
+    COUNT(ch, messages_received, 1);
+    COUNT(ch, bytes_received, len);
+    if (ch->o->marker) {
+        size_t m = marker_search_feed(&ch->mk, (const char *)msg, len);
+        if (m)
+            stamps_match(ch, now_ns(), m);
+    }
+}
+
+static void ws_read(struct channel *ch)
+{
+    struct conn *k = ch->k;
+    if (ch->handshaking) {
+        ws_handshake_step(ch);
+        return;
+    }
+    enum ws_result r = ws_chan_recv(ch->ws);
+    if (r != WS_AGAIN) {
+        ws_ended(ch);
+        return;
+    }
+    if (k->want_write) { /* TLS: the read waits for writability */
+        ch->read_wants_write = 1;
+        wev_on(k);
+    } else if (ws_chan_pending(ch->ws) && !k->wev_on) {
+        pump(ch); /* a pong to send, or a write that waited for the peer's bytes */
+    }
+}
+
+static void ws_handshake_step(struct channel *ch)
+{
+    struct conn *k = ch->k;
+    enum ws_result r = ws_chan_handshake(ch->ws);
+    if (r == WS_AGAIN) {
+        if (k->want_write)
+            wev_on(k);
+        return;
+    }
+    if (r != WS_OK) {
+        ws_ended(ch);
+        return;
+    }
+    ch->handshaking = 0;
+    event_del(&ch->life);
+    channel_start(ch);
+    uint64_t opens = ch->opens;
+    if (ws_chan_early(ch->ws))
+        ws_read(ch); /* frames that came with the answer */
+    if (ch->opens == opens && ch->open)
+        pump(ch);
 }
 
 static struct channel *channel_new(struct client *c)
@@ -371,11 +533,12 @@ void channel_open(struct client *c)
                             ? msg_count_marker(ch->o->message, ch->o->message_len,
                                                ch->o->marker, ch->mk.len)
                             : 0;
-    ch->open = 1;
     ch->draining = 0;
-    COUNT(ch, opened, 1);
-    COUNT(ch, open_now, 1);
+    ch->handshaking = ch->ws_out = 0;
+    ch->opens++;
     if (w->stopping) { /* connected while the run was ending: nothing more to do */
+        if (!spec->url.ws)
+            channel_start(ch);
         channel_end(ch, ERR_NONE, NULL, 0);
         return;
     }
@@ -387,20 +550,34 @@ void channel_open(struct client *c)
     event_assign(&k->rev, w->base, k->fd, EV_READ | EV_PERSIST, on_read, ch);
     event_assign(&k->wev, w->base, k->fd, EV_WRITE, on_write, ch);
     event_add(&k->rev, NULL);
-    if (ch->o->lifetime_ns > 0)
-        timer_at(ch, &ch->life, ch->t_open + ch->o->lifetime_ns);
-    pump(ch);
+    if (!spec->url.ws) {
+        channel_start(ch);
+        pump(ch);
+        return;
+    }
+    if (!(ch->ws = ws_chan_new(c, k, ws_message, ch))) {
+        channel_end(ch, ERR_SOCKET, "out of memory for a channel", 0);
+        return;
+    }
+    ch->handshaking = 1;
+    timer_at(ch, &ch->life, now_ns() + spec->timeout_ns);
+    ws_handshake_step(ch);
 }
 
 int channel_is_open(const struct client *c)
 {
-    return c->chan && c->chan->open;
+    return c->chan && (c->chan->open || c->chan->handshaking);
 }
 
 void channel_stop(struct client *c)
 {
-    if (channel_is_open(c) && !c->chan->draining)
-        drain_begin(c->chan);
+    struct channel *ch = c->chan;
+    if (!channel_is_open(c) || ch->draining)
+        return;
+    if (ch->handshaking) /* nothing was sent on it yet */
+        channel_end(ch, ERR_NONE, NULL, 0);
+    else
+        drain_begin(ch);
 }
 
 void channel_count_end(struct client *c, enum errkind kind)
@@ -416,11 +593,16 @@ void channel_count_end(struct client *c, enum errkind kind)
     }
     if (ch && ch->open) {
         ch->open = 0;
-        event_del(&ch->pace);
-        event_del(&ch->life);
         sb_add(&sw->open_now, (uint64_t)-1);
         sb_add(&sr->open_now, (uint64_t)-1);
         ch->out = NULL;
+    }
+    if (ch) {
+        ch->handshaking = 0;
+        event_del(&ch->pace);
+        event_del(&ch->life);
+        ws_chan_free(ch->ws);
+        ch->ws = NULL;
     }
 }
 
@@ -433,6 +615,7 @@ void channel_free(struct client *c)
     event_del(&ch->life);
     marker_search_free(&ch->mk);
     stamps_free(&ch->stamps);
+    ws_chan_free(ch->ws);
     free(ch->buf);
     free(ch);
     c->chan = NULL;

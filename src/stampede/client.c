@@ -528,6 +528,18 @@ static void request_begin(struct client *c)
     if (!spec->url.channel)
         sb_add(&w->slot->c.requests_started, 1);
     deadline_set(c, w->timeouts[c->req], spec->timeout_ns);
+    if (spec->templated && c->hop == 0 && !c->shot) { /* its ${NAME}s, rendered for this send */
+        const char *why = NULL;
+        int r = client_session_render(c, &why);
+        if (r == 0 && c->seq_cookie && client_session_seq_cookie(c, c->seq_cookie) != 0) {
+            r = -1;
+            why = "out of memory";
+        }
+        if (r != 0) {
+            request_end(c, 599, r > 0 ? ERR_UNSET_VARIABLE : ERR_SOCKET, why);
+            return;
+        }
+    }
     if (hooks_of(c) & HOOK_REQ_START) {
         const char *why = NULL;
         int head = c->head;
@@ -537,6 +549,10 @@ static void request_begin(struct client *c)
         }
         if (c->head != head) /* a hook made it a HEAD, or made a HEAD something else */
             client_parser_prepare(c, spec, c->head);
+    }
+    if (c->session && client_session_cookies(c) != 0) {
+        request_end(c, 599, ERR_SOCKET, "out of memory");
+        return;
     }
 
     /* kept connection: the endpoint's own slot, or the spare for one a redirect led to */
@@ -587,6 +603,10 @@ static void request_end_at(struct client *c, int status, enum errkind kind, cons
     /* after the connection's fate is settled: a wrong answer is no reason to close it */
     if (!channel && kind == ERR_NONE && spec->checks)
         kind = client_check_response(c, &reason);
+    /* a response the request counts as right gives its values to the next requests */
+    if (!channel && kind == ERR_NONE && spec->captures &&
+        ((status >= 100 && status <= 399) || c->status_expected))
+        kind = client_session_capture(c, &reason);
     if (channel)
         channel_count_end(c, kind);
     else
@@ -839,8 +859,8 @@ int client_init(struct client *c, struct worker *w, uint64_t number)
     /* a header line split across two reads is gathered here: for the follow iterators, the
      * plugins' hooks and the expect_header checks */
     if ((w->cfg->iterator & ITERATOR_FOLLOW) || (hooks & CAPTURE_HOOKS) ||
-        w->cfg->check_headers) {
-        int whole = (hooks & CAPTURE_HOOKS) || w->cfg->check_headers;
+        w->cfg->check_headers || w->cfg->capture_headers) {
+        int whole = (hooks & CAPTURE_HOOKS) || w->cfg->check_headers || w->cfg->capture_headers;
         if (!(c->hdrbuf = malloc(whole ? HDRBUF_CAPTURE : HDRBUF_FOLLOW)))
             return -1;
     }
@@ -852,6 +872,8 @@ int client_init(struct client *c, struct worker *w, uint64_t number)
         if (!(c->hop_headers = calloc(most, sizeof(*c->hop_headers))))
             return -1;
     }
+    if (client_session_init(c) != 0)
+        return -1;
     if (w->plugins->n && !(c->userdata = calloc(w->plugins->n, sizeof(*c->userdata))))
         return -1;
     event_assign(&c->timer, w->base, -1, 0, on_timer, c);
@@ -923,6 +945,8 @@ void client_free(struct client *c)
     free(c->location);
     free(c->hdrbuf);
     free(c->body);
+    if (c->w)
+        client_session_free(c);
     free(c->userdata);
     free(c->hdrs);
     free(c->harena);

@@ -13,9 +13,11 @@
 #include "http_request.h"
 #include "rng.h"
 #include "stampede/plugin.h"
+#include "template.h"
 #include "url.h"
 
 struct worker;
+struct session;
 
 struct client {
     struct worker *w;
@@ -38,6 +40,7 @@ struct client {
     uint64_t seq_rep;       /* its repetition: the worker's own number (closed model), the
                                run's (open model) */
     const struct wire *seq_wire; /* the step with the repetition's Cookie; NULL: as configured */
+    const char *seq_cookie; /* that cookie line, for a step rendered per send; NULL: none */
 
     struct client *gate_next, *gate_prev; /* waiting for [run] connect_rate (connect_gate) */
     int gate_waiting;
@@ -93,6 +96,19 @@ struct client {
     char check_reason[160];      /* why the last response failed a check */
     int status_expected;         /* it passed its checks, expect_status among them: even a
                                     4xx or 5xx is then the right answer, an ok request */
+
+    /* sessions (client_session.c; NULL / 0 without captures or ${NAME}s) */
+    struct session *session; /* the values and cookies its requests use: its own, or in a
+                               sequence the repetition's; NULL without sessions */
+    struct session *own_session;
+    struct tpl_buf rendered; /* a templated request as sent */
+    struct tpl_buf rendered_body; /* its body, before the head that says its length */
+    struct wire rendered_wire; /* points into rendered */
+    struct tpl_buf with_cookies[2]; /* the request in flight with its cookies: the one that
+                                       c->wire does not point into is written */
+    struct wire with_cookies_wire;
+    uint64_t capture_held;  /* header captures of the response in flight that found theirs */
+    char capture_reason[160];
 
     /* plugins (all NULL / 0 without them) */
     void **userdata;        /* one per plugin */

@@ -43,6 +43,22 @@ void client_result_fill(struct client *c, int status, enum errkind kind, const c
 /* ... and tests a complete response against the request's checks: ERR_NONE, or
  * ERR_CHECK_FAILED with *reason set. */
 enum errkind client_check_response(struct client *c, const char **reason);
+/* client_session.c: the client's variables (0 or -1), freed with it. */
+int client_session_init(struct client *c);
+void client_session_free(struct client *c);
+/* A templated request rendered into c->rendered_wire, which c->wire then points to: 0; 1 when
+ * a variable is not set yet, with the reason in *why; -1 when out of memory. */
+int client_session_render(struct client *c, const char **why);
+/* The request in flight with the jar's cookies for its URL (c->wire then points to a copy
+ * that has them): 0, or -1 when out of memory. */
+int client_session_cookies(struct client *c);
+/* The same with a sequence repetition's cookie line, for a request rendered per send. */
+int client_session_seq_cookie(struct client *c, const char *cookie);
+/* A response header, for the request's header captures and the jar. */
+void client_session_header(struct client *c, const char *name, size_t nlen, const char *value,
+                           size_t vlen);
+/* A complete response: the request's captures. ERR_NONE, or ERR_CAPTURE_FAILED with *reason. */
+enum errkind client_session_capture(struct client *c, const char **reason);
 /* Limits, HEAD and the callbacks a request needs from the parser. */
 void client_parser_prepare(struct client *c, const struct request_spec *spec, int head);
 

@@ -23,7 +23,8 @@ void client_count_result(struct client *c, int status, enum errkind kind, int64_
         sb_add(&sc->status_class[status / 100 <= 5 ? status / 100 : 0], 1);
     else
         sb_add(&sc->errors[kind], 1);
-    if (kind == ERR_NONE || kind == ERR_CHECK_FAILED) { /* a whole response arrived */
+    if (kind == ERR_NONE || kind == ERR_CHECK_FAILED || kind == ERR_CAPTURE_FAILED) {
+        /* a whole response arrived */
         sb_add(&sc->header_count, c->parser.header_count);
         sb_add(&sc->header_bytes, c->parser.header_bytes);
         sb_add(&sc->body_bytes, c->parser.body_bytes);
@@ -116,7 +117,8 @@ void client_result_fill(struct client *c, int status, enum errkind kind, const c
         .http_minor = c->parser.version_minor >= 0 ? c->parser.version_minor : 1,
         .t = {c->t_start, c->t_dns, c->t_connected, c->t_tls, c->t_sent, c->t_first,
               c->t_headers, now},
-        .headers = c->hdrs, .nheaders = kind && kind != ERR_CHECK_FAILED ? 0 : c->nhdrs,
+        .headers = c->hdrs,
+        .nheaders = kind && kind != ERR_CHECK_FAILED && kind != ERR_CAPTURE_FAILED ? 0 : c->nhdrs,
         .body = c->body,
         /* a body check may have kept more than the hooks asked for */
         .body_len = c->body_len < spec->max_body ? c->body_len : spec->max_body,
@@ -135,6 +137,8 @@ static void on_header(void *arg, const char *name, size_t nlen, const char *valu
         capture_header(c, name, nlen, value, vlen);
     if (checks && checks->nheaders)
         check_header_line(checks, name, nlen, value, vlen, &c->check_headers_held);
+    if (c->session)
+        client_session_header(c, name, nlen, value, vlen);
     if (nlen != 8 || strncasecmp(name, "location", 8) != 0 || c->parser.status < 300 ||
         c->parser.status > 399)
         return;
@@ -185,12 +189,15 @@ void client_parser_prepare(struct client *c, const struct request_spec *spec, in
         c->parser.on_header = on_header;
         c->parser.hdrbuf = c->hdrbuf;
         c->parser.hdrbuf_size =
-            (hooks_of(c) & CAPTURE_HOOKS) || c->w->cfg->check_headers ? HDRBUF_CAPTURE
-                                                                      : HDRBUF_FOLLOW;
+            (hooks_of(c) & CAPTURE_HOOKS) || c->w->cfg->check_headers ||
+                    c->w->cfg->capture_headers
+                ? HDRBUF_CAPTURE
+                : HDRBUF_FOLLOW;
     }
     if (spec->keep_body)
         c->parser.on_body = on_body;
     c->check_headers_held = 0;
+    c->capture_held = 0;
     c->status_expected = 0;
 }
 

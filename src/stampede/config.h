@@ -25,8 +25,24 @@ enum on_busy_kind { ON_BUSY_QUEUE = 0, ON_BUSY_DROP = 1 };
 enum seq_order { SEQ_BREADTH_FIRST = 0, SEQ_DEPTH_FIRST = 1 };
 enum seq_priority { PRIORITY_EQUAL_OPPORTUNITY = 0, PRIORITY_RUN = 1 };
 
+/* [data NAME] mode: which row of its file a client's request takes. */
+enum data_mode { DATA_PER_CLIENT = 0, DATA_PER_REPETITION, DATA_ROUND_ROBIN, DATA_RANDOM };
+
+/* A [data NAME] section: a CSV file read at start, its columns ${NAME.column}. */
+struct feeder {
+    char *name;
+    int mode;               /* enum data_mode; default per_client */
+    char **columns;         /* from the header row */
+    size_t ncolumns;
+    char **cells;           /* row r, column k at r * ncolumns + k */
+    size_t *lens;
+    size_t nrows;
+};
+
 struct schedule;
 struct check_set;
+struct capture_set;
+struct wire_template;
 struct threshold;
 struct ammo;
 
@@ -40,7 +56,7 @@ struct tls_options {
     int session_cache;     /* resume sessions on a client's new connections; default on */
 };
 
-/* What a channel (a tcp:// or tls:// url) sends, and how fast. */
+/* What a channel (a tcp://, tls://, ws:// or wss:// url) sends, and how fast. */
 struct channel_options {
     char *message;         /* message or message_file: sent again and again; NULL: none */
     size_t message_len;
@@ -51,6 +67,10 @@ struct channel_options {
     uint64_t bandwidth;    /* ... in bytes per second; 0: no limit */
     int64_t lifetime_ns;   /* channel_lifetime: then close; 0: until the run ends */
     char *marker;          /* latency_marker: searched for in what comes back; NULL: none */
+    /* ws:// and wss:// only */
+    char *ws_protocol;     /* ws_protocol: offered subprotocols, "a, b"; NULL: none */
+    int ws_binary;         /* ws_binary: binary frames instead of text; default no */
+    uint64_t ws_max_message; /* ws_max_message: largest incoming message; default 1 MiB */
 };
 
 struct request_spec {
@@ -83,7 +103,12 @@ struct request_spec {
     char *expect_status, *expect_body, *expect_body_regex, *expect_body_json;
     struct check_set *checks;   /* compiled; NULL: the request has no checks */
     uint64_t keep_body;         /* response body bytes kept: max_body, or check_body_limit
-                                   when a body check needs more */
+                                   when a body check or capture needs more */
+    struct capture_set *captures; /* capture lines (capture.h); NULL: none */
+    struct wire_template *wire_tmpl; /* when templated: what is rendered per send */
+    int cookie_header;          /* it has a Cookie header (the jar joins it) */
+    int templated;              /* its url, a header value or its body has a ${NAME}: it is
+                                   rendered per send instead of serialised once */
 };
 
 /* A [sequence NAME]: its steps are requests (a [request NAME], or one its inline url line
@@ -100,6 +125,7 @@ struct sequence_spec {
     int page_content;       /* --regress keeps the content of every response; default no */
     char **cookies;         /* one per repetition (at least repeat of them), or none */
     size_t ncookies;
+    int cookies_jar;        /* [sequence] cookies: a cookie jar per repetition; default yes */
 };
 
 struct dns_entry {
@@ -173,6 +199,8 @@ struct config {
     int priority;          /* enum seq_priority: how sequences share the clients */
     uint64_t repeat;       /* [run] repeat: the sequences' default; default 1 */
     uint64_t filesize;     /* [run] filesize: the sequences' default; default 16556 */
+    struct feeder *feeders; /* [data NAME] sections, in file order */
+    size_t nfeeders;
     struct sequence_spec *sequences; /* in file order; none: clients walk the requests */
     size_t nsequences;
 
@@ -186,6 +214,12 @@ struct config {
     size_t nrun;
     unsigned nchecks;      /* response checks over every request (their ids are 0..n-1) */
     int check_headers;     /* some request checks a response header: clients watch them */
+    char **vars;           /* the variables captures set, in first-capture order: the
+                              ${NAME}s a client holds values for */
+    size_t nvars;
+    int cookies;           /* [run] cookies: a cookie jar per client; default no */
+    int sessions;          /* some request captures or is templated: clients hold values */
+    int capture_headers;   /* some request captures a response header */
     struct threshold *thresholds; /* [thresholds], in file order */
     size_t nthresholds;
 

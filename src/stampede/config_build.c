@@ -16,7 +16,9 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "capture.h"
 #include "check.h"
+#include "template.h"
 #include "config_int.h"
 #include "ammo.h"
 #include "schedule.h"
@@ -26,26 +28,9 @@
 #include "strutil.h"
 #include "units.h"
 
-#define MAX_CLIENTS UINT64_C(10000000)
 #define MAX_BODY_FILE (64L * 1024 * 1024)
-#define DEFAULT_URL_DURATION_NS (INT64_C(10) * 1000000000)
-#define DEFAULT_URL_CLIENTS 10
 
 /* ---- slots: the value of every key while a struct is built ---------------------------- */
-
-struct slot {
-    union config_value v;
-    int has;                     /* a value, from the default or an entry */
-    const char *where;           /* the entry that set it last; NULL: the default */
-    const struct config_key *by; /* that entry's key (body_file fills body's slot) */
-};
-
-static size_t key_index(const struct config_key *k)
-{
-    if (k->slot)
-        k = config_key_find(k->slot);
-    return (size_t)(k - config_keys);
-}
 
 static void slot_clear(struct slot *s, const struct config_key *k)
 {
@@ -381,6 +366,18 @@ static const struct slot *channel_key_set(const struct slot *slots)
     return NULL;
 }
 
+/* The first ws_ key the user set on the command line (NULL: none). */
+static const struct slot *ws_key_set(const struct slot *slots)
+{
+    static const char *const keys[] = {"ws_protocol", "ws_binary", "ws_max_message"};
+    for (size_t j = 0; j < sizeof keys / sizeof keys[0]; j++) {
+        const struct slot *sl = &slots[key_index(config_key_find(keys[j]))];
+        if (sl->has && sl->where)
+            return sl;
+    }
+    return NULL;
+}
+
 /* ---- requests ------------------------------------------------------------------------- */
 
 void config_free_request(struct request_spec *s)
@@ -402,11 +399,14 @@ void config_free_request(struct request_spec *s)
     free(s->chan.first_message);
     free(s->chan.bandwidth_text);
     free(s->chan.marker);
+    free(s->chan.ws_protocol);
     free(s->expect_status);
     free(s->expect_body);
     free(s->expect_body_regex);
     free(s->expect_body_json);
     check_set_free(s->checks);
+    capture_set_free(s->captures);
+    wire_template_free(s->wire_tmpl);
     memset(s, 0, sizeof *s);
 }
 
@@ -454,6 +454,15 @@ static int build_checks(const struct load *L, struct request_spec *s, const stru
     return 0;
 }
 
+static int add_capture(struct request_spec *s, const struct entry *e)
+{
+    char err[300];
+    if (capture_set_add(&s->captures, e->value, err, sizeof err) == 0)
+        return 0;
+    config_errorf(e->where, "capture: %s", err);
+    return -1;
+}
+
 /* Applies the entries of one layer: section sec (request r for SEC_REQUEST), either those
  * from the file and -D or those from command-line flags. */
 static int apply_layer(const struct load *L, struct slot *slots, struct headers *h, int sec,
@@ -465,6 +474,7 @@ static int apply_layer(const struct load *L, struct slot *slots, struct headers 
             continue;
         int rc = !(e->k->flags & KF_REPEAT)            ? slot_set(L, slots, e)
                  : strcmp(e->k->name, "expect_header") == 0 ? add_expect_header(h, e)
+                 : strcmp(e->k->name, "capture") == 0       ? add_capture(h->s, e)
                                                             : add_header(h, e);
         if (rc != 0)
             return -1;
@@ -545,6 +555,7 @@ int config_build_request(const struct load *L, size_t r, struct request_spec *s)
     if (rc == 0)
         rc = store_body(s, &slots[body]);
     const struct slot *chan_key = rc == 0 ? channel_key_set(slots) : NULL;
+    const struct slot *ws_key = rc == 0 ? ws_key_set(slots) : NULL;
     if (rc == 0)
         rc = store_channel(s, slots);
     if (rc == 0)
@@ -552,6 +563,12 @@ int config_build_request(const struct load *L, size_t r, struct request_spec *s)
     if (rc == 0 && L->url_mode && chan_key && !s->url.channel) {
         config_errorf(chan_key->where, "%s is for tcp:// and tls:// URLs, not %s:// (write "
                                        "tcp://HOST:PORT)", chan_key->by->name, s->url.scheme);
+        rc = -1;
+    }
+    if (rc == 0 && L->url_mode && ws_key && !s->url.ws) {
+        config_errorf(ws_key->where, "%s is for ws:// and wss:// URLs, not %s:// (write "
+                                     "ws://HOST:PORT/PATH, or add --ws)", ws_key->by->name,
+                      s->url.scheme);
         rc = -1;
     }
     if (rc == 0)
@@ -648,202 +665,6 @@ static int build_dns(struct load *L)
 
 /* ---- [run] ---------------------------------------------------------------------------- */
 
-/* [run] rate or schedule: the open model. Its timetable is built here, so that a schedule
- * that does not parse stops the run before any load, with the character where it went
- * wrong. rate is the schedule const(rate, duration). */
-static int check_open_model(const struct load *L, const struct slot *slots)
-{
-    struct config *c = L->c;
-    const char *w_rate = slots[key_index(config_key_find("rate"))].where;
-    const char *w_sched = slots[key_index(config_key_find("schedule"))].where;
-    const char *w_duration = slots[key_index(config_key_find("duration"))].where;
-    if (!w_rate && !w_sched)
-        return 0;
-    if (w_rate && w_sched) {
-        config_errorf(w_sched, "set rate or schedule, not both (rate = R is schedule = "
-                               "const(R, DURATION))");
-        return -1;
-    }
-    struct schedule *s = calloc(1, sizeof(*s));
-    if (!s)
-        return -1;
-    char err[256];
-    if (w_rate) {
-        if (c->rate == 0 || c->rate > SCHEDULE_MAX_RATE) {
-            config_errorf(w_rate, "rate must be from 1 to 10M requests per second");
-            free(s);
-            return -1;
-        }
-        if (!w_duration || c->duration_ns <= 0 || c->duration_ns > SCHEDULE_MAX_SEGMENT_NS) {
-            config_errorf(w_rate, "rate needs a duration of at most a week (for example "
-                                  "duration = 30s), or use schedule = const(RATE, DURATION)");
-            free(s);
-            return -1;
-        }
-        if (schedule_init_const(s, c->rate, c->duration_ns) < 0) {
-            free(s);
-            return -1;
-        }
-    } else if (schedule_parse(c->schedule_text, s, err, sizeof(err)) < 0) {
-        config_errorf(w_sched, "%s", err);
-        free(s);
-        return -1;
-    }
-    /* a duration shorter than the schedule cuts it; without one the schedule's end is the end */
-    if (!w_duration || c->duration_ns > s->duration_ns)
-        c->duration_ns = s->duration_ns;
-    c->rounds = 0;
-    c->schedule = s;
-    return 0;
-}
-
-/* --segment and --start-at, checked by the table, as numbers; a segment needs the seed that
- * its sibling segments have, or their clients would not make one run's random choices. */
-static int check_segment(const struct load *L, const struct slot *slots)
-{
-    struct config *c = L->c;
-    const char *w_seg = slots[key_index(config_key_find("segment"))].where;
-    const char *w_start = slots[key_index(config_key_find("start_at"))].where;
-    char err[256];
-    c->segment_index = 0;
-    c->segment_count = 1;
-    if (c->segment_text &&
-        segment_parse(c->segment_text, &c->segment_index, &c->segment_count, err, sizeof err) < 0) {
-        config_errorf(w_seg, "%s", err);
-        return -1;
-    }
-    if (c->segment_text && !c->seed_set) {
-        config_errorf(w_seg, "segment needs a seed, the same in every segment of the run (add "
-                             "--seed N, or seed = N in [run])");
-        return -1;
-    }
-    if (c->segment_text && c->seed > INT64_MAX) { /* JSON readers stop at 2^63 - 1 */
-        config_errorf(w_seg, "segment needs a seed below 2^63, for stampede merge to read it");
-        return -1;
-    }
-    c->start_at_ns = 0;
-    if (!c->start_at_text)
-        return 0;
-    if (segment_parse_time(c->start_at_text, &c->start_at_ns, err, sizeof err) < 0) {
-        config_errorf(w_start, "%s", err);
-        return -1;
-    }
-    int64_t late = segment_wall_now_ns() - c->start_at_ns;
-    if (late > SEGMENT_START_LATE_MAX_NS) {
-        config_errorf(w_start, "start_at %s is %.1fs in the past (give a time ahead, the same "
-                               "for every segment)", c->start_at_text, (double)late / 1e9);
-        return -1;
-    }
-    return 0;
-}
-
-/* [run] max_clients: how far the open model's pool may grow past clients. It means nothing
- * without a rate, so it is refused there rather than ignored. When clients is left to its
- * default, a smaller max_clients lowers it. */
-static int check_max_clients(const struct load *L, const struct slot *slots, int clients_set)
-{
-    struct config *c = L->c;
-    const char *w_max = slots[key_index(config_key_find("max_clients"))].where;
-    if (!w_max) {
-        c->max_clients = c->clients;
-        return 0;
-    }
-    if (!c->schedule) {
-        config_errorf(w_max, "max_clients needs a rate or a schedule: it lets the open model's "
-                             "pool of clients grow (without one, set clients)");
-        return -1;
-    }
-    if (c->max_clients == 0 || c->max_clients > MAX_CLIENTS) {
-        config_errorf(w_max, "max_clients must be from 1 to 10M (the total over all workers)");
-        return -1;
-    }
-    if (c->max_clients < c->clients) {
-        if (!clients_set) {
-            c->clients = c->ramp_start = c->max_clients;
-            return 0;
-        }
-        config_errorf(w_max,
-                      "max_clients (%llu) is less than clients (%llu) (raise max_clients, or "
-                      "lower clients: the pool starts at clients and grows up to max_clients)",
-                      (unsigned long long)c->max_clients, (unsigned long long)c->clients);
-        return -1;
-    }
-    return 0;
-}
-
-/* clients and ramp_start default to each other and to workers (10 for a URL run); then the
- * values that only make sense together. With segments, workers means those of the whole run. */
-static int check_run(const struct load *L, const struct slot *slots)
-{
-    struct config *c = L->c;
-    if (check_segment(L, slots) < 0)
-        return -1;
-    unsigned run_workers = c->workers * c->segment_count;
-    const char *w_clients = slots[key_index(config_key_find("clients"))].where;
-    const char *w_start = slots[key_index(config_key_find("ramp_start"))].where;
-    const char *w_rounds = slots[key_index(config_key_find("rounds"))].where;
-    const char *w_duration = slots[key_index(config_key_find("duration"))].where;
-    const char *w_conc = slots[key_index(config_key_find("concurrency"))].where;
-    if (w_conc) { /* ApacheBench's name for clients: one meaning, either name */
-        if (w_clients && c->clients != c->concurrency) {
-            config_errorf(w_conc, "concurrency (%llu) and clients (%llu) are the same thing set "
-                                  "to different values (keep one)",
-                          (unsigned long long)c->concurrency, (unsigned long long)c->clients);
-            return -1;
-        }
-        c->clients = c->concurrency;
-        w_clients = w_conc;
-    }
-    if (!w_clients && !w_start) {
-        c->clients = run_workers;
-        if (L->url_mode && c->clients < DEFAULT_URL_CLIENTS)
-            c->clients = DEFAULT_URL_CLIENTS;
-        c->ramp_start = L->url_mode ? c->clients : run_workers;
-    } else if (!w_start) {
-        c->ramp_start = L->url_mode ? c->clients
-                        : c->clients < run_workers ? c->clients : run_workers;
-    } else if (!w_clients) {
-        c->clients = c->ramp_start;
-        if (c->clients == 0) {
-            config_errorf(w_start, "ramp_start is 0 and clients is not set (set clients, the "
-                                   "total number of clients)");
-            return -1;
-        }
-    }
-    if (c->clients == 0) {
-        config_errorf(w_clients, "clients must be at least 1");
-        return -1;
-    }
-    if (c->clients > MAX_CLIENTS) {
-        config_errorf(w_clients ? w_clients : w_start,
-                      "clients must be at most 10M (the total over all workers)");
-        return -1;
-    }
-    if (c->ramp_start > c->clients) {
-        config_errorf(w_start,
-                      "ramp_start (%llu) is more than clients (%llu) (lower ramp_start or raise "
-                      "clients)",
-                      (unsigned long long)c->ramp_start, (unsigned long long)c->clients);
-        return -1;
-    }
-    if (check_open_model(L, slots) < 0 || check_max_clients(L, slots, w_clients || w_start) < 0)
-        return -1;
-    if (c->schedule) /* the schedule ends the run, not rounds */
-        return 0;
-    /* requests counts for the whole run, like ab -n: rounds no longer limit it unless set */
-    if (c->total_requests && !w_rounds)
-        c->rounds = 0;
-    if (L->url_mode && c->rounds == 0 && !c->total_requests && !w_duration)
-        c->duration_ns = DEFAULT_URL_DURATION_NS;
-    if (c->rounds == 0 && c->duration_ns == 0 && c->total_requests == 0) {
-        config_errorf(w_rounds ? w_rounds : w_duration,
-                      "rounds = 0 runs until the duration is over, but there is no duration (set "
-                      "one, e.g. duration = 10s, or set rounds or requests)");
-        return -1;
-    }
-    return 0;
-}
-
 static int build_run(struct load *L)
 {
     struct slot *slots = slots_new(SEC_RUN, L->path);
@@ -859,7 +680,7 @@ static int build_run(struct load *L)
         rc = slots_store(slots, SEC_RUN, L->c);
     if (rc == 0) {
         L->c->seed_set = slots[key_index(config_key_find("seed"))].has;
-        rc = check_run(L, slots);
+        rc = config_check_run(L, slots);
     }
     slots_free(slots);
     return rc;
@@ -1015,7 +836,8 @@ int config_build(struct load *L)
 {
     if (build_run(L) != 0 || build_requests(L) != 0 || config_build_sequences(L) != 0 ||
         build_thresholds(L) != 0 ||
-        build_dns(L) != 0 || build_plugins(L) != 0)
+        build_dns(L) != 0 || build_plugins(L) != 0 || config_build_feeders(L) != 0 ||
+        config_build_sessions(L) != 0)
         return -1;
     if (L->dir && !(L->c->dir = strdup(L->dir))) {
         config_oom(L->path);
@@ -1032,6 +854,7 @@ void config_free(struct config *c)
         config_free_request(&c->requests[i]);
     free(c->requests);
     config_free_sequences(c);
+    config_free_feeders(c);
     for (size_t i = 0; i < c->nthresholds; i++)
         threshold_free(&c->thresholds[i]);
     free(c->thresholds);
@@ -1079,6 +902,9 @@ void config_free(struct config *c)
     }
     free(c->run_keys);
     free(c->run_values);
+    for (size_t i = 0; i < c->nvars; i++)
+        free(c->vars[i]);
+    free(c->vars);
     free(c->dir);
     memset(c, 0, sizeof *c);
 }

@@ -52,7 +52,33 @@ struct load {
     size_t nplugs, cap_plugs;
     struct named_section *seqs;  /* [sequence NAME], in file order */
     size_t nseqs, cap_seqs;
+    struct named_section *datas; /* [data NAME], in file order */
+    size_t ndatas, cap_datas;
 };
+
+/* The value of every key while a struct is built (config_build.c). */
+struct slot {
+    union config_value v;
+    int has;                     /* a value, from the default or an entry */
+    const char *where;           /* the entry that set it last; NULL: the default */
+    const struct config_key *by; /* that entry's key (body_file fills body's slot) */
+};
+
+/* A key's place in the table, and so in an array of slots (a key that fills another's slot,
+ * as body_file fills body's, has that one's). */
+static inline size_t key_index(const struct config_key *k)
+{
+    if (k->slot)
+        k = config_key_find(k->slot);
+    return (size_t)(k - config_keys);
+}
+
+/* ---- config_run.c ---- */
+
+/* What the key table cannot check of [run] alone: the open model's timetable, segments,
+ * max_clients, the defaults of clients and ramp_start that follow from each other, and the
+ * combinations that cannot go together. Prints the error and returns -1. */
+int config_check_run(const struct load *L, const struct slot *slots);
 
 /* ---- config_msg.c ---- */
 
@@ -112,6 +138,19 @@ int config_sequence_postdata(struct load *L, size_t seq, const char *value, cons
 /* Builds the [sequence NAME] sections once the requests are built, and refuses what cannot
  * go with them. Returns 0, or -1 after printing the error. */
 int config_build_sequences(struct load *L);
+
+/* ---- config_feeder.c ---- */
+
+/* The [data NAME] sections: each file read whole and checked (a header row, every row as
+ * many fields). Returns 0, or -1 after the message ("FILE:LINE: ..."). */
+int config_build_feeders(struct load *L);
+void config_free_feeders(struct config *c);
+
+/* ---- config_session.c ---- */
+
+/* After the requests and sequences: the variables the captures set, and every ${NAME} of a
+ * request checked against them and the built-ins. Returns 0, or -1 after the message. */
+int config_build_sessions(struct load *L);
 void config_free_sequences(struct config *c);
 
 #endif

@@ -113,6 +113,33 @@ static int check_nonempty(const struct config_key *k, const union config_value *
     return -1;
 }
 
+/* Sec-WebSocket-Protocol: tokens (RFC 7230's tchar) separated by commas and spaces. */
+static int check_ws_protocol(const struct config_key *k, const union config_value *v, char *msg,
+                             size_t len)
+{
+    static const char tchar[] = "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyz"
+                                "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    const char *p = v->s;
+    size_t tokens = 0;
+    while (*p) {
+        p += strspn(p, " \t");
+        size_t n = strspn(p, tchar);
+        if (n == 0)
+            break;
+        tokens++;
+        p += n;
+        p += strspn(p, " \t");
+        if (*p != ',')
+            break;
+        p++;
+    }
+    if (tokens > 0 && *p == '\0')
+        return 0;
+    snprintf(msg, len, "%s must be subprotocol names separated by commas (e.g. chat, "
+                       "superchat), not '%.40s'", k->name, v->s);
+    return -1;
+}
+
 /* StatsD splits names at '.', and ':' '|' '@' are its syntax. */
 static int check_statsd_name(const struct config_key *k, const union config_value *v, char *msg,
                              size_t len)
@@ -266,9 +293,14 @@ const struct config_section_kind config_sections[] = {
     [SEC_PLUGIN] = {"plugin", 1, 1, NULL},
     [SEC_THRESHOLDS] = {"thresholds", 0, 0, NULL, 1},
     [SEC_SEQUENCE] = {"sequence", 1, 0, "see stampede.ini(5) for the [sequence NAME] keys"},
+    [SEC_DATA] = {"data", 1, 0, "see stampede.ini(5) for the [data NAME] keys"},
 };
 const char *const config_section_words[] = {"run", "defaults", "request", "dns", "tls",
-                                            "plugin", "thresholds", "sequence", NULL};
+                                            "plugin", "thresholds", "sequence", "data", NULL};
+
+static const struct config_word data_modes[] = {
+    {"per_client", DATA_PER_CLIENT}, {"per_repetition", DATA_PER_REPETITION},
+    {"round_robin", DATA_ROUND_ROBIN}, {"random", DATA_RANDOM}, {NULL, 0}};
 
 /* The field a key is stored in: offset and size in its section's struct. */
 #define RUN(m) offsetof(struct config, m), sizeof(((struct config *)0)->m)
@@ -373,6 +405,9 @@ const struct config_key config_keys[] = {
      .help = "how long a resolved name is reused (0 = the whole run)"},
     {.name = "dns_server", .sections = RUNSEC, .type = CT_STRING, RUN(dns_server),
      .check = check_address, .help = "DNS servers ADDR[:PORT],... instead of resolv.conf"},
+    {.name = "cookies", .sections = RUNSEC | SEQSEC, .type = CT_BOOL, RUN(cookies), .def = "no",
+     .help = "a cookie jar per client (per repetition in a sequence, where the default is "
+             "yes): Set-Cookie kept and sent back"},
     {.name = "base_url", .sections = RUNSEC, .type = CT_STRING, RUN(base_url),
      .parse = parse_url, .help = "what a request url that starts with / is resolved against"},
     {.name = "check_body_limit", .sections = RUNSEC, .type = CT_SIZE, RUN(check_body_limit),
@@ -459,6 +494,9 @@ const struct config_key config_keys[] = {
     {.name = "expect_header", .sections = SECS_REQUEST, .type = CT_STRING, BUILDER,
      .flags = KF_REPEAT, .help = "a response header that must contain a text, Name: text "
                                  "(repeatable)"},
+    {.name = "capture", .sections = SEC_BIT(SEC_REQUEST), .type = CT_STRING, BUILDER,
+     .flags = KF_REPEAT, .help = "a value for later requests: NAME header Header-Name, NAME "
+                                 "regex PATTERN or NAME json PATH (repeatable)"},
     {.name = "expect_body", .sections = SECS_REQUEST, .type = CT_STRING, REQ(expect_body),
      .help = "a text the response body must contain"},
     {.name = "expect_body_regex", .sections = SECS_REQUEST, .type = CT_STRING,
@@ -491,6 +529,14 @@ const struct config_key config_keys[] = {
     {.name = "latency_marker", .sections = SECS_REQUEST, .type = CT_STRING, REQ(chan.marker),
      .check = check_nonempty, .flag = "latency-marker", .flag_arg = "STRING",
      .help = "text in the messages whose return times a message's round trip"},
+    {.name = "ws_protocol", .sections = SECS_REQUEST, .type = CT_STRING, REQ(chan.ws_protocol),
+     .check = check_ws_protocol, .flag = "ws-protocol", .flag_arg = "LIST",
+     .help = "WebSocket subprotocols offered in the handshake: chat, superchat"},
+    {.name = "ws_binary", .sections = SECS_REQUEST, .type = CT_BOOL, REQ(chan.ws_binary),
+     .def = "no", .flag = "ws-binary", .help = "send WebSocket messages as binary frames"},
+    {.name = "ws_max_message", .sections = SECS_REQUEST, .type = CT_SIZE,
+     REQ(chan.ws_max_message), .def = "1M", .check = check_nonzero, .flag = "ws-max-message",
+     .flag_arg = "SIZE", .help = "largest WebSocket message taken; over it: close with 1009"},
 
     /* TLS: [tls], [defaults] and [request NAME] */
     {.name = "verify", .sections = SECS_TLS, .type = CT_BOOL, REQ(tls.verify), .def = "no",
@@ -513,6 +559,13 @@ const struct config_key config_keys[] = {
      .parse = parse_tls_version, .help = "highest TLS version: 1.0, 1.1, 1.2 or 1.3"},
     {.name = "session_cache", .sections = SECS_TLS, .type = CT_BOOL, REQ(tls.session_cache),
      .def = "yes", .help = "resume TLS sessions on a client's new connections"},
+
+    /* [data NAME]: a CSV file whose columns are variables */
+    {.name = "file", .sections = SEC_BIT(SEC_DATA), .type = CT_PATH, BUILDER,
+     .help = "a CSV file with a header row naming its columns"},
+    {.name = "mode", .sections = SEC_BIT(SEC_DATA), .type = CT_ENUM, BUILDER,
+     .def = "per_client", .words = data_modes, .what = "a data mode",
+     .help = "which row a client takes: per_client, per_repetition, round_robin or random"},
 
     /* [plugin NAME]: this key, and any other the plugin reads */
     {.name = "path", .sections = SEC_BIT(SEC_PLUGIN), .type = CT_PATH, PLUG(path),
@@ -571,7 +624,7 @@ void config_keys_print(FILE *f)
     for (size_t i = 0; i < config_nkeys; i++) {
         const struct config_key *k = &config_keys[i];
         char secs[64] = "";
-        for (int s = SEC_RUN; s <= SEC_SEQUENCE; s++)
+        for (int s = SEC_RUN; s <= SEC_DATA; s++)
             if (k->sections & SEC_BIT(s)) {
                 size_t l = strlen(secs);
                 snprintf(secs + l, sizeof secs - l, "%s%s", l ? "," : "", config_sections[s].word);

@@ -13,7 +13,7 @@
 /* The kinds of sections; SEC_NONE is "before the first section". */
 enum config_section {
     SEC_NONE, SEC_RUN, SEC_DEFAULTS, SEC_REQUEST, SEC_DNS, SEC_TLS, SEC_PLUGIN, SEC_THRESHOLDS,
-    SEC_SEQUENCE
+    SEC_SEQUENCE, SEC_DATA
 };
 #define SEC_BIT(s) (1u << (s))
 /* A request key may stand in a request or in [defaults]; a TLS key in [tls] as well. */

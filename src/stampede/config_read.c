@@ -68,6 +68,9 @@ static const char *section_label(const struct load *L, int sec, size_t idx, char
     case SEC_SEQUENCE:
         snprintf(buf, len, "[sequence %.60s]", L->seqs[idx].name);
         return buf;
+    case SEC_DATA:
+        snprintf(buf, len, "[data %.60s]", L->datas[idx].name);
+        return buf;
     case SEC_NONE:
         return "the file";
     default:
@@ -87,6 +90,8 @@ static const char *belongs_in(const struct config_key *k)
         return "[defaults] or a [request NAME]";
     if (k->sections & SEC_BIT(SEC_SEQUENCE))
         return "a [sequence NAME]";
+    if (k->sections & SEC_BIT(SEC_DATA))
+        return "a [data NAME]";
     return "a [plugin NAME]";
 }
 
@@ -346,6 +351,42 @@ static int add_request_section(struct reader *R, char *name)
     return 0;
 }
 
+/* A new [data NAME]; takes name. */
+static int add_data_section(struct reader *R, char *name)
+{
+    struct load *L = R->L;
+    for (size_t i = 0; i < L->ndatas; i++)
+        if (strcmp(L->datas[i].name, name) == 0) {
+            config_errorf(R->where, "duplicate data name '%.60s' (first at line %d; names "
+                                    "must be unique)", name, L->datas[i].line);
+            free(name);
+            return -1;
+        }
+    if (strchr(name, '.') || strchr(name, '}')) {
+        config_errorf(R->where, "data name '%.60s' may not contain '.' or '}' (its columns are "
+                                "${NAME.column})", name);
+        free(name);
+        return -1;
+    }
+    if (L->ndatas == L->cap_datas) {
+        size_t cap = L->cap_datas ? L->cap_datas * 2 : 4;
+        struct named_section *r = realloc(L->datas, cap * sizeof *r);
+        if (!r) {
+            free(name);
+            config_oom(R->where);
+            return -1;
+        }
+        L->datas = r;
+        L->cap_datas = cap;
+    }
+    memset(&L->datas[L->ndatas], 0, sizeof L->datas[0]);
+    L->datas[L->ndatas].name = name;
+    L->datas[L->ndatas].line = R->lineno;
+    R->idx = L->ndatas++;
+    R->sec = SEC_DATA;
+    return 0;
+}
+
 /* A new [sequence NAME]; takes name. */
 static int add_sequence_section(struct reader *R, char *name)
 {
@@ -437,7 +478,8 @@ static int section_line(struct reader *R, char *start)
         config_errorf(where, "unknown section '[%s]'%s", word,
                       config_hint(word, config_section_words,
                                   "use [run], [defaults], [request NAME], [sequence NAME], "
-                                  "[plugin NAME], [dns], [tls] or [thresholds]", h, sizeof h));
+                                  "[data NAME], [plugin NAME], [dns], [tls] or [thresholds]",
+                                  h, sizeof h));
         return -1;
     }
     const char *what = config_sections[sec].word;
@@ -472,6 +514,8 @@ static int section_line(struct reader *R, char *start)
         return add_request_section(R, name);
     if (sec == SEC_SEQUENCE)
         return add_sequence_section(R, name);
+    if (sec == SEC_DATA)
+        return add_data_section(R, name);
     int i = add_plugin_section(R->L, name, R->lineno, NULL);
     if (i < 0) {
         config_oom(where);
@@ -688,7 +732,7 @@ static int read_define(struct load *L, const char *d)
                                   "tls.", h, sizeof h));
         goto out;
     }
-    if (config_sections[sec].raw || sec == SEC_SEQUENCE) {
+    if (config_sections[sec].raw || sec == SEC_SEQUENCE || sec == SEC_DATA) {
         config_errorf(where, "[%s] takes lines of the file, not -D (write them in the file)",
                       config_sections[sec].word);
         goto out;
@@ -774,6 +818,9 @@ void config_load_free(struct load *L)
     for (size_t i = 0; i < L->nseqs; i++)
         free(L->seqs[i].name);
     free(L->seqs);
+    for (size_t i = 0; i < L->ndatas; i++)
+        free(L->datas[i].name);
+    free(L->datas);
     free(L->dir);
     memset(L, 0, sizeof *L);
 }

@@ -157,6 +157,8 @@ static int sequence_entry(const struct load *L, struct sequence_spec *s, const s
         s->filesize = v.u;
     } else if (strcmp(e->key, "page_content") == 0) {
         s->page_content = v.i;
+    } else if (strcmp(e->key, "cookies") == 0) {
+        s->cookies_jar = v.i;
     }
     if (e->k && config_type_is_string(e->k->type))
         free(v.s);
@@ -178,6 +180,8 @@ static int build_sequence(struct load *L, size_t i)
     s->repeat = c->repeat;
     s->filesize = c->filesize;
     s->parallel = 1;
+    /* a repetition is a user's visit: its cookies go back unless [run] or the sequence says no */
+    s->cookies_jar = run_sets(L, "cookies") ? c->cookies : 1;
     const char *w_parallel = NULL;
     for (size_t j = 0; j < L->nents; j++) {
         const struct entry *e = &L->ents[j];

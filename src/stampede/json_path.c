@@ -122,21 +122,31 @@ static json_t *walk(const struct json_path *jp, json_t *doc, size_t *missing)
     return v;
 }
 
+/* The body parsed (*doc, for the caller to release) and the value at the path in it; NULL
+ * with the reason in why when the body is not JSON or the path is not in it. */
+static json_t *find(const struct json_path *jp, const char *body, size_t len, json_t **doc,
+                    char *why, size_t wlen)
+{
+    json_error_t je;
+    *doc = json_loadb(body, len, JSON_DECODE_ANY, &je);
+    if (!*doc) {
+        snprintf(why, wlen, "not JSON: %s at byte %d", je.text, je.position);
+        return NULL;
+    }
+    size_t missing = 0;
+    json_t *v = walk(jp, *doc, &missing);
+    if (!v)
+        snprintf(why, wlen, "no '%.60s' in the body", jp->parts[missing]);
+    return v;
+}
+
 int json_path_test(const struct json_path *jp, const char *body, size_t len, char *why,
                    size_t wlen)
 {
-    json_error_t je;
-    json_t *doc = json_loadb(body, len, JSON_DECODE_ANY, &je);
-    if (!doc) {
-        snprintf(why, wlen, "not JSON: %s at byte %d", je.text, je.position);
-        return 0;
-    }
-    size_t missing = 0;
-    json_t *v = walk(jp, doc, &missing);
+    json_t *doc;
+    json_t *v = find(jp, body, len, &doc, why, wlen);
     int ok = 0;
-    if (!v) {
-        snprintf(why, wlen, "no '%.60s' in the body", jp->parts[missing]);
-    } else {
+    if (v) {
         ok = scalars_equal(v, jp->want) != jp->negate;
         if (!ok) {
             char *got = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
@@ -145,6 +155,41 @@ int json_path_test(const struct json_path *jp, const char *body, size_t len, cha
             free(got);
         }
     }
+    json_decref(doc);
+    return ok;
+}
+
+struct json_path *json_path_parse(const char *path, char *err, size_t len)
+{
+    struct json_path *jp = calloc(1, sizeof(*jp));
+    size_t n = strlen(path);
+    if (!jp || n == 0 || split_path(jp, path, n) != 0) {
+        snprintf(err, len, "bad path '%.80s' (write names and indexes between dots: "
+                           "data.items.0.id)", path);
+        json_path_free(jp);
+        return NULL;
+    }
+    return jp;
+}
+
+int json_path_extract(const struct json_path *jp, const char *body, size_t len, char **out,
+                      size_t *out_len, char *why, size_t wlen)
+{
+    json_t *doc;
+    json_t *v = find(jp, body, len, &doc, why, wlen);
+    int ok = 0;
+    if (v && json_is_string(v)) {
+        *out_len = json_string_length(v);
+        ok = (*out = malloc(*out_len + 1)) != NULL;
+        if (ok)
+            memcpy(*out, json_string_value(v), *out_len + 1);
+    } else if (v) {
+        ok = (*out = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT)) != NULL;
+        if (ok)
+            *out_len = strlen(*out);
+    }
+    if (!ok && v)
+        snprintf(why, wlen, "out of memory");
     json_decref(doc);
     return ok;
 }

@@ -19,4 +19,12 @@ void json_path_free(struct json_path *jp);
 int json_path_test(const struct json_path *jp, const char *body, size_t len, char *why,
                    size_t wlen);
 
+/* A bare PATH, for capture = NAME json PATH: NULL with a message in err when it is bad. */
+struct json_path *json_path_parse(const char *path, char *err, size_t len);
+
+/* The value at jp's path in a JSON body: a string as it is, any other scalar, object or array
+ * as compact JSON, in a new string (*out, *out_len). 1 when found; 0 with why when not. */
+int json_path_extract(const struct json_path *jp, const char *body, size_t len, char **out,
+                      size_t *out_len, char *why, size_t wlen);
+
 #endif

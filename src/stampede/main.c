@@ -20,7 +20,7 @@
 #define MAX_FLAGS 256
 /* getopt values of the options that are not keys; a key's flag is FLAG_KEY + its index, its
  * no_flag FLAG_NO + its index */
-enum { OPT_JSON = 256, OPT_TRACE, OPT_PHOUT, OPT_LIST_KEYS, OPT_LATENCY, OPT_REGRESS, FLAG_KEY = 512, FLAG_NO = 2048 };
+enum { OPT_JSON = 256, OPT_TRACE, OPT_PHOUT, OPT_LIST_KEYS, OPT_LATENCY, OPT_REGRESS, OPT_WS, FLAG_KEY = 512, FLAG_NO = 2048 };
 
 /* The flags that set keys come from the key table, in its order. */
 static void usage(FILE *f)
@@ -30,6 +30,8 @@ static void usage(FILE *f)
           "       stampede [options] http://HOST:PORT/PATH\n"
           "       stampede [options] HOST:PORT[/PATH]  (http:// assumed)\n"
           "       stampede [options] tcp://HOST:PORT   (or tls://: channels, as tcpkali)\n"
+          "       stampede [options] ws://HOST:PORT/PATH (or wss://: WebSocket channels)\n"
+          "       stampede --ws [options] HOST:PORT    (ws://HOST:PORT/, as tcpkali --ws)\n"
           "       stampede merge [--json OUT] SEGMENT.json...  (segments of one run)\n"
           "\n",
           f);
@@ -77,7 +79,36 @@ static void usage(FILE *f)
 static int is_url(const char *s)
 {
     return strncasecmp(s, "http://", 7) == 0 || strncasecmp(s, "https://", 8) == 0 ||
-           strncasecmp(s, "tcp://", 6) == 0 || strncasecmp(s, "tls://", 6) == 0;
+           strncasecmp(s, "tcp://", 6) == 0 || strncasecmp(s, "tls://", 6) == 0 ||
+           strncasecmp(s, "ws://", 5) == 0 || strncasecmp(s, "wss://", 6) == 0;
+}
+
+static int looks_like_host_port(const char *s);
+
+/* --ws, as tcpkali's: HOST:PORT[/PATH] or tcp://HOST:PORT becomes ws://HOST:PORT/ (tls://
+ * becomes wss://); a ws:// or wss:// URL stays. The new target (malloc'ed), or NULL after a
+ * message. */
+static char *ws_target(const char *what)
+{
+    const char *scheme = "ws", *rest = what;
+    if (strncasecmp(what, "ws://", 5) == 0 || strncasecmp(what, "wss://", 6) == 0)
+        return strdup(what);
+    if (strncasecmp(what, "tcp://", 6) == 0) {
+        rest = what + 6;
+    } else if (strncasecmp(what, "tls://", 6) == 0) {
+        scheme = "wss";
+        rest = what + 6;
+    } else if (!looks_like_host_port(what)) {
+        fprintf(stderr, "stampede: --ws takes a HOST:PORT, tcp:// or ws:// target, not '%.60s'\n",
+                what);
+        return NULL;
+    }
+    char *url = NULL;
+    if (asprintf(&url, "%s://%s%s", scheme, rest, strchr(rest, '/') ? "" : "/") < 0) {
+        fputs("stampede: out of memory\n", stderr);
+        return NULL;
+    }
+    return url;
 }
 
 /* A scheme of some kind ("htp://x", "http:/x"): meant as a URL, so the URL parser's reason
@@ -135,6 +166,7 @@ static void build_options(struct option *opts, char *shorts, size_t shorts_len)
         {"regress", required_argument, NULL, OPT_REGRESS},
         {"list-keys", no_argument, NULL, OPT_LIST_KEYS},
         {"latency", no_argument, NULL, OPT_LATENCY},
+        {"ws", no_argument, NULL, OPT_WS},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
@@ -184,7 +216,7 @@ int main(int argc, char **argv)
     static struct option *opts;
     static char *shorts;
     size_t shorts_len = 16 + 6 * config_nkeys;
-    opts = calloc(8 + 2 * config_nkeys, sizeof *opts);
+    opts = calloc(10 + 2 * config_nkeys, sizeof *opts);
     shorts = malloc(shorts_len);
     if (!opts || !shorts) {
         fputs("stampede: out of memory\n", stderr);
@@ -195,7 +227,7 @@ int main(int argc, char **argv)
     const char *defines[MAX_DEFINES];
     struct config_flag flags[MAX_FLAGS];
     const char *json = NULL, *trace = NULL, *phout = NULL, *regress = NULL;
-    int quiet = 0, ch;
+    int quiet = 0, ws = 0, ch;
 
     o.defines = defines;
     o.flags = flags;
@@ -218,6 +250,7 @@ int main(int argc, char **argv)
         case OPT_REGRESS: regress = optarg; break;
         case OPT_LIST_KEYS: config_keys_print(stdout); return 0;
         case OPT_LATENCY: break; /* wrk's; the summary always has the percentiles */
+        case OPT_WS: ws = 1; break;
         case 'q': quiet = 1; break;
         case 'D':
             if (o.ndefines == MAX_DEFINES) {
@@ -243,6 +276,9 @@ int main(int argc, char **argv)
         return 2;
     }
     const char *what = argv[optind];
+    static char *ws_url; /* static: still reachable at exit */
+    if (ws && !(what = ws_url = ws_target(what)))
+        return 2;
 #ifdef STAMPEDE_MPI
     /* stampede-mpi: the rank is the segment (last: it wins over a -D run.segment) */
     char segment_define[64];

@@ -37,7 +37,11 @@ int phout_net_code(enum errkind kind)
     case ERR_TLS: return EPROTO;
     case ERR_ABORTED:
     case ERR_PLUGIN: return ECANCELED;
-    case ERR_CHECK_FAILED: return 0; /* the exchange went well: the answer was wrong */
+    case ERR_CHECK_FAILED:
+    case ERR_CAPTURE_FAILED: return 0; /* the exchange went well: the answer was wrong */
+    case ERR_UNSET_VARIABLE: return ECANCELED;
+    case ERR_WS_HANDSHAKE:
+    case ERR_WS_PROTOCOL: return EPROTO;
     case ERR_KIND_COUNT: break;
     }
     return EIO;

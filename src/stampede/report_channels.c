@@ -86,10 +86,15 @@ void report_channels_print(FILE *f, const struct summary *s)
     fprintf(f, "  channels  %" PRIu64 " opened, %" PRIu64 " failed, %" PRIu64
                " closed by the peer\n",
             sb_get(&ch->opened), sb_get(&ch->failed), sb_get(&ch->closed_by_peer));
-    for (int k = 1; k < ERR_KIND_COUNT; k++)
-        if (sb_get(&ch->failed_kind[k]))
-            fprintf(f, "            failed %s: %" PRIu64 "\n", errkind_names[k],
-                    sb_get(&ch->failed_kind[k]));
+    for (int k = 1; k < ERR_KIND_COUNT; k++) {
+        if (!sb_get(&ch->failed_kind[k]))
+            continue;
+        fprintf(f, "            failed %s: %" PRIu64, errkind_names[k],
+                sb_get(&ch->failed_kind[k]));
+        if (s->reasons[k] && s->reasons[k][0]) /* the reason seen most, requests' included */
+            fprintf(f, " (%s)", s->reasons[k]);
+        fputc('\n', f);
+    }
     fprintf(f, "  messages  %" PRIu64 " sent (%.1f/s), %" PRIu64 " received (%.1f/s)\n", ms,
             per_s(s, ms), mr, per_s(s, mr));
     fprintf(f, "  bandwidth %s sent (up %s), %s received (down %s)\n",

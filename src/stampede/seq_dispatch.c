@@ -17,6 +17,7 @@
 #include "http_request.h"
 #include "ramp.h"
 #include "regress.h"
+#include "session.h"
 #include "worker.h"
 
 struct seq_ready {
@@ -39,6 +40,7 @@ struct seq_state {
     struct seq_ready *ring;    /* depth_first: the ready steps */
     uint64_t cap, head;
     struct wire *wires;        /* with cookies: cookie c, step k at c * nsteps + k */
+    struct session **sessions; /* closed model, with sessions: one per repetition */
 };
 
 struct seq_run {
@@ -106,13 +108,25 @@ static void breadth_enqueue_step(struct seq_run *r, struct seq_state *s)
     s->count = s->nreps;
 }
 
+/* A repetition is over: its values and cookies go (the memory stays for the run). */
+static void rep_over(const struct worker *w, struct seq_state *s, uint64_t rep)
+{
+    if (s->sessions)
+        session_reset(s->sessions[rep], w->cfg);
+}
+
 /* The closed model: rep's step has been answered; what it makes ready. */
-static void step_answered(struct seq_run *r, struct seq_state *s, uint64_t rep, uint32_t step)
+static void step_answered(const struct worker *w, struct seq_run *r, struct seq_state *s,
+                          uint64_t rep, uint32_t step)
 {
     size_t nsteps = s->spec->nsteps;
+    sb_add(&w->slot->seq.steps_done, 1);
     if (s->spec->order == SEQ_BREADTH_FIRST) {
         if (++s->step_done < s->nreps)
             return;
+        for (uint64_t i = 0; step + 1 == nsteps && i < s->nreps; i++)
+            rep_over(w, s, i);
+        sb_add(&w->slot->seq.reps_done, step + 1 == nsteps ? s->nreps : 0);
         r->left -= step + 1 == nsteps ? s->nreps : 0;
         s->finished += step + 1 == nsteps ? s->nreps : 0;
         if (++s->step < nsteps)
@@ -123,6 +137,8 @@ static void step_answered(struct seq_run *r, struct seq_state *s, uint64_t rep, 
         ready_push(r, s, rep, step + 1);
         return;
     }
+    rep_over(w, s, rep);
+    sb_add(&w->slot->seq.reps_done, 1);
     s->finished++;
     r->left--;
     if (s->begun < s->nreps)
@@ -181,6 +197,12 @@ static const struct wire *wire_of(const struct seq_state *s, uint64_t rep, uint3
     return &s->wires[(rep % s->spec->ncookies) * s->spec->nsteps + step];
 }
 
+/* The repetition's cookie line (for a step rendered per send), or NULL. */
+static const char *cookie_of(const struct seq_state *s, uint64_t rep)
+{
+    return s->spec->ncookies ? s->spec->cookies[rep % s->spec->ncookies] : NULL;
+}
+
 int seq_next_request(struct client *c)
 {
     struct worker *w = c->w;
@@ -193,22 +215,32 @@ int seq_next_request(struct client *c)
             s = &r->s[c->seq];
             c->seq_rep = c->arrival_number / r->n;
             c->seq_step = 0;
+            if (c->session) { /* a new visit: the client's session starts empty */
+                session_reset(c->session, w->cfg);
+                c->session->cookies = s->spec->cookies_jar;
+            }
         } else if (c->seq_task && c->seq_step + 1 < s->spec->nsteps) {
+            sb_add(&w->slot->seq.steps_done, 1);
             c->seq_step++;
             c->intended_ns = now_ns(); /* the arrival was for the walk's first step */
         } else {
+            if (c->seq_task) { /* the walk's last step is answered */
+                sb_add(&w->slot->seq.steps_done, 1);
+                sb_add(&w->slot->seq.reps_done, 1);
+            }
             c->seq_task = 0;
             return -1;
         }
         c->seq_task = 2;
         c->seq_wire = wire_of(s, c->seq_rep, c->seq_step);
+        c->seq_cookie = cookie_of(s, c->seq_rep);
         c->round = c->seq_rep; /* what --trace calls the round */
         return (int)s->spec->steps[c->seq_step];
     }
     if (c->seq_task == 2) { /* the step in flight is answered */
         c->seq_task = 0;
         r->busy--;
-        step_answered(r, s, c->seq_rep, c->seq_step);
+        step_answered(w, r, s, c->seq_rep, c->seq_step);
         return -1;
     }
     if (c->seq_task != 1)
@@ -216,6 +248,9 @@ int seq_next_request(struct client *c)
     c->seq_task = 2;
     c->round = global_rep(w, c->seq_rep);
     c->seq_wire = wire_of(s, c->round, c->seq_step);
+    c->seq_cookie = cookie_of(s, c->round);
+    if (s->sessions) /* the repetition's values and cookies, whichever client sends it */
+        c->session = s->sessions[c->seq_rep];
     return (int)s->spec->steps[c->seq_step];
 }
 
@@ -294,6 +329,10 @@ int seq_prepare(struct worker *w)
         struct seq_state *s = &r->s[i];
         s->spec = &cfg->sequences[i];
         s->nreps = ramp_worker_clients(s->spec->repeat, w->nworkers, w->run_index);
+        if (!cfg->schedule) {
+            sb_add(&w->slot->seq.reps_planned, s->nreps);
+            sb_add(&w->slot->seq.steps_planned, s->nreps * s->spec->nsteps);
+        }
         s->parallel = ramp_worker_clients(s->spec->parallel, w->nworkers, w->run_index);
         if (s->parallel == 0)
             s->parallel = 1;
@@ -301,6 +340,13 @@ int seq_prepare(struct worker *w)
         r->left += s->nreps;
         if ((s->cap && !(s->ring = calloc(s->cap, sizeof *s->ring))) || prepare_wires(w, s) < 0)
             return -1;
+        if (cfg->sessions && !cfg->schedule) {
+            if (!(s->sessions = calloc(s->nreps ? s->nreps : 1, sizeof *s->sessions)))
+                return -1;
+            for (uint64_t k = 0; k < s->nreps; k++)
+                if (!(s->sessions[k] = session_new(cfg, s->spec->cookies_jar)))
+                    return -1;
+        }
     }
     return 0;
 }
@@ -333,6 +379,9 @@ void seq_release(struct worker *w)
             http_request_free(&s->wires[k]);
         free(s->wires);
         free(s->ring);
+        for (uint64_t k = 0; s->sessions && k < s->nreps; k++)
+            session_free(s->sessions[k], w->cfg);
+        free(s->sessions);
     }
     free(r->s);
     free(r->idle);

@@ -51,6 +51,7 @@ static void usage(FILE *f)
                "  -h, --help        this help\n"
                "Routes: / /bytes/N /delay/MS /status/CODE /redirect/N /redirect-to?url=U\n"
                "        /basic-auth/USER/PASS /headers/N /chunked/N /close /echo /stats /reset\n"
+               "        /login?user=NAME /auth /cookies /cookies/set?NAME=VALUE\n"
                "        WebSocket: /ws/echo /ws/firehose?rate=N (see stampede-target(1))\n");
 }
 

@@ -50,6 +50,8 @@ static void conn_free(struct target_conn *c)
         evbuffer_free(c->out);
     if (c->extra != NULL)
         evbuffer_free(c->extra);
+    if (c->session_body != NULL)
+        evbuffer_free(c->session_body);
     if (c->ssl != NULL)
         tls_conn_free(c);
     if (c->ws != NULL)

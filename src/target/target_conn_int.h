@@ -67,6 +67,7 @@ struct target_conn {
     bool echo_chunked; /* ... and in chunks, as it came */
     bool answered;     /* the final response head is queued */
     int status;        /* /redirect, /redirect-to, /basic-auth: decided from the head */
+    struct evbuffer *session_body; /* /login, /cookies: the body, decided from the head */
     uint64_t left;     /* body, chunk or stream bytes still to go */
     uint64_t off;      /* stream position: selects the pattern phase */
     size_t scan;       /* head bytes searched for the blank line so far */

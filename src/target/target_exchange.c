@@ -11,6 +11,7 @@
 
 #include "target_conn_int.h"
 #include "target_resp.h"
+#include "target_session.h"
 #include "target_stats.h"
 #include "target_ws.h"
 
@@ -189,17 +190,31 @@ static bool exchange_decide(struct target_conn *c, const struct target_req *req)
 {
     enum target_route r = c->match.route;
 
-    if (r != ROUTE_REDIRECT && r != ROUTE_REDIRECT_TO && r != ROUTE_BASIC_AUTH)
+    if (r != ROUTE_REDIRECT && r != ROUTE_REDIRECT_TO && r != ROUTE_BASIC_AUTH &&
+        r != ROUTE_LOGIN && r != ROUTE_AUTH && r != ROUTE_COOKIES && r != ROUTE_COOKIES_SET)
         return true;
     if (c->extra == NULL && (c->extra = evbuffer_new()) == NULL)
         return false;
     evbuffer_drain(c->extra, evbuffer_get_length(c->extra));
+    if (r == ROUTE_LOGIN || r == ROUTE_COOKIES) {
+        if (c->session_body == NULL && (c->session_body = evbuffer_new()) == NULL)
+            return false;
+        evbuffer_drain(c->session_body, evbuffer_get_length(c->session_body));
+    }
     if (r == ROUTE_REDIRECT)
         c->status = exchange_decide_redirect(c);
     else if (r == ROUTE_REDIRECT_TO)
         c->status = exchange_decide_redirect_to(c);
-    else
+    else if (r == ROUTE_BASIC_AUTH)
         c->status = exchange_decide_basic_auth(c, req);
+    else if (r == ROUTE_LOGIN)
+        c->status = session_decide_login(&c->match, c->extra, c->session_body);
+    else if (r == ROUTE_AUTH)
+        c->status = session_decide_auth(req, c->extra);
+    else if (r == ROUTE_COOKIES)
+        c->status = session_decide_cookies(req, c->session_body);
+    else
+        c->status = session_decide_cookies_set(&c->match, c->extra);
     return true;
 }
 
@@ -210,6 +225,17 @@ static void exchange_add_decided(struct target_conn *c, enum resp_conn hc)
     char body[64];
     int n;
 
+    if (c->match.route == ROUTE_LOGIN || c->match.route == ROUTE_COOKIES) {
+        n = (int)evbuffer_get_length(c->session_body);
+        resp_add_head_start(c->out, c->status, "application/json", n, hc);
+        evbuffer_add_buffer(c->out, c->extra);
+        evbuffer_add(c->out, "\r\n", 2);
+        if (!c->head_only)
+            evbuffer_add_buffer(c->out, c->session_body);
+        else
+            evbuffer_drain(c->session_body, (size_t)n);
+        return;
+    }
     if (c->status == 200)
         n = snprintf(body, sizeof(body), "ok\n");
     else
@@ -290,6 +316,10 @@ static void exchange_respond(struct target_conn *c)
     case ROUTE_REDIRECT:
     case ROUTE_REDIRECT_TO:
     case ROUTE_BASIC_AUTH:
+    case ROUTE_LOGIN:
+    case ROUTE_AUTH:
+    case ROUTE_COOKIES:
+    case ROUTE_COOKIES_SET:
         exchange_count(c);
         exchange_add_decided(c, hc);
         break;

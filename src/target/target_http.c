@@ -27,6 +27,9 @@ const char *const target_bucket_names[BUCKET_COUNT] = {
     [BUCKET_REDIRECT_TO] = "/redirect-to",
     [BUCKET_STATUS] = "/status",
     [BUCKET_WS] = "/ws",
+    [BUCKET_LOGIN] = "/login",
+    [BUCKET_AUTH] = "/auth",
+    [BUCKET_COOKIES] = "/cookies",
     [BUCKET_OTHER] = "other",
     [BUCKET_INVALID] = "invalid",
 };
@@ -214,6 +217,9 @@ int target_http_parse_head(const char *p, size_t len, struct target_req *req)
             parse_connection(v, vlen, &conn_close, &conn_keep_alive);
         } else if (token_is(line, nlen, "expect")) {
             req->expect_continue = token_is(v, vlen, "100-continue");
+        } else if (token_is(line, nlen, "cookie") && req->cookie == NULL) {
+            req->cookie = v;
+            req->cookie_len = vlen;
         } else if (token_is(line, nlen, "authorization")) {
             auths++;
             req->auth = v;
@@ -290,6 +296,9 @@ static const struct route_def routes[] = {
     {"stats", ROUTE_STATS, BUCKET_OTHER, ARG_NONE, 0},
     {"reset", ROUTE_RESET, BUCKET_OTHER, ARG_NONE, 0},
     {"ws", ROUTE_WS, BUCKET_WS, ARG_NAME, 0},
+    {"login", ROUTE_LOGIN, BUCKET_LOGIN, ARG_NONE, 0},
+    {"auth", ROUTE_AUTH, BUCKET_AUTH, ARG_NONE, 0},
+    {"cookies", ROUTE_COOKIES, BUCKET_COOKIES, ARG_NONE, 0},
 };
 
 void target_http_route(const char *uri, size_t len, struct target_match *m)
@@ -335,6 +344,11 @@ void target_http_route(const char *uri, size_t len, struct target_match *m)
         return;
     }
 
+    if (len == 12 && memcmp(uri, "/cookies/set", 12) == 0) {
+        m->route = ROUTE_COOKIES_SET;
+        m->bucket = BUCKET_COOKIES;
+        return;
+    }
     const char *seg = uri + 1, *end = uri + len;
     const char *slash = memchr(seg, '/', (size_t)(end - seg));
     size_t seglen = (size_t)((slash != NULL ? slash : end) - seg);

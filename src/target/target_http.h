@@ -29,6 +29,8 @@ struct target_req {
     uint64_t content_length; /* 0 without Content-Length */
     const char *auth;        /* Authorization value, trimmed; NULL if absent or repeated */
     size_t auth_len;
+    const char *cookie;      /* the first Cookie value, trimmed; NULL if absent */
+    size_t cookie_len;
 };
 
 enum target_route {
@@ -47,6 +49,10 @@ enum target_route {
     ROUTE_STATS,
     ROUTE_RESET,
     ROUTE_WS, /* /ws/NAME: rest is NAME */
+    ROUTE_LOGIN,
+    ROUTE_AUTH,
+    ROUTE_COOKIES,
+    ROUTE_COOKIES_SET,
     ROUTE_NOT_FOUND,
 };
 
@@ -65,6 +71,9 @@ enum target_bucket {
     BUCKET_REDIRECT_TO,
     BUCKET_STATUS,
     BUCKET_WS,
+    BUCKET_LOGIN,
+    BUCKET_AUTH,
+    BUCKET_COOKIES,
     BUCKET_OTHER,   /* 404 for a first segment we do not serve */
     BUCKET_INVALID, /* rejected before routing: 400, 431, 501, 505 */
     BUCKET_COUNT,

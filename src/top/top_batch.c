@@ -46,6 +46,8 @@ int top_batch_text(FILE *f, const struct top_model *m, const struct top_view *v)
     fprintf(f, "%s\n", line);
     if (top_text_intended(line, sizeof(line), m))
         fprintf(f, "%s\n", line);
+    if (top_text_sequences(line, sizeof(line), m))
+        fprintf(f, "%s\n", line);
     top_text_conns(line, sizeof(line), m);
     fprintf(f, "%s\n", line);
     top_text_generator(line, sizeof(line), m);
@@ -155,6 +157,11 @@ int top_batch_json(FILE *f, const struct top_model *m, const struct top_view *v,
                ",\"retried\":%" PRIu64 "},",
             sb_get(&c->conn_opened), sb_get(&c->conn_reused), sb_get(&c->conn_retried));
     json_generator(f, t);
+    fprintf(f, ",\"sequences\":{\"repetitions_planned\":%" PRIu64 ",\"repetitions_done\":%" PRIu64
+               ",\"steps_planned\":%" PRIu64 ",\"steps_done\":%" PRIu64
+               ",\"failed_checks\":%" PRIu64 "}",
+            m->seq.reps_planned, m->seq.reps_done, m->seq.steps_planned, m->seq.steps_done,
+            sb_get(&c->errors[ERR_CHECK_FAILED]));
     fprintf(f, ",\"channels\":{\"opened\":%" PRIu64 ",\"open\":%" PRIu64 ",\"failed\":%" PRIu64
                ",\"closed_by_peer\":%" PRIu64 ",\"messages_sent\":%" PRIu64
                ",\"messages_received\":%" PRIu64 ",\"bytes_sent\":%" PRIu64

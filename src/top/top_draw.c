@@ -246,9 +246,11 @@ void top_draw_frame(const struct top_model *m, const struct top_view *v, int hel
     y++;
 
     int extras = m->nextras > 0;
-    /* Below the workers: totals, blank, 6 to 8 summary lines (the plugins' counters, the
-     * intended latency of a run with a rate), blank, chart, status bar. */
-    int fixed = 1 + 1 + 6 + extras + m->open_model + 1 + 1;
+    int sequences = m->seq.steps_planned > 0 || m->seq.steps_done > 0;
+    /* Below the workers: totals, blank, 6 to 9 summary lines (the plugins' counters, the
+     * intended latency of a run with a rate, the sequences' progress), blank, chart, status
+     * bar. */
+    int fixed = 1 + 1 + 6 + extras + m->open_model + sequences + 1 + 1;
     int avail = LINES - y - fixed;
     int wrows, crows;
     split_rows(avail, m->nworkers, &wrows, &crows);
@@ -283,6 +285,8 @@ void top_draw_frame(const struct top_model *m, const struct top_view *v, int hel
     top_text_latency(line, sizeof(line), m, 1);
     put(y++, 0, line, A_NORMAL);
     if (top_text_intended(line, sizeof(line), m))
+        put(y++, 0, line, A_NORMAL);
+    if (top_text_sequences(line, sizeof(line), m))
         put(y++, 0, line, A_NORMAL);
     top_text_conns(line, sizeof(line), m);
     put(y++, 0, line, A_NORMAL);

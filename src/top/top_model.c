@@ -22,6 +22,7 @@ struct top_wsnap {
     struct hist *lat;
     uint64_t cpu_ns, lag_count, lag_p99_us;
     struct top_channels chan;
+    struct top_sequences seq;
 };
 
 struct top_snap {
@@ -188,6 +189,11 @@ static void snap_read(void *arg)
             .messages_received = sb_get(&slot->chan.messages_received),
             .bytes_sent = sb_get(&slot->chan.bytes_sent),
             .bytes_received = sb_get(&slot->chan.bytes_received)};
+        ws->seq = (struct top_sequences){
+            .reps_planned = sb_get(&slot->seq.reps_planned),
+            .reps_done = sb_get(&slot->seq.reps_done),
+            .steps_planned = sb_get(&slot->seq.steps_planned),
+            .steps_done = sb_get(&slot->seq.steps_done)};
         /* over the run, read in place: no copy of a second histogram per sample */
         ws->lag_count = sb_get(&slot->lag.count);
         ws->lag_p99_us = ws->lag_count ? hist_percentile_us(&slot->lag, 99) : 0;
@@ -375,6 +381,7 @@ int top_model_sample(struct top_model *m)
     memset(&then, 0, sizeof(then));
     memset(&m->total, 0, sizeof(m->total));
     memset(&m->chan, 0, sizeof(m->chan));
+    memset(&m->seq, 0, sizeof(m->seq));
     m->clients_grown = 0;
     for (unsigned w = 0; w < m->nworkers; w++) {
         const struct top_wsnap *a = &cur->w[w], *b = &prev->w[w];
@@ -382,6 +389,10 @@ int top_model_sample(struct top_model *m)
         const uint64_t *one = (const uint64_t *)&a->chan;
         for (size_t i = 0; i < sizeof(m->chan) / sizeof(uint64_t); i++)
             sum[i] += one[i];
+        m->seq.reps_planned += a->seq.reps_planned;
+        m->seq.reps_done += a->seq.reps_done;
+        m->seq.steps_planned += a->seq.steps_planned;
+        m->seq.steps_done += a->seq.steps_done;
         struct top_row *r = &m->rows[w];
         r->index = w;
         r->pid = a->pid;

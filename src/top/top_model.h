@@ -68,6 +68,12 @@ struct top_channels {
     uint64_t messages_sent, messages_received, bytes_sent, bytes_received;
 };
 
+/* Sequences' progress over workers: repetitions and steps planned and done (planned is 0 in a
+ * run with a rate, where arrivals start repetitions). All uint64_t. */
+struct top_sequences {
+    uint64_t reps_planned, reps_done, steps_planned, steps_done;
+};
+
 struct top_model {
     const struct top_sb *sb;
     unsigned nworkers, nextras;
@@ -91,6 +97,7 @@ struct top_model {
     struct top_row total;
     struct sb_counters c;          /* totals over workers */
     struct top_channels chan;      /* channel totals over workers */
+    struct top_sequences seq;      /* sequences' progress over workers */
     uint64_t *extras;              /* [nextras] totals */
     char (*extra_names)[SB_NAME_MAX];
     struct top_latency run, ival;  /* the whole run, and the last interval */

@@ -300,6 +300,26 @@ int top_text_intended(char *buf, size_t len, const struct top_model *m)
     return 1;
 }
 
+int top_text_sequences(char *buf, size_t len, const struct top_model *m)
+{
+    struct line l;
+    const struct top_sequences *q = &m->seq;
+    line_init(&l, buf, len);
+    if (!q->steps_planned && !q->steps_done)
+        return 0;
+    line_add(&l, "sequences ");
+    if (q->steps_planned)
+        line_add(&l, "%" PRIu64 "/%" PRIu64 " repetitions, %" PRIu64 "/%" PRIu64
+                     " steps (%.1f%%)",
+                 q->reps_done, q->reps_planned, q->steps_done, q->steps_planned,
+                 100.0 * (double)q->steps_done / (double)q->steps_planned);
+    else
+        line_add(&l, "%" PRIu64 " repetitions, %" PRIu64 " steps done", q->reps_done,
+                 q->steps_done);
+    line_add(&l, "   failed checks %" PRIu64, sb_get(&m->c.errors[ERR_CHECK_FAILED]));
+    return 1;
+}
+
 void top_text_conns(char *buf, size_t len, const struct top_model *m)
 {
     struct line l;

@@ -43,6 +43,9 @@ void top_text_latency(char *buf, size_t len, const struct top_model *m, int inte
  * and p99 over the run and the last interval, to read beside the latency lines (from when each
  * request was sent). Returns 0 (and writes nothing) in a closed run. */
 int top_text_intended(char *buf, size_t len, const struct top_model *m);
+/* "sequences ..." (repetitions and steps done of those planned, and the requests that failed
+ * a check); 0 (nothing written) when the run has no sequences. */
+int top_text_sequences(char *buf, size_t len, const struct top_model *m);
 /* Connections, DNS and bytes. */
 void top_text_conns(char *buf, size_t len, const struct top_model *m);
 /* The generator's health: schedule lag p99 (with a rate), each worker's CPU in the interval. */

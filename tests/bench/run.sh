@@ -2,7 +2,8 @@
 # run.sh: stampede's benchmark. It measures what stampede exists for (generating load
 # cheaply and exactly) against a private nginx on loopback, next to wrk, h2load and ab.
 #
-#   tests/bench/run.sh [MODE...]      modes: compare (default), ramp, scale, profile, all
+#   tests/bench/run.sh [MODE...]      modes: compare (default), ramp, scale, profile, messages,
+#                                     idle, all
 #   tests/bench/run.sh -h             the knobs
 #
 # Not part of `make check`: it installs packages, takes minutes and wants a quiet machine.
@@ -33,6 +34,16 @@ Modes (default: compare):
            reports errors, connections open and the workers' RSS per client
   profile  fixed-size runs under strace -c, callgrind and perf stat (syscalls,
            instructions and context switches per request), stampede next to wrk
+  sessions stampede alone against stampede-target (pinned to SRV_CPU), in ROUNDS
+           interleaved rounds: the plain model walking login, auth and json at 64
+           clients with fixed values, next to a breadth_first sequence at 64 slots whose
+           steps capture the token (JSON), send it back (Authorization: Bearer ${token}),
+           check every status and a JSON member and keep cookies; SESSION_REPS
+           repetitions (rounds) each. The figure is the generator's CPU time per request,
+           the sequence's as a ratio to the plain model's (target: at most 1.10)
+  messages raw TCP and WebSocket messages against stampede-target's echoes, stampede next
+           to tcpkali (CPU per message, ratio in the same round; see tests/bench/messages.sh)
+  idle     IDLE_CHANNELS idle WebSocket channels held: the worker's RSS per channel
   all      compare, ramp and scale
 
 Environment (defaults in brackets):
@@ -55,6 +66,11 @@ Environment (defaults in brackets):
   SCALE_THINK    postdelay between a client's requests in scale mode    [5s]
   PROFILE_ROUNDS requests per connection in profile mode (64 connections) [500]
   PROFILE_PATH   what profile mode requests: /small (100 B) or /16k      [/small]
+  SESSION_REPS   sessions mode: repetitions of the sequence (rounds x 64) [64000]
+  SESSION_PORT   sessions mode: stampede-target's port                   [18482]
+  MSG_CONNS [100]  MSG_RATE per channel [200]  MSG_SECONDS [5]  MSG_TEXT [64 bytes]
+  TCPKALI        the tcpkali binary            [../shared/bench/bin/tcpkali]
+  IDLE_CHANNELS  [10000]  IDLE_HOLD seconds [10]
   STAMPEDE, TARGET  binaries [the build tree's; built when missing]
   NO_DEPS=1      do not run tests/bench/deps.sh
   KEEP_TMP=1     keep the temp dir (nginx config, raw outputs of every tool)
@@ -68,7 +84,7 @@ MODES=()
 for a in "$@"; do
     case $a in
     -h | --help) usage; exit 0 ;;
-    compare | ramp | scale | profile) MODES+=("$a") ;;
+    compare | ramp | scale | profile | sessions | messages | idle) MODES+=("$a") ;;
     all) MODES+=(compare ramp scale) ;;
     *) usage >&2; exit 2 ;;
     esac
@@ -79,6 +95,8 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 TOP=$(cd "$HERE/../.." && pwd)
 # shellcheck source=tests/bench/lib.sh
 . "$HERE/lib.sh"
+# shellcheck source=tests/bench/messages.sh
+. "$HERE/messages.sh"
 
 DURATION=${DURATION:-8}
 ROUNDS=${ROUNDS:-3}
@@ -102,12 +120,14 @@ SCALE_THINK=${SCALE_THINK:-5s}
 PROFILE_ROUNDS=${PROFILE_ROUNDS:-500}
 PROFILE_PATH=${PROFILE_PATH:-/small}
 RATE=${RATE:-20000}
+SESSION_REPS=${SESSION_REPS:-64000}
+SESSION_PORT=${SESSION_PORT:-18482}
 WRK2=${WRK2:-$TOP/../shared/bench/bin/wrk2}
 [ -x "$WRK2" ] || WRK2=$(command -v wrk2 || true)
 HOST=127.0.0.1
 
 for v in DURATION ROUNDS RATE PORT GEN_CPU SRV_CPU SETTLE RAMP_CLIENTS RAMP_SECONDS RAMP_WORKERS \
-    RAMP_PORT SCALE_HOLD SCALE_RAMP SCALE_PER_WORKER PROFILE_ROUNDS; do
+    RAMP_PORT SCALE_HOLD SCALE_RAMP SCALE_PER_WORKER PROFILE_ROUNDS SESSION_REPS SESSION_PORT; do
     case ${!v} in '' | *[!0-9]*) die "$v must be a non-negative integer, got '${!v}'" ;; esac
 done
 [ "$DURATION" -ge 2 ] || die "DURATION must be at least 2 (seconds)"
@@ -696,6 +716,84 @@ mode_profile() {
     fi
     nginx_stop
     echo "   files: $P"
+}
+
+# ================================================================== sessions
+# The cost of sessions: the same three requests, with fixed values in the plain model and
+# with a capture, a template, checks and a cookie jar per repetition in a sequence.
+mode_sessions() {
+    local spid i round kind url=http://$HOST:$SESSION_PORT
+    echo "== sessions: $(machine_line)"
+    echo "   64 slots, $SESSION_REPS x 3 requests per run, stampede pinned to CPU $GEN_CPU, stampede-target to $SRV_CPU"
+    [ -x "$TARGET" ] || die "no stampede-target at $TARGET"
+    taskset -c "$SRV_CPU" "$TARGET" -q -l "$HOST:$SESSION_PORT" >"$T/target.log" 2>&1 &
+    spid=$!
+    BG_PIDS+=("$spid")
+    for ((i = 0; i < 100; i++)); do
+        (exec 3<>"/dev/tcp/$HOST/$SESSION_PORT") 2>/dev/null && break
+        sleep 0.05
+    done
+    cat >"$T/plain.ini" <<EOF
+[run]
+base_url = $url
+clients = 64
+rounds = $((SESSION_REPS / 64))
+[request login]
+url = /login?user=bench
+[request auth]
+url = /auth
+header = Authorization: Bearer tok-bench
+[request json]
+url = /json
+EOF
+    cat >"$T/seq.ini" <<EOF
+[run]
+base_url = $url
+concurrency = 64
+[defaults]
+expect_status = 200
+[request login]
+url = /login?user=u\${repetition}
+capture = token json token
+[request auth]
+url = /auth
+header = Authorization: Bearer \${token}
+[request json]
+url = /json
+expect_body_json = data.count == 2
+[sequence visit]
+requests = login auth json
+repeat = $(((SESSION_REPS / 64) * 64))
+EOF
+    printf 'round\tmodel\trequests\tcpu_s\tns_per_request\n' >"$OUT/sessions.tsv"
+    for ((round = 1; round <= ROUNDS; round++)); do
+        for kind in plain seq; do
+            sleep "$SETTLE"
+            /usr/bin/time -f '%U %S' -o "$T/$kind.time" taskset -c "$GEN_CPU" \
+                "$STAMPEDE" -q --json "$T/$kind.json" "$T/$kind.ini" >"$T/$kind.out" 2>&1 ||
+                { note "$kind run failed: $(tail -3 "$T/$kind.out")"; continue; }
+            local ok failed cpu
+            ok=$(jq -r .requests.ok "$T/$kind.json")
+            failed=$(jq -r .requests.failed "$T/$kind.json")
+            [ "$failed" = 0 ] || note "$kind: $failed failed requests"
+            cpu=$(awk '{ printf "%.3f", $1 + $2 }' "$T/$kind.time")
+            printf '%d\t%s\t%d\t%s\t%.0f\n' "$round" "$kind" "$ok" "$cpu" \
+                "$(awk -v c="$cpu" -v n="$ok" 'BEGIN { print c * 1e9 / n }')" >>"$OUT/sessions.tsv"
+        done
+    done
+    end_pid "$spid"
+    bg_forget "$spid"
+    awk -F'\t' 'NR > 1 { v[$2, ++n[$2]] = $5 }
+        function median(k,   i, j, t, a) {
+            for (i = 1; i <= n[k]; i++) a[i] = v[k, i]
+            for (i = 1; i <= n[k]; i++) for (j = i + 1; j <= n[k]; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+            return a[int((n[k] + 1) / 2)]
+        }
+        END {
+            p = median("plain"); s = median("seq")
+            printf "   CPU per request, median of %d: plain model %.0f ns, sequence with captures and checks %.0f ns: ratio %.3f (target <= 1.10)\n", n["plain"], p, s, s / p
+        }' "$OUT/sessions.tsv"
+    echo "   rounds: $OUT/sessions.tsv"
 }
 
 for m in "${MODES[@]}"; do

@@ -1,5 +1,6 @@
 /* Fuzz target for url_parse: any string either parses into parts that make sense (a scheme
- * it knows, a host, a target starting with '/') or is refused with a reason; nothing leaks. */
+ * it knows with the flags that go with it, a host, a target starting with '/') or is refused
+ * with a reason; nothing leaks. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,9 +20,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (url_parse(s, &u, &why) == 0) {
         if (!u.scheme || !u.host || !u.target || u.target[0] != '/')
             abort();
-        if (strcmp(u.scheme, "http") != 0 && strcmp(u.scheme, "https") != 0)
+        static const char *const schemes[] = {"http", "https", "tcp", "tls", "ws", "wss"};
+        size_t k = 0;
+        while (k < 6 && strcmp(u.scheme, schemes[k]) != 0)
+            k++;
+        if (k == 6)
             abort();
-        if (u.tls != (strcmp(u.scheme, "https") == 0))
+        int tls = k == 1 || k == 3 || k == 5, channel = k >= 2, ws = k >= 4;
+        if (u.tls != tls || u.channel != channel || u.ws != ws)
             abort();
         if (strchr(u.target, '#'))
             abort(); /* the fragment is never sent */

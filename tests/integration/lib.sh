@@ -245,51 +245,24 @@ free_port() {
 NGINX_SMALL=$(printf '%s' 0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz- \
     0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz- | cut -c 1-99)
 
-# start_nginx_log FORMAT: a private nginx (Debian's nginx package) on 127.0.0.1 that answers
-# 200 "ok" to every request and logs each in nginx's log_format FORMAT (variables escaped as
-# \$msec) into $NGINX_LOG, written at once: one process, so a request sent after an answer is
-# logged after it. Keep-alive up to a million requests. Sets NGINX_PORT, NGINX_PID, NGINX_LOG.
-start_nginx_log() {
-    local format=$1 nginx dir=$TMP/nginx-log try
+# _nginx_start DIR CONF_FN: starts Debian's nginx with the configuration CONF_FN DIR prints for
+# the port in NGINX_PORT (one process, in the foreground, everything under DIR), trying another
+# port when the one free_port gave was taken in between; waits until it listens. Sets
+# NGINX_PORT and NGINX_PID (killed at exit).
+_nginx_start() {
+    local dir=$1 conf_fn=$2 nginx try
     nginx=$(command -v nginx || true)
     [ -n "$nginx" ] || [ ! -x /usr/sbin/nginx ] || nginx=/usr/sbin/nginx
     [ -n "$nginx" ] || fail "nginx not found: install Debian's nginx package (scripts/deps.sh does)"
     mkdir -p "$dir"
-    NGINX_LOG=$dir/access.log
-    for try in 1 2 3 4 5; do # the port may be taken between free_port and nginx's bind
+    for try in 1 2 3 4 5; do
         NGINX_PORT=$(free_port)
-        cat >"$dir/nginx.conf" <<CONF
-daemon off;
-master_process off;
-worker_processes 1;
-pid $dir/nginx.pid;
-error_log $dir/error.log warn;
-events {
-    worker_connections 4096;
-}
-http {
-    log_format stampede '$format';
-    access_log $NGINX_LOG stampede;
-    client_body_temp_path $dir/client_body;
-    proxy_temp_path $dir/proxy;
-    fastcgi_temp_path $dir/fastcgi;
-    uwsgi_temp_path $dir/uwsgi;
-    scgi_temp_path $dir/scgi;
-    keepalive_requests 1000000;
-    server {
-        listen 127.0.0.1:$NGINX_PORT;
-        location / {
-            default_type text/plain;
-            return 200 "ok\n";
-        }
-    }
-}
-CONF
+        "$conf_fn" "$dir" >"$dir/nginx.conf"
         : >"$dir/stderr.log"
         "$nginx" -p "$dir" -e "$dir/error.log" -c "$dir/nginx.conf" >"$dir/stderr.log" 2>&1 &
         NGINX_PID=$!
         BG_PIDS+=("$NGINX_PID")
-        for _ in $(seq 1 $((WAIT_S * 20))); do
+        for _ in $(seq 1 $((WAIT_S * 20))); do # WAIT_S s of 50 ms polls
             if ! kill -0 "$NGINX_PID" 2>/dev/null; then
                 grep -q 'Address already in use' "$dir/error.log" "$dir/stderr.log" && continue 2
                 fail "nginx exited: $(cat "$dir/stderr.log" "$dir/error.log" 2>/dev/null)"
@@ -302,36 +275,79 @@ CONF
     fail "nginx found no free port in $try tries"
 }
 
+# _nginx_head DIR: the lines every private nginx has: one process in the foreground, its pid,
+# logs and temporary files under DIR.
+_nginx_head() {
+    cat <<CONF
+daemon off;
+master_process off;
+worker_processes 1;
+pid $1/nginx.pid;
+error_log $1/error.log warn;
+CONF
+}
+
+_nginx_temp_paths() {
+    cat <<CONF
+    client_body_temp_path $1/client_body;
+    proxy_temp_path $1/proxy;
+    fastcgi_temp_path $1/fastcgi;
+    uwsgi_temp_path $1/uwsgi;
+    scgi_temp_path $1/scgi;
+CONF
+}
+
+# start_nginx_log FORMAT: a private nginx (Debian's nginx package) on 127.0.0.1 that answers
+# 200 "ok" to every request and logs each in nginx's log_format FORMAT (variables escaped as
+# \$msec) into $NGINX_LOG, written at once: one process, so a request sent after an answer is
+# logged after it. Keep-alive up to a million requests. Sets NGINX_PORT, NGINX_PID, NGINX_LOG.
+start_nginx_log() {
+    NGINX_FORMAT=$1
+    NGINX_LOG=$TMP/nginx-log/access.log
+    _nginx_start "$TMP/nginx-log" _nginx_log_conf
+}
+
+_nginx_log_conf() {
+    _nginx_head "$1"
+    cat <<CONF
+events {
+    worker_connections 4096;
+}
+http {
+    log_format stampede '$NGINX_FORMAT';
+    access_log $NGINX_LOG stampede;
+$(_nginx_temp_paths "$1")
+    keepalive_requests 1000000;
+    server {
+        listen 127.0.0.1:$NGINX_PORT;
+        location / {
+            default_type text/plain;
+            return 200 "ok\n";
+        }
+    }
+}
+CONF
+}
+
 # start_nginx_tls: a private nginx (Debian's nginx package) serving HTTPS on 127.0.0.1 with
 # the server certificate of make_certs, as a reference server to compare stampede-target with:
 # one process, keep-alive up to 100000 requests, a shared session cache and session tickets.
 # GET /small answers 200 with NGINX_SMALL (100 bytes), GET /status is nginx's stub_status.
 # Config, logs, pid and temp files are in $TMP/nginx. Sets NGINX_PORT and NGINX_PID.
 start_nginx_tls() {
-    local nginx dir=$TMP/nginx try
-    nginx=$(command -v nginx || true)
-    [ -n "$nginx" ] || [ ! -x /usr/sbin/nginx ] || nginx=/usr/sbin/nginx
-    [ -n "$nginx" ] || fail "nginx not found: install Debian's nginx package (scripts/deps.sh does)"
     [ -f "$CERTS/server.pem" ] || make_certs "$CERTS"
-    mkdir -p "$dir"
-    for try in 1 2 3 4 5; do # the port may be taken between free_port and nginx's bind
-        NGINX_PORT=$(free_port)
-        cat >"$dir/nginx.conf" <<CONF
-daemon off;
-master_process off;
-worker_processes 1;
-pid $dir/nginx.pid;
-error_log $dir/error.log warn;
+    _nginx_start "$TMP/nginx" _nginx_tls_conf
+}
+
+_nginx_tls_conf() {
+    _nginx_head "$1"
+    cat <<CONF
 events {
     worker_connections 16384;
 }
 http {
-    access_log $dir/access.log combined buffer=64k flush=1s;
-    client_body_temp_path $dir/client_body;
-    proxy_temp_path $dir/proxy;
-    fastcgi_temp_path $dir/fastcgi;
-    uwsgi_temp_path $dir/uwsgi;
-    scgi_temp_path $dir/scgi;
+    access_log $1/access.log combined buffer=64k flush=1s;
+$(_nginx_temp_paths "$1")
     keepalive_requests 100000;
     keepalive_timeout 75s;
     server {
@@ -355,19 +371,4 @@ http {
     }
 }
 CONF
-        : >"$dir/stderr.log"
-        "$nginx" -p "$dir" -e "$dir/error.log" -c "$dir/nginx.conf" >"$dir/stderr.log" 2>&1 &
-        NGINX_PID=$!
-        BG_PIDS+=("$NGINX_PID")
-        for _ in $(seq 1 $((WAIT_S * 20))); do # WAIT_S s of 50 ms polls
-            if ! kill -0 "$NGINX_PID" 2>/dev/null; then
-                grep -q 'Address already in use' "$dir/error.log" "$dir/stderr.log" && continue 2
-                fail "nginx exited: $(cat "$dir/stderr.log" "$dir/error.log" 2>/dev/null)"
-            fi
-            (exec 3<>"/dev/tcp/127.0.0.1/$NGINX_PORT") 2>/dev/null && return 0
-            sleep 0.05
-        done
-        fail "nginx did not start: $(cat "$dir/stderr.log" "$dir/error.log" 2>/dev/null)"
-    done
-    fail "nginx found no free port in $try tries: $(cat "$dir/error.log" 2>/dev/null)"
 }

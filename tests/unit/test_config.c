@@ -1209,8 +1209,8 @@ static void test_error_sections(void **state)
     expect_error("[default]\n" MINI, NULL, 1, "did you mean 'defaults'?");
     expect_error("[requests x]\n" MINI, NULL, 1, "did you mean 'request'?");
     expect_error("[zzzzzz]\n" MINI, NULL, 1,
-                 "use [run], [defaults], [request NAME], [sequence NAME], [plugin NAME], [dns], "
-                 "[tls] or [thresholds]");
+                 "use [run], [defaults], [request NAME], [sequence NAME], [data NAME], "
+                 "[plugin NAME], [dns], [tls] or [thresholds]");
     expect_error("[run now]\n" MINI, NULL, 1, "[run] takes no name");
     expect_error("[dns x]\n" MINI, NULL, 1, "[dns] takes no name");
     expect_error("[request]\nurl = http://h/\n", NULL, 1, "[request] needs a name");
@@ -1272,7 +1272,7 @@ static void test_error_urls(void **state)
     struct config c;
     assert_int_equal(load("[request a]\nurl = ftp://127.0.0.1/\n", NULL, &c), -1);
     char want[700];
-    snprintf(want, sizeof want, "stampede: %s:2: bad url 'ftp://127.0.0.1/': unsupported scheme 'ftp' (use http://, https://, tcp:// or tls://)\n",
+    snprintf(want, sizeof want, "stampede: %s:2: bad url 'ftp://127.0.0.1/': unsupported scheme 'ftp' (use http://, https://, tcp://, tls://, ws:// or wss://)\n",
              g_path);
     assert_string_equal(g_err, want);
     expect_error("[request a]\nurl = ftp://h/\n", NULL, 2,

@@ -112,7 +112,7 @@ static int section_of_heading(const char *line)
     } map[] = {{"[run] SECTION", SEC_RUN},     {"[request NAME] SECTION", SEC_REQUEST},
                {"[tls] SECTION", SEC_TLS},     {"[defaults] SECTION", SEC_DEFAULTS},
                {"[dns] SECTION", SEC_DNS},     {"[plugin NAME] SECTION", SEC_PLUGIN},
-               {"[sequence NAME] SECTION", SEC_SEQUENCE}};
+               {"[sequence NAME] SECTION", SEC_SEQUENCE}, {"[data NAME] SECTION", SEC_DATA}};
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
         if (strstr(line, map[i].heading))
             return map[i].sec;
@@ -205,6 +205,8 @@ static int doc_section(const struct config_key *k)
         return SEC_REQUEST;
     if (k->sections & SEC_BIT(SEC_SEQUENCE))
         return SEC_SEQUENCE;
+    if (k->sections & SEC_BIT(SEC_DATA))
+        return SEC_DATA;
     return SEC_PLUGIN;
 }
 

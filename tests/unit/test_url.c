@@ -104,7 +104,7 @@ static void test_refusals(void **state)
     check_bad("http:/example.com/", "not an absolute URL");
     check_bad("http//example.com/", "not an absolute URL");
     check_bad("ftp://example.com/", "unsupported scheme 'ftp'");
-    check_bad("ws://h/", "unsupported scheme 'ws'");
+    check_bad("wsx://h/", "unsupported scheme 'wsx'");
     check_bad("1http://h/", "not an absolute URL");
     check_bad("http://user:pass@h/", "credentials in URLs are not supported; use a header");
     check_bad("http://user@h/", "credentials");
@@ -223,6 +223,28 @@ static void test_channels(void **state)
     check_bad("udp://127.0.0.1:9000", "unsupported scheme");
 }
 
+/* ws:// and wss:// name a WebSocket channel's peer: a path, default ports 80 and 443. */
+static void test_ws(void **state)
+{
+    (void)state;
+    struct url u;
+    check_ok("ws://127.0.0.1:9000/ws/echo?x=1", "ws", "127.0.0.1", 9000, "/ws/echo?x=1", 0);
+    check_ok("WSS://localhost/chat", "wss", "localhost", 443, "/chat", 1);
+    check_ok("ws://h", "ws", "h", 80, "/", 0);
+    assert_int_equal(url_parse("ws://h:1/a", &u, NULL), 0);
+    assert_true(u.channel);
+    assert_true(u.ws);
+    char *text = url_format(&u);
+    assert_string_equal(text, "ws://h:1/a");
+    free(text);
+    url_free(&u);
+    assert_int_equal(url_parse("tcp://h:1", &u, NULL), 0);
+    assert_false(u.ws);
+    url_free(&u);
+    check_bad("ws:///x", "no host");
+    check_bad("wss://:9/x", "no host");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -230,7 +252,7 @@ int main(void)
         cmocka_unit_test(test_query_fragment), cmocka_unit_test(test_ipv6),
         cmocka_unit_test(test_empty_port_is_default), cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_long_host),   cmocka_unit_test(test_resolve),
-        cmocka_unit_test(test_channels),
+        cmocka_unit_test(test_channels),   cmocka_unit_test(test_ws),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
