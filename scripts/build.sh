@@ -10,6 +10,6 @@ sh scripts/deps.sh
 mkdir -p "$BUILD"
 cd "$BUILD"
 # shellcheck disable=SC2086
-[ -f Makefile ] || "$SRC/configure" --enable-werror ${CONFIGURE_FLAGS:-} >configure.out ||
+[ -f Makefile ] || "$SRC/configure" --enable-werror --with-mpi ${CONFIGURE_FLAGS:-} >configure.out ||
     { tail -n 20 configure.out >&2; exit 1; }
 make -j"$(nproc)" >/dev/null

@@ -5,11 +5,11 @@
 set -e
 # libhdrhistogram-java and a Java runtime: the tests read --hdr-log with HdrHistogram's own tool;
 # prometheus: the tests scrape a run with a real Prometheus server; python3-websockets and socat:
-# peers for the channel tests.
+# peers for the channel tests; openmpi-bin and libopenmpi-dev: stampede-mpi (configure --with-mpi).
 PACKAGES="gcc make autoconf automake pkg-config libevent-dev libssl-dev libc-ares-dev zlib1g-dev
 libncurses-dev libcmocka-dev libpcre2-dev libjansson-dev libwslay-dev jq procps python3
 python3-websockets socat openssl nginx time tmux groff-base man-db libhdrhistogram-java
-default-jre-headless prometheus"
+default-jre-headless prometheus openmpi-bin libopenmpi-dev"
 [ $# -gt 0 ] && PACKAGES="$*"
 missing=""
 for p in $PACKAGES; do

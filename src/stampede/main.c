@@ -12,6 +12,9 @@
 #include "config_keys.h"
 #include "merge.h"
 #include "parent.h"
+#ifdef STAMPEDE_MPI
+#include "mpi_run.h"
+#endif
 
 #define MAX_DEFINES 256
 #define MAX_FLAGS 256
@@ -276,10 +279,23 @@ int main(int argc, char **argv)
     static char *ws_url; /* static: still reachable at exit */
     if (ws && !(what = ws_url = ws_target(what)))
         return 2;
+#ifdef STAMPEDE_MPI
+    /* stampede-mpi: the rank is the segment (last: it wins over a -D run.segment) */
+    char segment_define[64];
+    if (o.ndefines == MAX_DEFINES ||
+        mpi_run_segment_define(segment_define, sizeof segment_define) < 0)
+        return 2;
+    defines[o.ndefines++] = segment_define;
+#endif
     struct config cfg;
     int rc = load_argument(&cfg, what, &o);
+#ifdef STAMPEDE_MPI
+    if (rc < 0) /* the other ranks must not start without this one */
+        return mpi_run(NULL, 2);
+#else
     if (rc < 0)
         return 2;
+#endif
     if (!cfg.seed_set)
         cfg.seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
     cfg.json_path = json;
@@ -287,7 +303,11 @@ int main(int argc, char **argv)
     cfg.phout_path = phout;
     cfg.regress_path = regress;
     cfg.quiet = quiet;
+#ifdef STAMPEDE_MPI
+    rc = mpi_run(&cfg, 0);
+#else
     rc = parent_run(&cfg);
+#endif
     config_free(&cfg);
     return rc;
 }

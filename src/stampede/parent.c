@@ -199,9 +199,9 @@ static int barrier_wait(struct parent *p, int ready_fd)
  * already past by less than SEGMENT_START_LATE_MAX_NS keeps T0 there (the segment catches up
  * on the shared timetable); further past, nothing starts. Returns 0, -1 (a signal or a worker),
  * or -2 (too late, after a message). */
-static int start_wait(struct parent *p, int64_t *t0)
+static int start_wait(struct parent *p, int64_t at, int64_t *t0)
 {
-    int64_t at = p->cfg->start_at_ns;
+    const char *what = p->cfg->start_at_text ? p->cfg->start_at_text : "(the cluster's T0)";
     for (;;) {
         if (barrier_broken(p, "before the start time") < 0)
             return -1;
@@ -209,14 +209,13 @@ static int start_wait(struct parent *p, int64_t *t0)
         if (wall >= at) {
             if (wall - at > SEGMENT_START_LATE_MAX_NS) {
                 fprintf(stderr, "stampede: start_at %s had passed %.3fs before the workers "
-                        "were ready (give a time further ahead)\n", p->cfg->start_at_text,
+                        "were ready (give a time further ahead)\n", what,
                         (double)(wall - at) / 1e9);
                 return -2;
             }
             if (wall - at > 10000000)
                 fprintf(stderr, "stampede: warning: ready %.0fms after start_at %s: starting "
-                        "at once, on its timetable\n", (double)(wall - at) / 1e6,
-                        p->cfg->start_at_text);
+                        "at once, on its timetable\n", (double)(wall - at) / 1e6, what);
             *t0 = mono - (wall - at);
             p->started = (struct timespec){at / 1000000000, at % 1000000000};
             return 0;
@@ -569,6 +568,11 @@ static int report(struct parent *p)
 
 int parent_run(const struct config *cfg)
 {
+    return parent_run_cluster(cfg, NULL);
+}
+
+int parent_run_cluster(const struct config *cfg, const struct parent_cluster *cluster)
+{
     struct parent p = {.cfg = cfg, .tty = isatty(2), .viewer = {.tty_err = -1}, .json_fd = -1,
                        .metrics = {.prom_fd = -1}};
     int ready[2] = {-1, -1}, go[2] = {-1, -1};
@@ -646,11 +650,14 @@ int parent_run(const struct config *cfg)
     /* Release: T0 first, then the broadcast (EOF on the go pipe). */
     int64_t t0 = now_ns();
     clock_gettime(CLOCK_REALTIME, &p.started);
-    int waited = cfg->start_at_ns ? start_wait(&p, &t0) : 0;
+    int64_t at = cfg->start_at_ns;
+    int refused = cluster ? cluster->ready(cluster->arg, &at) : 0;
+    int waited = refused ? -1 : at ? start_wait(&p, at, &t0) : 0;
     if (waited < 0) {
         kill_all(&p, SIGKILL);
         reap(&p, 1);
-        rc = barrier_interrupted ? 128 + barrier_interrupted : waited == -2 ? 2 : 1;
+        rc = barrier_interrupted ? 128 + barrier_interrupted : refused ? refused
+                                                             : waited == -2 ? 2 : 1;
         goto out;
     }
     atomic_store(&p.sb.hdr->t0_ns, t0);

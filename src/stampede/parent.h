@@ -18,4 +18,16 @@
 /* Runs the whole load. Returns the process exit status, one of the above. */
 int parent_run(const struct config *cfg);
 
+/* Several processes running one run together (stampede-mpi, mpi_run.h). Once this process's
+ * workers are ready, ready() meets the other processes and agrees on T0, a wall-clock moment
+ * (CLOCK_REALTIME, ns) in *start_at_ns, which the release then waits for as --start-at does.
+ * It returns 0, or an exit status to stop with before any load. */
+struct parent_cluster {
+    int (*ready)(void *arg, int64_t *start_at_ns);
+    void *arg;
+};
+
+/* parent_run, one process of a cluster (NULL: alone). */
+int parent_run_cluster(const struct config *cfg, const struct parent_cluster *cluster);
+
 #endif

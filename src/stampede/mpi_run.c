@@ -1,0 +1,380 @@
+/* mpi_run: stampede-mpi's ranks; see mpi_run.h. */
+#include "mpi_run.h"
+
+#include <fcntl.h>
+#include <inttypes.h>
+#include <mpi.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "merge.h"
+#include "parent.h"
+#include "segment.h"
+
+#define CLOCK_ROUNDS 16              /* round trips per rank; the shortest one counts */
+#define TAG_CLOCK 1
+#define START_MARGIN_NS 100000000    /* T0 this far past rank 0's now... */
+#define START_PER_RANK_NS 20000000   /* ...and this much more per rank */
+#define OFFSET_WARN_NS 1000000
+
+struct cluster {
+    int rank, size;            /* from the launcher's environment, then checked with MPI's */
+    int inited, agreed;
+    int verdict;               /* of agree(): 0, or the status every rank stops with */
+    uint64_t run_id;
+    int64_t offset_ns;         /* rank 0's clock minus this rank's */
+    int64_t uncertainty_ns;    /* half the best round trip */
+    int64_t *offsets;          /* rank 0: every rank's offset and uncertainty, in pairs */
+};
+
+static int env_rank = 0, env_size = 1;
+
+/* A whole decimal number from the environment; -1 when absent or not one. */
+static long env_long(const char *name)
+{
+    const char *s = getenv(name);
+    char *end;
+    if (!s || !*s)
+        return -1;
+    long v = strtol(s, &end, 10);
+    return *end || v < 0 ? -1 : v;
+}
+
+int mpi_run_segment_define(char *buf, size_t len)
+{
+    static const char *const vars[][2] = {{"OMPI_COMM_WORLD_RANK", "OMPI_COMM_WORLD_SIZE"},
+                                          {"PMI_RANK", "PMI_SIZE"},
+                                          {"SLURM_PROCID", "SLURM_NTASKS"}};
+    for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
+        long rank = env_long(vars[i][0]), size = env_long(vars[i][1]);
+        if (rank < 0 && size < 0)
+            continue;
+        if (rank < 0 || size < 1 || rank >= size || size > SEGMENT_MAX_COUNT) {
+            fprintf(stderr, "stampede-mpi: %s=%s and %s=%s are not a rank and a size\n",
+                    vars[i][0], getenv(vars[i][0]) ? getenv(vars[i][0]) : "",
+                    vars[i][1], getenv(vars[i][1]) ? getenv(vars[i][1]) : "");
+            return -1;
+        }
+        env_rank = (int)rank;
+        env_size = (int)size;
+        snprintf(buf, len, "run.segment=%d/%d", env_rank, env_size);
+        return 0;
+    }
+    /* alone, Open MPI's MPI_Init would start its own runtime (a fork, after ours) */
+    fputs("stampede-mpi: no MPI rank in the environment: start it with mpirun or srun (one "
+          "process alone is what stampede does)\n", stderr);
+    return -1;
+}
+
+/* MPI_Init, after the workers exist; MPI must see the rank and size the environment gave. */
+static void cluster_init(struct cluster *c)
+{
+    int rank, size;
+    MPI_Init(NULL, NULL);
+    c->inited = 1;
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &size);
+    if (rank != c->rank || size != c->size) {
+        fprintf(stderr, "stampede-mpi: MPI says rank %d of %d, the launcher's environment %d "
+                "of %d (start stampede-mpi with mpirun or srun)\n", rank, size, c->rank, c->size);
+        MPI_Abort(MPI_COMM_WORLD, EXIT_SETUP);
+    }
+}
+
+/* Before any load: every rank ready (status 0) and of one run (the same identity). Rank 0
+ * names the ranks that are not; returns the verdict, the same on every rank. */
+static int agree(struct cluster *c, int status)
+{
+    uint64_t mine[2] = {(uint64_t)status, c->run_id}, *all = NULL;
+    int verdict = 0;
+    c->agreed = 1;
+    if (c->rank == 0 && !(all = calloc(2 * (size_t)c->size, sizeof *all)))
+        MPI_Abort(MPI_COMM_WORLD, EXIT_RUN_FAILED);
+    MPI_Gather(mine, 2, MPI_UINT64_T, all, 2, MPI_UINT64_T, 0, MPI_COMM_WORLD);
+    for (int r = 0; c->rank == 0 && r < c->size; r++) {
+        if (all[2 * r] != 0) {
+            fprintf(stderr, "stampede-mpi: rank %d stopped before the start (status %d): "
+                    "nothing was sent\n", r, (int)all[2 * r]);
+            if (!verdict)
+                verdict = (int)all[2 * r];
+        } else if (all[2 * r + 1] != all[1]) {
+            fprintf(stderr, "stampede-mpi: rank %d's configuration is not rank 0's (run "
+                    "identity %016" PRIx64 ", not %016" PRIx64 "): give every rank the same "
+                    "file and flags; nothing was sent\n", r, all[2 * r + 1], all[1]);
+            verdict = verdict ? verdict : EXIT_SETUP;
+        }
+    }
+    free(all);
+    MPI_Bcast(&verdict, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    return c->verdict = verdict;
+}
+
+/* NTP's way: this rank sends its time, rank 0 answers with its own; over the shortest round
+ * trip, rank 0's time was read at its midpoint, give or take half of it. */
+static void measure_clocks(struct cluster *c)
+{
+    int64_t pair[2] = {0, 0};
+    if (c->rank == 0) {
+        for (int r = 1; r < c->size; r++)
+            for (int k = 0; k < CLOCK_ROUNDS; k++) {
+                int64_t t;
+                MPI_Recv(&t, 1, MPI_INT64_T, r, TAG_CLOCK, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+                t = segment_wall_now_ns();
+                MPI_Send(&t, 1, MPI_INT64_T, r, TAG_CLOCK, MPI_COMM_WORLD);
+            }
+    } else {
+        int64_t best = INT64_MAX;
+        for (int k = 0; k < CLOCK_ROUNDS; k++) {
+            int64_t t1 = segment_wall_now_ns(), t0;
+            MPI_Send(&t1, 1, MPI_INT64_T, 0, TAG_CLOCK, MPI_COMM_WORLD);
+            MPI_Recv(&t0, 1, MPI_INT64_T, 0, TAG_CLOCK, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+            int64_t t2 = segment_wall_now_ns();
+            if (t2 - t1 < best) {
+                best = t2 - t1;
+                c->offset_ns = t0 - (t1 + (t2 - t1) / 2);
+                c->uncertainty_ns = (best + 1) / 2;
+            }
+        }
+        pair[0] = c->offset_ns;
+        pair[1] = c->uncertainty_ns;
+    }
+    if (c->rank == 0 && !(c->offsets = calloc(2 * (size_t)c->size, sizeof *c->offsets)))
+        MPI_Abort(MPI_COMM_WORLD, EXIT_RUN_FAILED);
+    MPI_Gather(pair, 2, MPI_INT64_T, c->offsets, 2, MPI_INT64_T, 0, MPI_COMM_WORLD);
+}
+
+/* parent.c calls this once this rank's workers are ready: the cluster's barrier and T0. */
+static int on_ready(void *arg, int64_t *start_at_ns)
+{
+    struct cluster *c = arg;
+    cluster_init(c);
+    int verdict = agree(c, 0);
+    if (verdict)
+        return verdict;
+    MPI_Barrier(MPI_COMM_WORLD);
+    measure_clocks(c);
+    int64_t t0 = segment_wall_now_ns() + START_MARGIN_NS + START_PER_RANK_NS * c->size;
+    MPI_Bcast(&t0, 1, MPI_INT64_T, 0, MPI_COMM_WORLD);
+    /* rank 0's moment on this rank's clock; an offset within its own uncertainty is noise of
+     * the round trips (ranks on one host share a clock), not worth a correction */
+    int64_t off = llabs(c->offset_ns) > c->uncertainty_ns ? c->offset_ns : 0;
+    *start_at_ns = t0 - off;
+    return 0;
+}
+
+/* The file's contents (NUL-terminated) in *out; its length, 0 when it is missing or empty. */
+static int read_whole(const char *path, char **out)
+{
+    *out = NULL;
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return 0;
+    size_t cap = 0, n = 0, got;
+    char *buf = NULL;
+    do {
+        if (n + 4096 + 1 > cap) {
+            char *b = realloc(buf, cap = 2 * cap + 8192);
+            if (!b)
+                break;
+            buf = b;
+        }
+        got = fread(buf + n, 1, cap - n - 1, f);
+        n += got;
+    } while (got > 0);
+    fclose(f);
+    if (buf)
+        buf[n] = '\0';
+    *out = buf;
+    return buf ? (int)n : 0;
+}
+
+/* The offsets' line under the summary; a warning when a clock is more than 1 ms off. */
+static void print_offsets(const struct cluster *c)
+{
+    if (c->size < 2 || !c->offsets)
+        return;
+    printf("cluster     %d ranks; clock offsets to rank 0, corrected at the start:", c->size);
+    for (int r = 1; r < c->size; r++)
+        printf("  rank %d %+.1fus ±%.1fus", r, (double)c->offsets[2 * r] / 1e3,
+               (double)c->offsets[2 * r + 1] / 1e3);
+    putchar('\n');
+    fflush(stdout);
+    for (int r = 1; r < c->size; r++)
+        if (llabs(c->offsets[2 * r]) > OFFSET_WARN_NS || c->offsets[2 * r + 1] > OFFSET_WARN_NS)
+            fprintf(stderr, "stampede-mpi: warning: rank %d's clock is %+.3fms ±%.3fms off rank "
+                    "0's, over 1 ms (synchronise the hosts' clocks with NTP or chrony; on busy "
+                    "hosts the round trips are slow and the measure worse)\n", r,
+                    (double)c->offsets[2 * r] / 1e6, (double)c->offsets[2 * r + 1] / 1e6);
+}
+
+/* Rank 0: every rank's JSON in a file of its own, merged; returns merge's status. */
+static int merge_ranks(const struct cluster *c, const char *own, char *texts, const int *lens,
+                       const int *displs, const char *json_out)
+{
+    char **argv = calloc((size_t)c->size + 4, sizeof *argv);
+    int argc = 0, rc = EXIT_RUN_FAILED;
+    if (!argv)
+        return rc;
+    argv[argc++] = "merge";
+    if (json_out) {
+        argv[argc++] = "--json";
+        argv[argc++] = (char *)json_out;
+    }
+    int first = argc;
+    argv[argc++] = (char *)own;
+    for (int r = 1; r < c->size; r++) {
+        const char *dir = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+        char *path;
+        if (asprintf(&path, "%s/stampede-mpi-rank%d-XXXXXX", dir, r) < 0)
+            goto out;
+        argv[argc++] = path;
+        int fd = mkstemp(path);
+        if (fd < 0 || write(fd, texts + displs[r], (size_t)lens[r]) != lens[r]) {
+            perror("stampede-mpi: a rank's results in a temporary file");
+            if (fd >= 0)
+                close(fd);
+            goto out;
+        }
+        close(fd);
+    }
+    rc = merge_main(argc, argv);
+out:
+    for (int i = first + 1; i < argc; i++) {
+        unlink(argv[i]);
+        free(argv[i]);
+    }
+    free(argv);
+    return rc;
+}
+
+/* After the run: the ranks' statuses and JSON to rank 0, which prints the merged summary;
+ * returns the status every rank exits with. */
+static int gather_results(struct cluster *c, int status, const char *own, const char *json_out)
+{
+    char *text = NULL;
+    int mine[2] = {status, own ? read_whole(own, &text) : 0};
+    int *all = NULL, *lens = NULL, *displs = NULL, final = 0;
+    char *texts = NULL;
+    if (c->rank == 0) {
+        all = calloc(2 * (size_t)c->size, sizeof *all);
+        lens = calloc((size_t)c->size, sizeof *lens);
+        displs = calloc((size_t)c->size, sizeof *displs);
+        if (!all || !lens || !displs)
+            MPI_Abort(MPI_COMM_WORLD, EXIT_RUN_FAILED);
+    }
+    MPI_Gather(mine, 2, MPI_INT, all, 2, MPI_INT, 0, MPI_COMM_WORLD);
+    size_t total = 0;
+    for (int r = 0; c->rank == 0 && r < c->size; r++) {
+        lens[r] = all[2 * r + 1];
+        displs[r] = (int)total;
+        total += (size_t)lens[r];
+    }
+    if (c->rank == 0 && !(texts = malloc(total + 1)))
+        MPI_Abort(MPI_COMM_WORLD, EXIT_RUN_FAILED);
+    MPI_Gatherv(text, mine[1], MPI_CHAR, texts, lens, displs, MPI_CHAR, 0, MPI_COMM_WORLD);
+    if (c->rank == 0) {
+        int missing = 0, sig = 0, other = 0;
+        for (int r = 0; r < c->size; r++) {
+            if (all[2 * r] >= 128 && !sig)
+                sig = all[2 * r];
+            else if (all[2 * r] && !other)
+                other = all[2 * r];
+            if (lens[r] == 0) {
+                fprintf(stderr, "stampede-mpi: rank %d has no results (status %d)\n", r,
+                        all[2 * r]);
+                missing = 1;
+            }
+        }
+        int merged = missing ? EXIT_RUN_FAILED
+                             : merge_ranks(c, own, texts, lens, displs, json_out);
+        print_offsets(c);
+        final = sig ? sig : merged ? merged : other;
+    }
+    MPI_Bcast(&final, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    free(text);
+    free(texts);
+    free(all);
+    free(lens);
+    free(displs);
+    return final;
+}
+
+/* "PATH.rankN", for the per-request outputs of one rank. */
+static char *rank_path(const char *path, int rank)
+{
+    char *p = NULL;
+    if (path && asprintf(&p, "%s.rank%d", path, rank) < 0) {
+        fputs("stampede-mpi: out of memory\n", stderr);
+        exit(EXIT_RUN_FAILED);
+    }
+    return p;
+}
+
+/* This rank's own --json: PATH.rankN next to the merged PATH, else a temporary file. */
+static char *own_json_path(const char *json_out, int rank)
+{
+    if (json_out)
+        return rank_path(json_out, rank);
+    const char *dir = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+    char *p = NULL;
+    if (asprintf(&p, "%s/stampede-mpi-%d-rank%d.json", dir, (int)getpid(), rank) < 0) {
+        fputs("stampede-mpi: out of memory\n", stderr);
+        exit(EXIT_RUN_FAILED);
+    }
+    return p;
+}
+
+int mpi_run(struct config *cfg, int failed_status)
+{
+    struct cluster c = {.rank = env_rank, .size = env_size};
+    int status = failed_status;
+    char *own = NULL, *trace = NULL, *phout = NULL, *hdr = NULL;
+    const char *json_out = cfg ? cfg->json_path : NULL;
+    if (cfg) {
+        c.run_id = segment_run_id(cfg);
+        own = own_json_path(json_out, c.rank);
+        trace = rank_path(cfg->trace_path, c.rank);
+        phout = rank_path(cfg->phout_path, c.rank);
+        hdr = rank_path(cfg->hdr_log, c.rank);
+        char *hdr_given = cfg->hdr_log;
+        cfg->json_path = own;
+        cfg->trace_path = trace;
+        cfg->phout_path = phout;
+        cfg->hdr_log = hdr;
+        cfg->quiet |= c.rank != 0; /* rank 0's progress lines only */
+        /* each rank's own summary is only a part: rank 0 prints the merged one */
+        fflush(stdout);
+        int saved = dup(1), null = open("/dev/null", O_WRONLY);
+        if (saved >= 0 && null >= 0)
+            dup2(null, 1);
+        if (null >= 0)
+            close(null);
+        struct parent_cluster pc = {on_ready, &c};
+        status = parent_run_cluster(cfg, &pc);
+        fflush(stdout);
+        if (saved >= 0) {
+            dup2(saved, 1);
+            close(saved);
+        }
+        cfg->hdr_log = hdr_given;
+        cfg->json_path = json_out;
+    }
+    if (!c.inited)
+        cluster_init(&c);
+    if (!c.agreed) /* stopped before the barrier: the others must not start either */
+        agree(&c, status ? status : EXIT_RUN_FAILED);
+    /* a refused start is every rank's verdict already; a run has results to gather */
+    int rc = c.verdict ? c.verdict : gather_results(&c, status, own, json_out);
+    if (own && !json_out)
+        unlink(own);
+    free(own);
+    free(trace);
+    free(phout);
+    free(hdr);
+    free(c.offsets);
+    MPI_Finalize();
+    return rc;
+}
