@@ -36,4 +36,7 @@ enum errkind {
 /* Stable snake_case names, used as JSON keys and in the summary. */
 extern const char *const errkind_names[ERR_KIND_COUNT];
 
+/* The kind named name (a failure kind, not ERR_NONE), or ERR_KIND_COUNT for none. */
+enum errkind errkind_of(const char *name);
+
 #endif

@@ -311,6 +311,35 @@ static int continuation_line(struct reader *R, char *start)
     return -1;
 }
 
+/* A new named section `what` at the end of *v (its names unique); takes name. Returns its
+ * index, or -1 after the message (a duplicate, or out of memory). */
+static long add_named(struct named_section **v, size_t *n, size_t *cap, char *name, int line,
+                      const char *where, const char *what)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (strcmp((*v)[i].name, name) == 0) {
+            config_errorf(where, "duplicate %s name '%.60s' (first at line %d; names must be "
+                                 "unique)", what, name, (*v)[i].line);
+            free(name);
+            return -1;
+        }
+    if (*n == *cap) {
+        size_t c = *cap ? *cap * 2 : 8;
+        struct named_section *r = realloc(*v, c * sizeof *r);
+        if (!r) {
+            free(name);
+            config_oom(where);
+            return -1;
+        }
+        *v = r;
+        *cap = c;
+    }
+    memset(&(*v)[*n], 0, sizeof **v);
+    (*v)[*n].name = name;
+    (*v)[*n].line = line;
+    return (long)(*n)++;
+}
+
 /* The index of plugin section `name`, added when new (a repeated section merges); takes name.
  * define is the -D that makes it, or NULL for a section of the file. */
 static int add_plugin_section(struct load *L, char *name, int line, const char *define)
@@ -354,35 +383,17 @@ static int add_request_section(struct reader *R, char *name)
 /* A new [data NAME]; takes name. */
 static int add_data_section(struct reader *R, char *name)
 {
-    struct load *L = R->L;
-    for (size_t i = 0; i < L->ndatas; i++)
-        if (strcmp(L->datas[i].name, name) == 0) {
-            config_errorf(R->where, "duplicate data name '%.60s' (first at line %d; names "
-                                    "must be unique)", name, L->datas[i].line);
-            free(name);
-            return -1;
-        }
     if (strchr(name, '.') || strchr(name, '}')) {
         config_errorf(R->where, "data name '%.60s' may not contain '.' or '}' (its columns are "
                                 "${NAME.column})", name);
         free(name);
         return -1;
     }
-    if (L->ndatas == L->cap_datas) {
-        size_t cap = L->cap_datas ? L->cap_datas * 2 : 4;
-        struct named_section *r = realloc(L->datas, cap * sizeof *r);
-        if (!r) {
-            free(name);
-            config_oom(R->where);
-            return -1;
-        }
-        L->datas = r;
-        L->cap_datas = cap;
-    }
-    memset(&L->datas[L->ndatas], 0, sizeof L->datas[0]);
-    L->datas[L->ndatas].name = name;
-    L->datas[L->ndatas].line = R->lineno;
-    R->idx = L->ndatas++;
+    long i = add_named(&R->L->datas, &R->L->ndatas, &R->L->cap_datas, name, R->lineno,
+                       R->where, "data");
+    if (i < 0)
+        return -1;
+    R->idx = (size_t)i;
     R->sec = SEC_DATA;
     return 0;
 }
@@ -391,57 +402,18 @@ static int add_data_section(struct reader *R, char *name)
 static int add_sequence_section(struct reader *R, char *name)
 {
     struct load *L = R->L;
-    for (size_t i = 0; i < L->nseqs; i++)
-        if (strcmp(L->seqs[i].name, name) == 0) {
-            config_errorf(R->where, "duplicate sequence name '%.60s' (first at line %d; names "
-                                    "must be unique)", name, L->seqs[i].line);
-            free(name);
-            return -1;
-        }
-    if (L->nseqs == L->cap_seqs) {
-        size_t cap = L->cap_seqs ? L->cap_seqs * 2 : 4;
-        struct named_section *r = realloc(L->seqs, cap * sizeof *r);
-        if (!r) {
-            free(name);
-            config_oom(R->where);
-            return -1;
-        }
-        L->seqs = r;
-        L->cap_seqs = cap;
-    }
-    memset(&L->seqs[L->nseqs], 0, sizeof L->seqs[0]);
-    L->seqs[L->nseqs].name = name;
-    L->seqs[L->nseqs].line = R->lineno;
-    L->seqs[L->nseqs].inline_req = -1;
-    R->idx = L->nseqs++;
+    long i = add_named(&L->seqs, &L->nseqs, &L->cap_seqs, name, R->lineno, R->where, "sequence");
+    if (i < 0)
+        return -1;
+    L->seqs[i].inline_req = -1;
+    R->idx = (size_t)i;
     R->sec = SEC_SEQUENCE;
     return 0;
 }
 
 int config_add_request_section(struct load *L, char *name, int line, const char *where)
 {
-    for (size_t i = 0; i < L->nreqs; i++)
-        if (strcmp(L->reqs[i].name, name) == 0) {
-            config_errorf(where, "duplicate request name '%.60s' (first at line %d; names "
-                                 "must be unique)", name, L->reqs[i].line);
-            free(name);
-            return -1;
-        }
-    if (L->nreqs == L->cap_reqs) {
-        size_t cap = L->cap_reqs ? L->cap_reqs * 2 : 8;
-        struct named_section *r = realloc(L->reqs, cap * sizeof *r);
-        if (!r) {
-            free(name);
-            config_oom(where);
-            return -1;
-        }
-        L->reqs = r;
-        L->cap_reqs = cap;
-    }
-    memset(&L->reqs[L->nreqs], 0, sizeof L->reqs[0]);
-    L->reqs[L->nreqs].name = name;
-    L->reqs[L->nreqs].line = line;
-    return (int)L->nreqs++;
+    return (int)add_named(&L->reqs, &L->nreqs, &L->cap_reqs, name, line, where, "request");
 }
 
 /* "[run]", "[request NAME]" ...: sets the current section. */

@@ -113,9 +113,7 @@ static void add_status_errors(struct rd *r, struct summary *s, json_t *root)
     }
     json_t *errors = object(r, root, NULL, "errors");
     json_object_foreach(errors, key, v) {
-        int k = 1;
-        while (k < ERR_KIND_COUNT && strcmp(errkind_names[k], key) != 0)
-            k++;
+        enum errkind k = errkind_of(key);
         if (k == ERR_KIND_COUNT)
             bad(r, "errors", key, "is not an error kind of this version");
         else
@@ -125,9 +123,7 @@ static void add_status_errors(struct rd *r, struct summary *s, json_t *root)
      * one seen more often wins (a reason second in two segments may be first overall: rare) */
     json_t *reasons = object(r, root, NULL, "error_reasons");
     json_object_foreach(reasons, key, v) {
-        int k = 1;
-        while (k < ERR_KIND_COUNT && strcmp(errkind_names[k], key) != 0)
-            k++;
+        enum errkind k = errkind_of(key);
         const char *text = json_string_value(json_object_get(v, "reason"));
         uint64_t n = count(r, v, key, "count");
         if (k == ERR_KIND_COUNT || !text) {
