@@ -499,6 +499,11 @@ static char *default_scoreboard_path(void)
     char *path = NULL;
     if (asprintf(&path, "%s/stampede-%d.sb", dir, (int)getpid()) < 0)
         return NULL;
+    /* The name carries our pid, so a file already there was left by a run that was killed
+     * and whose pid has come round again: it is stale by construction. Only a regular file
+     * of our own is removed; anything else still gets sb_create's refusal. */
+    if (lstat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid())
+        unlink(path);
     return path;
 }
 
