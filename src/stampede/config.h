@@ -177,6 +177,7 @@ struct config {
     int64_t tick_ns;         /* resolution of the open model's timetable */
     int allow_fd_shortage; /* run more clients than a worker may open files */
     int log_per_worker;    /* --trace and --phout: a file per worker, PATH.wN */
+    int gather;            /* stampede-mpi: --trace and --phout whole on rank 0 too */
     uint64_t connect_rate; /* new connections per second over the run; 0: no limit */
     char *prometheus;      /* ADDR:PORT of the parent's /metrics; NULL: none */
     int64_t prometheus_linger_ns; /* how long /metrics stays up after the run */

@@ -144,6 +144,12 @@ int config_check_run(const struct load *L, const struct slot *slots)
     struct config *c = L->c;
     if (check_segment(L, slots) < 0)
         return -1;
+    if (c->gather && c->log_per_worker) { /* one whole file, or one per worker: not both */
+        config_errorf(slots[key_index(config_key_find("gather"))].where,
+                      "gather and log_per_worker exclude each other (gather makes one file of "
+                      "the ranks' files; log_per_worker keeps a file per worker)");
+        return -1;
+    }
     unsigned run_workers = c->workers * c->segment_count;
     const char *w_clients = slots[key_index(config_key_find("clients"))].where;
     const char *w_start = slots[key_index(config_key_find("ramp_start"))].where;

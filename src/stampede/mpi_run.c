@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "merge.h"
+#include "mpi_gather.h"
 #include "parent.h"
 #include "segment.h"
 
@@ -332,6 +333,8 @@ int mpi_run(struct config *cfg, int failed_status)
     struct cluster c = {.rank = env_rank, .size = env_size};
     int status = failed_status;
     char *own = NULL, *trace = NULL, *phout = NULL, *hdr = NULL;
+    const char *trace_given = cfg ? cfg->trace_path : NULL;
+    const char *phout_given = cfg ? cfg->phout_path : NULL;
     const char *json_out = cfg ? cfg->json_path : NULL;
     if (cfg) {
         c.run_id = segment_run_id(cfg);
@@ -368,6 +371,15 @@ int mpi_run(struct config *cfg, int failed_status)
         agree(&c, status ? status : EXIT_RUN_FAILED);
     /* a refused start is every rank's verdict already; a run has results to gather */
     int rc = c.verdict ? c.verdict : gather_results(&c, status, own, json_out);
+    if (!c.verdict && cfg && cfg->gather) {
+        int lost = 0; /* collective calls: the same order on every rank */
+        if (trace && mpi_gather_file(c.rank, c.size, "--trace", trace, trace_given) < 0)
+            lost = 1;
+        if (phout && mpi_gather_file(c.rank, c.size, "--phout", phout, phout_given) < 0)
+            lost = 1;
+        if (lost && rc == EXIT_DONE)
+            rc = EXIT_RUN_FAILED;
+    }
     if (own && !json_out)
         unlink(own);
     free(own);
