@@ -1,15 +1,16 @@
 /* logger: one line per request, in a format of the user's choice, like HTTP::LoadGen's
  * example logger. Each worker buffers its lines and writes whole lines only; with merge = yes
  * (the default) all workers append to one file without interleaving, with merge = no each
- * worker writes FILE.wN.
+ * worker writes FILE.wN, N its number in the whole run (segments and MPI ranks included).
  *
  *   [plugin logger]
  *   path = /usr/local/lib/stampede/plugins/logger.so
  *   file = requests.log
  *   format = %w %c %D %K %t %C %F %H %B %s %l %m %u
  *
- * Fields: %w worker, %c client, %r round, %n request name, %h redirect hop, %D 1 when DNS came
- * from the cache, %K 1 when the connection was kept alive, %N the client's request number,
+ * Fields: %w worker (its number in the whole run, as the trace's), %c client, %r round,
+ * %n request name, %h redirect hop, %D 1 when DNS came from the cache, %K 1 when the
+ * connection was kept alive, %N the client's request number,
  * %A the worker's active clients, %P its requests in flight, %O its ok and %X its failed
  * requests so far (from its scoreboard slot), %t start (us after T0), %C connected, %F first byte, %H headers done, %B body done (us after
  * the start; 0 when it did not happen), %s status, %l body length, %m method, %u URL,
@@ -68,7 +69,7 @@ static int proc_init(struct stampede_ctx *ctx)
     }
     char path[4096];
     if (!stampede_option_bool(ctx, "merge"))
-        snprintf(path, sizeof path, "%s.w%d", file, stampede_worker(ctx));
+        snprintf(path, sizeof path, "%s.w%d", file, stampede_run_worker(ctx));
     else
         snprintf(path, sizeof path, "%s", file);
     fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0600);
@@ -120,7 +121,7 @@ static void req_done(struct stampede_ctx *ctx, const struct stampede_result *r)
         size_t room = (size_t)(end - out);
         int w = 0;
         switch (*++f) {
-        case 'w': w = snprintf(out, room, "%d", stampede_worker(ctx)); break;
+        case 'w': w = snprintf(out, room, "%d", stampede_run_worker(ctx)); break;
         case 'c': w = snprintf(out, room, "%" PRId64, stampede_client(ctx)); break;
         case 'r': w = snprintf(out, room, "%" PRIu64, stampede_round(ctx)); break;
         case 'n': w = snprintf(out, room, "%s", r->request_name); break;

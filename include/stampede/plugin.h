@@ -28,7 +28,7 @@ extern "C" {
  * plugins still load); one built for an older minor of this major loads, and the hooks its
  * struct has no room for are NULL. Appending a hook or an API function is a minor bump. */
 #define STAMPEDE_PLUGIN_ABI 2
-#define STAMPEDE_PLUGIN_ABI_MINOR 0
+#define STAMPEDE_PLUGIN_ABI_MINOR 1
 
 /* Opens every struct stampede_plugin: the ABI and the size it was built with. */
 #define STAMPEDE_PLUGIN_HEADER                                                                  \
@@ -175,6 +175,11 @@ struct stampede_summary {
 
 int stampede_worker(const struct stampede_ctx *ctx);   /* 0-based; -1 in the parent */
 int stampede_workers(const struct stampede_ctx *ctx);
+/* The worker's number among all the run's workers and their count: with --segment or
+ * stampede-mpi a process runs only some of them (ABI 2.1). Per-worker file names use these,
+ * so processes on one machine never share one. Equal to the two above in a single process. */
+int stampede_run_worker(const struct stampede_ctx *ctx);  /* -1 in the parent */
+int stampede_run_workers(const struct stampede_ctx *ctx);
 int64_t stampede_client(const struct stampede_ctx *ctx); /* global number; -1 outside clients */
 uint64_t stampede_round(const struct stampede_ctx *ctx);
 /* The run's T0 (CLOCK_MONOTONIC ns when the workers were released); 0 before it. */

@@ -27,6 +27,16 @@ int stampede_workers(const struct stampede_ctx *ctx)
     return (int)ctx->cfg->workers;
 }
 
+int stampede_run_worker(const struct stampede_ctx *ctx)
+{
+    return ctx->w ? (int)ctx->w->run_index : -1;
+}
+
+int stampede_run_workers(const struct stampede_ctx *ctx)
+{
+    return (int)(ctx->cfg->workers * ctx->cfg->segment_count);
+}
+
 int64_t stampede_client(const struct stampede_ctx *ctx)
 {
     return ctx->c ? (int64_t)ctx->c->number : -1;
