@@ -139,8 +139,6 @@ static int check_max_clients(const struct load *L, const struct slot *slots, int
     return 0;
 }
 
-/* clients and ramp_start default to each other and to workers (10 for a URL run); then the
- * values that only make sense together. With segments, workers means those of the whole run. */
 /* [run] local_ips, checked by the table, kept parsed for the workers. */
 static int build_local_ips(const struct load *L, const struct slot *slots)
 {
@@ -189,6 +187,8 @@ int config_check_local_ips_family(const struct load *L)
     return 0;
 }
 
+/* clients and ramp_start default to each other and to workers (10 for a URL run); then the
+ * values that only make sense together. With segments, workers means those of the whole run. */
 int config_check_run(const struct load *L, const struct slot *slots)
 {
     struct config *c = L->c;
