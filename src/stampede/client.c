@@ -27,6 +27,7 @@
 #include "arrivals.h"
 #include "channel.h"
 #include "errkind.h"
+#include "local_ips.h"
 #include "phout.h"
 #include "plugin.h"
 #include "regress.h"
@@ -416,7 +417,17 @@ static void connect_to(struct client *c, const struct sockaddr_storage *addr, so
     struct worker *w = c->w;
     struct conn *k = c->conn;
     c->t_connect_start = now_ns();
-    int r = conn_connect(k, (const struct sockaddr *)addr, len);
+    const struct sockaddr *src = NULL;
+    socklen_t srclen = 0;
+    if (w->cfg->local_ips &&
+        !(src = local_ips_pick(w->cfg->local_ips, addr->ss_family, c->number, &srclen))) {
+        /* a host name may resolve to a family the list lacks: known only now */
+        request_end(c, 599, ERR_CONNECT, addr->ss_family == AF_INET6
+                                             ? "local_ips has no IPv6 address for this target"
+                                             : "local_ips has no IPv4 address for this target");
+        return;
+    }
+    int r = conn_connect(k, (const struct sockaddr *)addr, len, src, srclen);
     if (k->fd >= 0) {
         event_assign(&k->rev, w->base, k->fd, EV_READ | EV_PERSIST, on_readable, k);
         event_assign(&k->wev, w->base, k->fd, EV_WRITE, on_writable, k);

@@ -45,6 +45,7 @@ struct capture_set;
 struct wire_template;
 struct threshold;
 struct ammo;
+struct local_ips;
 
 /* TLS settings of a request ([tls], [defaults] or its own section). */
 struct tls_options {
@@ -179,6 +180,8 @@ struct config {
     int log_per_worker;    /* --trace and --phout: a file per worker, PATH.wN */
     int gather;            /* stampede-mpi: --trace and --phout whole on rank 0 too */
     uint64_t connect_rate; /* new connections per second over the run; 0: no limit */
+    char *local_ips_text;  /* [run] local_ips, --local-ips as written; NULL: the kernel picks */
+    struct local_ips *local_ips; /* from it: the clients' source addresses; NULL: none */
     char *prometheus;      /* ADDR:PORT of the parent's /metrics; NULL: none */
     int64_t prometheus_linger_ns; /* how long /metrics stays up after the run */
     char *statsd;          /* HOST:PORT to push StatsD metrics to; NULL: none */

@@ -21,6 +21,7 @@
 #include "template.h"
 #include "config_int.h"
 #include "ammo.h"
+#include "local_ips.h"
 #include "schedule.h"
 #include "segment.h"
 #include "threshold.h"
@@ -835,6 +836,7 @@ static int build_thresholds(struct load *L)
 int config_build(struct load *L)
 {
     if (build_run(L) != 0 || build_requests(L) != 0 || config_build_sequences(L) != 0 ||
+        config_check_local_ips_family(L) != 0 ||
         build_thresholds(L) != 0 ||
         build_dns(L) != 0 || build_plugins(L) != 0 || config_build_feeders(L) != 0 ||
         config_build_sessions(L) != 0)
@@ -872,6 +874,10 @@ void config_free(struct config *c)
     free(c->statsd_namespace);
     free(c->base_url);
     free(c->segment_text);
+    free(c->local_ips_text);
+    if (c->local_ips)
+        local_ips_free(c->local_ips);
+    free(c->local_ips);
     free(c->start_at_text);
     free(c->schedule_text);
     free(c->ammo_path);

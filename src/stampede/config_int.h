@@ -79,6 +79,9 @@ static inline size_t key_index(const struct config_key *k)
  * max_clients, the defaults of clients and ramp_start that follow from each other, and the
  * combinations that cannot go together. Prints the error and returns -1. */
 int config_check_run(const struct load *L, const struct slot *slots);
+/* [run] local_ips against the requests whose host is an address: a family the list lacks
+ * could never connect. Prints the error and returns -1. */
+int config_check_local_ips_family(const struct load *L);
 
 /* ---- config_msg.c ---- */
 

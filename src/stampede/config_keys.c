@@ -10,6 +10,7 @@
 
 #include "ammo.h"
 #include "config_int.h"
+#include "local_ips.h"
 #include "netaddr.h"
 #include "segment.h"
 #include "strutil.h"
@@ -77,6 +78,19 @@ static int check_host_port(const struct config_key *k, const union config_value 
         return 0;
     snprintf(msg, len, "%s = %s: %s (for example 127.0.0.1:9100)", k->name, v->s, why);
     return -1;
+}
+
+static int check_local_ips(const struct config_key *k, const union config_value *v, char *msg,
+                           size_t len)
+{
+    struct local_ips l;
+    char err[200];
+    if (local_ips_parse(v->s, &l, err, sizeof err) < 0) {
+        snprintf(msg, len, "%s: %s", k->name, err);
+        return -1;
+    }
+    local_ips_free(&l);
+    return 0;
 }
 
 static int check_segment(const struct config_key *k, const union config_value *v, char *msg,
@@ -382,6 +396,10 @@ const struct config_key config_keys[] = {
     {.name = "connect_rate", .sections = RUNSEC, .type = CT_COUNT, RUN(connect_rate),
      .def = "0", .flag = "connect-rate", .flag_arg = "RATE",
      .help = "new connections per second over the whole run (0 = no limit)"},
+    {.name = "local_ips", .sections = RUNSEC, .type = CT_STRING, RUN(local_ips_text),
+     .check = check_local_ips, .flag = "local-ips", .flag_arg = "ADDRS",
+     .help = "source addresses of the clients (A, A-B, A/BITS, ...): client i connects from "
+             "address i mod n"},
     {.name = "log_per_worker", .sections = RUNSEC, .type = CT_BOOL, RUN(log_per_worker),
      .def = "no", .flag = "log-per-worker",
      .help = "write --trace and --phout as a file per worker, PATH.wN, instead of one"},

@@ -1,11 +1,13 @@
 /* config_run: the checks of [run] that the key table cannot make alone (see config_int.h):
  * each names the line of the value that matters. */
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ammo.h"
 #include "config_int.h"
+#include "local_ips.h"
 #include "schedule.h"
 #include "segment.h"
 #include "units.h"
@@ -137,12 +139,60 @@ static int check_max_clients(const struct load *L, const struct slot *slots, int
     return 0;
 }
 
+/* [run] local_ips, checked by the table, kept parsed for the workers. */
+static int build_local_ips(const struct load *L, const struct slot *slots)
+{
+    struct config *c = L->c;
+    char err[200];
+    if (!c->local_ips_text)
+        return 0;
+    if (!(c->local_ips = calloc(1, sizeof *c->local_ips))) {
+        config_oom(L->path);
+        return -1;
+    }
+    if (local_ips_parse(c->local_ips_text, c->local_ips, err, sizeof err) < 0) {
+        config_errorf(slots[key_index(config_key_find("local_ips"))].where, "local_ips: %s",
+                      err);
+        return -1;
+    }
+    return 0;
+}
+
+int config_check_local_ips_family(const struct load *L)
+{
+    const struct config *c = L->c;
+    if (!c->local_ips)
+        return 0;
+    const char *where = NULL;
+    for (size_t i = 0; i < L->nents; i++)
+        if (L->ents[i].sec == SEC_RUN && L->ents[i].k == config_key_find("local_ips"))
+            where = L->ents[i].where;
+    for (size_t r = 0; r < c->nrequests; r++) {
+        const char *host = c->requests[r].url.host;
+        unsigned char buf[16];
+        int family = !host ? 0
+                     : inet_pton(AF_INET, host, buf) == 1  ? AF_INET
+                     : inet_pton(AF_INET6, host, buf) == 1 ? AF_INET6
+                                                           : 0; /* a name: known at connect */
+        socklen_t len;
+        if (family && !local_ips_pick(c->local_ips, family, 0, &len)) {
+            config_errorf(where ? where : L->path,
+                          "local_ips has no %s address, and %s goes to %s (add one of that "
+                          "family to the list)", family == AF_INET ? "IPv4" : "IPv6",
+                          c->requests[r].url_text ? c->requests[r].url_text : "a request",
+                          host);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 /* clients and ramp_start default to each other and to workers (10 for a URL run); then the
  * values that only make sense together. With segments, workers means those of the whole run. */
 int config_check_run(const struct load *L, const struct slot *slots)
 {
     struct config *c = L->c;
-    if (check_segment(L, slots) < 0)
+    if (check_segment(L, slots) < 0 || build_local_ips(L, slots) < 0)
         return -1;
     if (c->gather && c->log_per_worker) { /* one whole file, or one per worker: not both */
         config_errorf(slots[key_index(config_key_find("gather"))].where,

@@ -13,6 +13,10 @@
 
 #include "tls.h"
 
+#ifndef IP_BIND_ADDRESS_NO_PORT
+#define IP_BIND_ADDRESS_NO_PORT 24 /* Linux 4.2; older C libraries lack the name */
+#endif
+
 /* One worker, one thread: the last error is a plain static. */
 static char last_error[256];
 static enum errkind last_kind;
@@ -53,7 +57,29 @@ static int fail_tls(struct conn *k)
     return CONN_ERROR;
 }
 
-int conn_connect(struct conn *k, const struct sockaddr *addr, socklen_t len)
+/* Binds to [run] local_ips' address for this client. The port is left to connect(), which
+ * can reuse one for another destination (IP_BIND_ADDRESS_NO_PORT); a bind with port 0 alone
+ * would take a port for good and run out at ~28k sockets per address. */
+static int bind_source(int fd, const struct sockaddr *src, socklen_t srclen)
+{
+    int one = 1;
+    setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof(one));
+    if (bind(fd, src, srclen) == 0)
+        return 0;
+    int err = errno;
+    char host[INET6_ADDRSTRLEN] = "?";
+    const void *a = src->sa_family == AF_INET
+                        ? (const void *)&((const struct sockaddr_in *)src)->sin_addr
+                        : (const void *)&((const struct sockaddr_in6 *)src)->sin6_addr;
+    inet_ntop(src->sa_family, a, host, sizeof host);
+    snprintf(last_error, sizeof(last_error), "bind to local_ips address %s: %s%s", host,
+             strerror(err), err == EADDRNOTAVAIL ? " (it is not an address of this machine)" : "");
+    last_kind = ERR_CONNECT;
+    return CONN_ERROR;
+}
+
+int conn_connect(struct conn *k, const struct sockaddr *addr, socklen_t len,
+                 const struct sockaddr *src, socklen_t srclen)
 {
     int fd = socket(addr->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0)
@@ -62,6 +88,8 @@ int conn_connect(struct conn *k, const struct sockaddr *addr, socklen_t len)
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
     k->fd = fd;
     k->want_write = 0;
+    if (src && bind_source(fd, src, srclen) < 0)
+        return CONN_ERROR;
     if (connect(fd, addr, len) == 0) {
         k->state = CONN_OPEN;
         return 1;

@@ -35,9 +35,11 @@ struct conn {
     uint64_t session_seq;   /* when it came: TLS 1.3 tickets are best used newest first */
 };
 
-/* Starts a non-blocking connect. Returns 1 when connected at once, 0 when in progress,
- * CONN_ERROR otherwise. */
-int conn_connect(struct conn *k, const struct sockaddr *addr, socklen_t len);
+/* Starts a non-blocking connect, from source address src when it is not NULL ([run]
+ * local_ips). Returns 1 when connected at once, 0 when in progress, CONN_ERROR otherwise (k->fd
+ * may then be open: the caller closes it as after any failure). */
+int conn_connect(struct conn *k, const struct sockaddr *addr, socklen_t len,
+                 const struct sockaddr *src, socklen_t srclen);
 /* After the socket became writable while connecting: 1 connected, CONN_ERROR failed. */
 int conn_connect_result(struct conn *k);
 /* Puts TLS on the connected socket: SNI (unless the host is an address), host name check when

@@ -88,7 +88,7 @@ bg_forget() {
 # nginx_start DIR WORKERS CPU WORKER_CONNS LISTEN...
 #   DIR     its prefix (config, html, logs); html/small (100 B) and html/16k are created
 #   WORKERS worker processes; CPU pins them all to one CPU, "" leaves them free
-#   LISTEN  ADDR:PORT[ reuseport], one listen directive each
+#   LISTEN  ADDR:PORT[ reuseport], one listen directive each (backlog NGINX_BACKLOG, 4096)
 # Sets NGINX_PID and NGINX_WORKERS.
 nginx_start() {
     local dir=$1 workers=$2 cpu=$3 wconns=$4 i mask=
@@ -124,7 +124,7 @@ nginx_start() {
         done
         echo "    server {"
         for i in "$@"; do
-            echo "        listen $i backlog=4096;"
+            echo "        listen $i backlog=${NGINX_BACKLOG:-4096};"
         done
         echo "        root $dir/html;"
         echo "        location = /nginx_status { stub_status; }"

@@ -3,7 +3,7 @@
 # cheaply and exactly) against a private nginx on loopback, next to wrk, h2load and ab.
 #
 #   tests/bench/run.sh [MODE...]      modes: compare (default), ramp, scale, profile, messages,
-#                                     idle, all
+#                                     idle, cluster, all
 #   tests/bench/run.sh -h             the knobs
 #
 # Not part of `make check`: it installs packages, takes minutes and wants a quiet machine.
@@ -44,6 +44,9 @@ Modes (default: compare):
   messages raw TCP and WebSocket messages against stampede-target's echoes, stampede next
            to tcpkali (CPU per message, ratio in the same round; see tests/bench/messages.sh)
   idle     IDLE_CHANNELS idle WebSocket channels held: the worker's RSS per channel
+  cluster  CLUSTER_CLIENTS keep-alive clients from one stampede-mpi job over CLUSTER_RANKS
+           ranks, spread over 127.0.0.N source addresses (local_ips), held against nginx
+           (see tests/bench/cluster.sh)
   all      compare, ramp and scale
 
 Environment (defaults in brackets):
@@ -71,6 +74,9 @@ Environment (defaults in brackets):
   MSG_CONNS [100]  MSG_RATE per channel [200]  MSG_SECONDS [5]  MSG_TEXT [64 bytes]
   TCPKALI        the tcpkali binary            [../shared/bench/bin/tcpkali]
   IDLE_CHANNELS  [10000]  IDLE_HOLD seconds [10]
+  CLUSTER_CLIENTS [100000]  CLUSTER_RANKS [4]  CLUSTER_WORKERS per rank [2]
+  CLUSTER_RAMP [20]  CLUSTER_HOLD [30]  CLUSTER_THINK [5s]  CLUSTER_PORT [18500]
+  CLUSTER_NGINX_WORKERS [8]  CLUSTER_PER_ADDRESS clients per source address [12500]
   STAMPEDE, TARGET  binaries [the build tree's; built when missing]
   NO_DEPS=1      do not run tests/bench/deps.sh
   KEEP_TMP=1     keep the temp dir (nginx config, raw outputs of every tool)
@@ -84,7 +90,7 @@ MODES=()
 for a in "$@"; do
     case $a in
     -h | --help) usage; exit 0 ;;
-    compare | ramp | scale | profile | sessions | messages | idle) MODES+=("$a") ;;
+    compare | ramp | scale | profile | sessions | messages | idle | cluster) MODES+=("$a") ;;
     all) MODES+=(compare ramp scale) ;;
     *) usage >&2; exit 2 ;;
     esac
@@ -97,6 +103,8 @@ TOP=$(cd "$HERE/../.." && pwd)
 . "$HERE/lib.sh"
 # shellcheck source=tests/bench/messages.sh
 . "$HERE/messages.sh"
+# shellcheck source=tests/bench/cluster.sh
+. "$HERE/cluster.sh"
 
 DURATION=${DURATION:-8}
 ROUNDS=${ROUNDS:-3}
