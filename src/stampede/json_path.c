@@ -76,6 +76,13 @@ static int split_path(struct json_path *jp, const char *path, size_t n)
  * (strtod wants a terminated copy). */
 static double number_value(const char *text, size_t len)
 {
+    /* a whole number of up to 15 digits is exact in a double: no strtod (most of a check) */
+    size_t neg = len > 0 && text[0] == '-', i = neg;
+    uint64_t u = 0;
+    while (i < len && i - neg < 15 && text[i] >= '0' && text[i] <= '9')
+        u = u * 10 + (uint64_t)(text[i++] - '0');
+    if (i == len && len > neg)
+        return neg ? -(double)u : (double)u;
     char small[64], *buf = len < sizeof small ? small : malloc(len + 1);
     if (!buf)
         return NAN; /* equal to nothing */
