@@ -165,21 +165,7 @@ static int escape(struct scan *s, unsigned char *out, size_t *n)
 static int string(struct scan *s, unsigned char *out, size_t *outlen,
                   const struct json_part *cmp, int *equal)
 {
-    const unsigned char *open = s->p, *p = open + 1;
-    if (!out) { /* most strings are plain ASCII to their quote: checked, compared, done */
-        while (p < s->end && plain_byte[*p])
-            p++;
-        if (p < s->end && *p == '"') {
-            size_t n = (size_t)(p - open - 1);
-            s->p = p + 1;
-            if (outlen)
-                *outlen = n;
-            if (equal)
-                *equal = cmp && n == cmp->len && memcmp(open + 1, cmp->name, n) == 0;
-            return 0;
-        }
-    }
-    s->p = open + 1;
+    const unsigned char *open = s->p++;
     size_t k = 0;
     int eq = cmp != NULL;
     for (;;) {
@@ -226,6 +212,37 @@ static int string(struct scan *s, unsigned char *out, size_t *outlen,
     return 0;
 }
 
+/* The bytes of the plain run after the quote at s->p, when the string ends with it. */
+static inline const unsigned char *plain_string_end(const struct scan *s)
+{
+    const unsigned char *p = s->p + 1;
+    while (p < s->end && plain_byte[*p])
+        p++;
+    return p < s->end && *p == '"' ? p : NULL;
+}
+
+/* A string off the path: only checked. Most are plain ASCII to their quote. */
+static inline int string_skip(struct scan *s)
+{
+    const unsigned char *q = plain_string_end(s);
+    if (!q)
+        return string(s, NULL, NULL, NULL, NULL);
+    s->p = q + 1;
+    return 0;
+}
+
+/* A member's name: *equal says whether it is part's (part NULL: not looked at). */
+static inline int string_name(struct scan *s, const struct json_part *part, int *equal)
+{
+    const unsigned char *q = plain_string_end(s);
+    if (!q)
+        return string(s, NULL, NULL, part, equal);
+    size_t n = (size_t)(q - s->p - 1);
+    *equal = part && n == part->len && memcmp(s->p + 1, part->name, n) == 0;
+    s->p = q + 1;
+    return 0;
+}
+
 static int digits(struct scan *s)
 {
     const unsigned char *d = s->p;
@@ -235,7 +252,7 @@ static int digits(struct scan *s)
 }
 
 /* -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? */
-static int number(struct scan *s)
+static inline int number(struct scan *s)
 {
     if (*s->p == '-')
         s->p++;
@@ -294,7 +311,7 @@ static int members(struct scan *s, size_t level, int on_path)
         skip_space(s);
         if (s->p >= s->end || *s->p != '"')
             return unexpected(s, "a member name");
-        if (string(s, NULL, NULL, part, &eq) != 0)
+        if (string_name(s, part, &eq) != 0)
             return -1;
         skip_space(s);
         if (s->p >= s->end || *s->p != ':')
@@ -365,7 +382,7 @@ static int value(struct scan *s, size_t level, int on_path)
         break;
     case '"':
         kind = JSON_KIND_STRING;
-        rc = string(s, NULL, NULL, NULL, NULL);
+        rc = string_skip(s);
         break;
     case '-':
     case '0': case '1': case '2': case '3': case '4':
