@@ -297,6 +297,21 @@ static int word(struct scan *s, enum json_kind *kind)
 
 static int value(struct scan *s, size_t level, int on_path);
 
+/* A value off the path: a string or a number is checked here, without the call that a
+ * container (or a word, or an error) takes. */
+static inline int value_off(struct scan *s, size_t level)
+{
+    skip_space(s);
+    if (s->p < s->end) {
+        unsigned char c = *s->p;
+        if (c == '"')
+            return string_skip(s);
+        if (c == '-' || (c >= '0' && c <= '9'))
+            return number(s);
+    }
+    return value(s, level, 0);
+}
+
 /* The members of an object (s->p after its '{'); level and on_path are the object's. */
 static int members(struct scan *s, size_t level, int on_path)
 {
@@ -317,7 +332,7 @@ static int members(struct scan *s, size_t level, int on_path)
         if (s->p >= s->end || *s->p != ':')
             return unexpected(s, "':'");
         s->p++;
-        if (value(s, level + 1, eq) != 0)
+        if ((eq ? value(s, level + 1, 1) : value_off(s, level + 1)) != 0)
             return -1;
         skip_space(s);
         if (s->p < s->end && *s->p == ',') {
@@ -341,7 +356,8 @@ static int elements(struct scan *s, size_t level, int on_path)
         return 0;
     }
     for (size_t i = 0;; i++) {
-        if (value(s, level + 1, part && part->is_index && part->index == i) != 0)
+        int on = part && part->is_index && part->index == i;
+        if ((on ? value(s, level + 1, 1) : value_off(s, level + 1)) != 0)
             return -1;
         skip_space(s);
         if (s->p < s->end && *s->p == ',') {
