@@ -228,7 +228,8 @@ int jar_set(struct cookie_jar *j, const char *value, size_t len, const char *hos
         cookie_drop(j, old);
     }
     if (j->n == j->cap) {
-        size_t cap = j->cap ? j->cap * 2 : 2;
+        /* most visits keep one cookie, and breadth_first holds a jar per repetition */
+        size_t cap = j->cap ? j->cap * 2 : 1;
         struct cookie *v = realloc(j->v, (cap < JAR_MAX_COOKIES ? cap : JAR_MAX_COOKIES) *
                                              sizeof *v);
         if (!v)

@@ -222,7 +222,8 @@ int tpl_buf_grow(struct tpl_buf *out, size_t len)
 int var_value_set(struct var_value *v, const char *s, size_t len)
 {
     if (len + 1 > v->cap) {
-        size_t cap = v->cap ? v->cap : 64;
+        /* breadth_first holds the values of every repetition: small ones stay small */
+        size_t cap = v->cap ? v->cap : 16;
         while (cap < len + 1)
             cap *= 2;
         char *b = realloc(v->s, cap);
