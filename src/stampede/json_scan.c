@@ -212,7 +212,7 @@ static int string(struct scan *s, unsigned char *out, size_t *outlen,
     return 0;
 }
 
-/* The bytes of the plain run after the quote at s->p, when the string ends with it. */
+/* The closing quote of the string at s->p when every byte before it is plain, else NULL. */
 static inline const unsigned char *plain_string_end(const struct scan *s)
 {
     const unsigned char *p = s->p + 1;
