@@ -190,18 +190,20 @@ static int run_regex(const struct capture *c, const char *body, size_t len,
     return 1;
 }
 
+/* The value at the path, taken into v's buffer and made plain text there: no other copy. */
 static int run_json(const struct capture *c, const char *body, size_t len, struct var_value *v,
                     char *why, size_t wlen)
 {
-    char *s = NULL;
-    size_t n = 0;
-    if (!json_path_extract(c->json, body ? body : "", len, &s, &n, why, wlen))
+    struct json_value jv;
+    if (!json_path_find(c->json, body ? body : "", len, &jv, why, wlen))
         return 0;
-    int rc = var_value_set(v, s, n);
-    free(s);
-    if (rc != 0)
+    if (var_value_set(v, jv.text, jv.len) != 0) {
         snprintf(why, wlen, "out of memory");
-    return rc == 0;
+        return 0;
+    }
+    v->len = json_value_text(v->s, v->len, jv.kind);
+    v->s[v->len] = '\0';
+    return 1;
 }
 
 int capture_response(const struct capture_set *set, uint64_t held, const char *body,

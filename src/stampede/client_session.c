@@ -14,15 +14,19 @@
 #include "session.h"
 #include "template.h"
 
-struct session *session_new(const struct config *cfg, int cookies)
+struct session *session_new(const struct config *cfg, size_t n, int cookies)
 {
-    struct session *s = calloc(1, sizeof *s);
-    if (s && cfg->nvars && !(s->vals = calloc(cfg->nvars, sizeof *s->vals))) {
+    struct session *s = calloc(n ? n : 1, sizeof *s);
+    struct var_value *vals = cfg->nvars && n ? calloc(n * cfg->nvars, sizeof *vals) : NULL;
+    if (!s || (cfg->nvars && n && !vals)) {
         free(s);
+        free(vals);
         return NULL;
     }
-    if (s)
-        s->cookies = cookies;
+    for (size_t i = 0; i < n; i++) {
+        s[i].vals = vals ? vals + i * cfg->nvars : NULL;
+        s[i].cookies = cookies;
+    }
     return s;
 }
 
@@ -30,20 +34,19 @@ void session_reset(struct session *s, const struct config *cfg)
 {
     for (size_t i = 0; s->vals && i < cfg->nvars; i++)
         s->vals[i].set = 0;
-    if (s->jar)
-        jar_clear(s->jar);
+    jar_clear(&s->jar);
 }
 
-void session_free(struct session *s, const struct config *cfg)
+void session_free(struct session *s, size_t n, const struct config *cfg)
 {
     if (!s)
         return;
-    for (size_t i = 0; s->vals && i < cfg->nvars; i++)
-        free(s->vals[i].s);
-    free(s->vals);
-    if (s->jar)
-        jar_free(s->jar);
-    free(s->jar);
+    for (size_t k = 0; k < n; k++) {
+        for (size_t i = 0; s[k].vals && i < cfg->nvars; i++)
+            free(s[k].vals[i].s);
+        jar_free(&s[k].jar);
+    }
+    free(s[0].vals); /* the block's */
     free(s);
 }
 
@@ -54,14 +57,14 @@ int client_session_init(struct client *c)
      * model's client walks its repetitions alone, with its own reset for each */
     if (!cfg->sessions || (cfg->nsequences && !cfg->schedule))
         return 0;
-    c->own_session = session_new(cfg, cfg->nsequences ? 0 : cfg->cookies);
+    c->own_session = session_new(cfg, 1, cfg->nsequences ? 0 : cfg->cookies);
     c->session = c->own_session;
     return c->session ? 0 : -1;
 }
 
 void client_session_free(struct client *c)
 {
-    session_free(c->own_session, c->w->cfg);
+    session_free(c->own_session, 1, c->w->cfg);
     c->own_session = c->session = NULL;
     free(c->rendered.b);
     free(c->rendered_body.b);
@@ -166,9 +169,9 @@ int client_session_cookies(struct client *c)
     char jar[JAR_MAX_COOKIE_BYTES * 2];
     const struct url *u = c->url;
     struct session *s = c->session;
-    if (!s->jar || s->jar->n == 0)
+    if (s->jar.n == 0)
         return 0;
-    size_t n = jar_cookie_header(s->jar, u->host, u->target, u->tls, wall_now(c), jar,
+    size_t n = jar_cookie_header(&s->jar, u->host, u->target, u->tls, wall_now(c), jar,
                                  sizeof jar);
     if (n == 0)
         return 0;
@@ -187,9 +190,8 @@ void client_session_header(struct client *c, const char *name, size_t nlen, cons
                            size_t vlen)
 {
     struct session *s = c->session;
-    if (s->cookies && nlen == 10 && strncasecmp(name, "set-cookie", 10) == 0 &&
-        (s->jar || (s->jar = calloc(1, sizeof *s->jar))))
-        (void)jar_set(s->jar, value, vlen, c->url->host, c->url->target, wall_now(c));
+    if (s->cookies && nlen == 10 && strncasecmp(name, "set-cookie", 10) == 0)
+        (void)jar_set(&s->jar, value, vlen, c->url->host, c->url->target, wall_now(c));
     const struct capture_set *cs = spec_of(c)->captures;
     if (cs && cs->nheaders)
         capture_header_line(cs, name, nlen, value, vlen, s->vals, &c->capture_held);

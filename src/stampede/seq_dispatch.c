@@ -40,7 +40,7 @@ struct seq_state {
     struct seq_ready *ring;    /* depth_first: the ready steps */
     uint64_t cap, head;
     struct wire *wires;        /* with cookies: cookie c, step k at c * nsteps + k */
-    struct session **sessions; /* closed model, with sessions: one per repetition */
+    struct session *sessions;  /* closed model, with sessions: one per repetition */
 };
 
 struct seq_run {
@@ -112,7 +112,7 @@ static void breadth_enqueue_step(struct seq_run *r, struct seq_state *s)
 static void rep_over(const struct worker *w, struct seq_state *s, uint64_t rep)
 {
     if (s->sessions)
-        session_reset(s->sessions[rep], w->cfg);
+        session_reset(&s->sessions[rep], w->cfg);
 }
 
 /* The closed model: rep's step has been answered; what it makes ready. */
@@ -148,7 +148,9 @@ static void step_answered(const struct worker *w, struct seq_run *r, struct seq_
 static void pump_soon(struct worker *w)
 {
     struct timeval tv = {0, 0};
-    event_add(w->seq->pump, &tv);
+    /* once per turn of the loop: the clients that come free in it wait for the same pump */
+    if (!evtimer_pending(w->seq->pump, NULL))
+        event_add(w->seq->pump, &tv);
 }
 
 /* Hands ready steps to free clients; ends the worker's run when every repetition is over. */
@@ -250,7 +252,7 @@ int seq_next_request(struct client *c)
     c->seq_wire = wire_of(s, c->round, c->seq_step);
     c->seq_cookie = cookie_of(s, c->round);
     if (s->sessions) /* the repetition's values and cookies, whichever client sends it */
-        c->session = s->sessions[c->seq_rep];
+        c->session = &s->sessions[c->seq_rep];
     return (int)s->spec->steps[c->seq_step];
 }
 
@@ -341,11 +343,8 @@ int seq_prepare(struct worker *w)
         if ((s->cap && !(s->ring = calloc(s->cap, sizeof *s->ring))) || prepare_wires(w, s) < 0)
             return -1;
         if (cfg->sessions && !cfg->schedule) {
-            if (!(s->sessions = calloc(s->nreps ? s->nreps : 1, sizeof *s->sessions)))
+            if (!(s->sessions = session_new(cfg, s->nreps, s->spec->cookies_jar)))
                 return -1;
-            for (uint64_t k = 0; k < s->nreps; k++)
-                if (!(s->sessions[k] = session_new(cfg, s->spec->cookies_jar)))
-                    return -1;
         }
     }
     return 0;
@@ -379,9 +378,7 @@ void seq_release(struct worker *w)
             http_request_free(&s->wires[k]);
         free(s->wires);
         free(s->ring);
-        for (uint64_t k = 0; s->sessions && k < s->nreps; k++)
-            session_free(s->sessions[k], w->cfg);
-        free(s->sessions);
+        session_free(s->sessions, s->nreps, w->cfg);
     }
     free(r->s);
     free(r->idle);

@@ -4,21 +4,24 @@
 #ifndef STAMPEDE_SESSION_H
 #define STAMPEDE_SESSION_H
 
+#include "cookie_jar.h"
 #include "template.h"
 
 struct config;
-struct cookie_jar;
 
 struct session {
     struct var_value *vals;  /* the run's variables (config nvars) */
-    struct cookie_jar *jar;  /* made at the first cookie kept; NULL: none yet */
+    struct cookie_jar jar;   /* empty until a cookie is kept */
     int cookies;             /* Set-Cookie is kept and sent back */
 };
 
-/* A new session for cfg's variables (NULL when out of memory). */
-struct session *session_new(const struct config *cfg, int cookies);
+/* n new sessions for cfg's variables, in one block with their variables (a breadth_first
+ * sequence holds one per repetition at once: no allocation per repetition); NULL when out of
+ * memory. */
+struct session *session_new(const struct config *cfg, size_t n, int cookies);
 /* Forgets every value and cookie (a new repetition), keeping the memory. */
 void session_reset(struct session *s, const struct config *cfg);
-void session_free(struct session *s, const struct config *cfg);
+/* Frees a block of n from session_new. */
+void session_free(struct session *s, size_t n, const struct config *cfg);
 
 #endif

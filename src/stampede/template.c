@@ -206,28 +206,24 @@ size_t feeder_row(const struct feeder *f, size_t idx, const struct tpl_env *env)
     }
 }
 
-int tpl_buf_add(struct tpl_buf *out, const char *s, size_t len)
+int tpl_buf_grow(struct tpl_buf *out, size_t len)
 {
-    if (out->len + len > out->cap) {
-        size_t cap = out->cap ? out->cap : 256;
-        while (cap < out->len + len)
-            cap *= 2;
-        char *b = realloc(out->b, cap);
-        if (!b)
-            return -1;
-        out->b = b;
-        out->cap = cap;
-    }
-    if (len)
-        memcpy(out->b + out->len, s, len);
-    out->len += len;
+    size_t cap = out->cap ? out->cap : 256;
+    while (cap < out->len + len)
+        cap *= 2;
+    char *b = realloc(out->b, cap);
+    if (!b)
+        return -1;
+    out->b = b;
+    out->cap = cap;
     return 0;
 }
 
 int var_value_set(struct var_value *v, const char *s, size_t len)
 {
     if (len + 1 > v->cap) {
-        size_t cap = v->cap ? v->cap : 64;
+        /* breadth_first holds the values of every repetition: small ones stay small */
+        size_t cap = v->cap ? v->cap : 16;
         while (cap < len + 1)
             cap *= 2;
         char *b = realloc(v->s, cap);

@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 struct rng;
 struct template;
@@ -78,8 +79,20 @@ struct wire_template {
 };
 void wire_template_free(struct wire_template *w);
 
-/* Appends len bytes to out: 0 or -1 (out of memory). */
-int tpl_buf_add(struct tpl_buf *out, const char *s, size_t len);
+/* Makes room for len more bytes in out: 0 or -1 (out of memory). */
+int tpl_buf_grow(struct tpl_buf *out, size_t len);
+
+/* Appends len bytes to out: 0 or -1 (out of memory). Inline: a request is rendered and
+ * joined to its cookies in a dozen short appends, and the buffer has room for them. */
+static inline int tpl_buf_add(struct tpl_buf *out, const char *s, size_t len)
+{
+    if (out->len + len > out->cap && tpl_buf_grow(out, len) != 0)
+        return -1;
+    if (len)
+        memcpy(out->b + out->len, s, len);
+    out->len += len;
+    return 0;
+}
 
 /* Appends v in decimal: 0 or -1. */
 int tpl_buf_add_number(struct tpl_buf *out, int64_t v);
