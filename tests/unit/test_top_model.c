@@ -34,7 +34,7 @@ static int setup(void **state)
     if (!mkdtemp(dir))
         return -1;
     snprintf(path, sizeof(path), "%s/run.sb", dir);
-    return sb_create(&sb, path, 2, 1, 2, names, 0);
+    return sb_create(&sb, path, 2, 1, 2, names, 0, 0);
 }
 
 static int teardown(void **state)
