@@ -12,6 +12,7 @@
 
 #define TAG_LIVE 2
 #define LIVE_POLL_NS 5000000LL               /* between looks while waiting at the end */
+#define MPI_IDLE_NAP_NS 100000LL             /* between looks at a collective's progress */
 #define LIVE_SILENCE_NS 10000000000LL        /* no word for this long: lost */
 #define LIVE_STOP_SILENT_NS 500000000LL      /* after a stop, a rank that has not said it stops */
 #define LIVE_STOP_LATE_NS 800000000LL        /* ... and one stopping that has not finished:
@@ -140,6 +141,17 @@ static void nap(int64_t ns)
     nanosleep(&ts, NULL);
 }
 
+void mpi_idle_wait(MPI_Request *req)
+{
+    for (;;) {
+        int done = 0;
+        MPI_Test(req, &done, MPI_STATUS_IGNORE);
+        if (done)
+            return;
+        nap(MPI_IDLE_NAP_NS);
+    }
+}
+
 /* A rank but 0: its totals to rank 0. A message still in flight is not overtaken: a live one
  * is then skipped, a last one (must_go) waits for it, a moment at most. */
 static void send_totals(struct mpi_live *l, unsigned state, int must_go)
@@ -224,22 +236,17 @@ void mpi_live_stage(void *arg, struct sb_header *sb, enum parent_stage stage)
 {
     struct mpi_live *l = arg;
     l->sb = sb;
-    switch (stage) {
-    case PARENT_RELEASED:
+    if (stage == PARENT_RELEASED) { /* the moment only: the workers wait for this call */
         l->started_at_ns = segment_wall_now_ns() + l->clock_fix_ns;
         if (l->rank == 0) /* silence counts from the release */
             for (int r = 0; r < l->size; r++)
                 atomic_store(&l->rows[r].updated_ns, now_ns());
-        break;
-    case PARENT_TICK:
-        break;
-    case PARENT_STOPPING:
+        return;
+    }
+    if (stage == PARENT_STOPPING) {
         l->stopping = 1;
         if (l->rank == 0 && !l->stop_ns)
             l->stop_ns = now_ns();
-        break;
-    case PARENT_ENDED:
-        break;
     }
     unsigned state = stage == PARENT_ENDED ? SB_RANK_DONE
                    : l->stopping ? SB_RANK_STOPPING : SB_RANK_RUNNING;
@@ -250,7 +257,7 @@ void mpi_live_stage(void *arg, struct sb_header *sb, enum parent_stage stage)
             wait_for_ranks(l);
     } else if (stage == PARENT_ENDED) {
         send_last(l);
-    } else if (stage != PARENT_TICK || now_ns() - l->last_ns >= LIVE_EVERY_NS) {
+    } else if (stage == PARENT_STOPPING || now_ns() - l->last_ns >= LIVE_EVERY_NS) {
         send_totals(l, state, stage == PARENT_STOPPING);
     }
     if (stage == PARENT_ENDED)

@@ -51,6 +51,11 @@ void mpi_live_free(struct mpi_live *l);
 /* parent_cluster.live: arg is a struct mpi_live. */
 void mpi_live_stage(void *arg, struct sb_header *sb, enum parent_stage stage);
 
+/* Waits for a nonblocking operation, napping between looks. Open MPI's blocking calls spin,
+ * and with more ranks than cores the spinning ranks take the CPU that the ranks they wait for
+ * need to get there (and a parent should cost next to nothing while it waits). */
+void mpi_idle_wait(MPI_Request *req);
+
 /* A rank's state in words: "done", "lost", ... */
 const char *mpi_live_state_name(unsigned state);
 

@@ -18,6 +18,7 @@
 
 #define CLOCK_ROUNDS 16              /* round trips per rank; the shortest one counts */
 #define TAG_CLOCK 1
+#define TAG_TURN 3
 #define START_MARGIN_NS 100000000    /* T0 this far past rank 0's now... */
 #define START_PER_RANK_NS 20000000   /* ...and this much more per rank */
 #define OFFSET_WARN_NS 1000000
@@ -100,7 +101,9 @@ static int agree(struct cluster *c, int status)
     c->agreed = 1;
     if (c->rank == 0 && !(all = calloc(2 * (size_t)c->size, sizeof *all)))
         MPI_Abort(MPI_COMM_WORLD, EXIT_RUN_FAILED);
-    MPI_Gather(mine, 2, MPI_UINT64_T, all, 2, MPI_UINT64_T, 0, MPI_COMM_WORLD);
+    MPI_Request req;
+    MPI_Igather(mine, 2, MPI_UINT64_T, all, 2, MPI_UINT64_T, 0, MPI_COMM_WORLD, &req);
+    mpi_idle_wait(&req);
     for (int r = 0; c->rank == 0 && r < c->size; r++) {
         if (all[2 * r] != 0) {
             fprintf(stderr, "stampede-mpi: rank %d stopped before the start (status %d): "
@@ -115,25 +118,34 @@ static int agree(struct cluster *c, int status)
         }
     }
     free(all);
-    MPI_Bcast(&verdict, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    MPI_Ibcast(&verdict, 1, MPI_INT, 0, MPI_COMM_WORLD, &req);
+    mpi_idle_wait(&req);
     return c->verdict = verdict;
 }
 
 /* NTP's way: this rank sends its time, rank 0 answers with its own; over the shortest round
- * trip, rank 0's time was read at its midpoint, give or take half of it. */
+ * trip, rank 0's time was read at its midpoint, give or take half of it. One rank at a time,
+ * when rank 0 says so: the others wait idle, not taking the CPU from the two that measure. */
 static void measure_clocks(struct cluster *c)
 {
     int64_t pair[2] = {0, 0};
+    MPI_Request req;
     if (c->rank == 0) {
-        for (int r = 1; r < c->size; r++)
+        for (int r = 1; r < c->size; r++) {
+            int turn = 1;
+            MPI_Send(&turn, 1, MPI_INT, r, TAG_TURN, MPI_COMM_WORLD);
             for (int k = 0; k < CLOCK_ROUNDS; k++) {
                 int64_t t;
                 MPI_Recv(&t, 1, MPI_INT64_T, r, TAG_CLOCK, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
                 t = segment_wall_now_ns();
                 MPI_Send(&t, 1, MPI_INT64_T, r, TAG_CLOCK, MPI_COMM_WORLD);
             }
+        }
     } else {
         int64_t best = INT64_MAX;
+        int turn;
+        MPI_Irecv(&turn, 1, MPI_INT, 0, TAG_TURN, MPI_COMM_WORLD, &req);
+        mpi_idle_wait(&req);
         for (int k = 0; k < CLOCK_ROUNDS; k++) {
             int64_t t1 = segment_wall_now_ns(), t0;
             MPI_Send(&t1, 1, MPI_INT64_T, 0, TAG_CLOCK, MPI_COMM_WORLD);
@@ -150,7 +162,8 @@ static void measure_clocks(struct cluster *c)
     }
     if (c->rank == 0 && !(c->offsets = calloc(2 * (size_t)c->size, sizeof *c->offsets)))
         MPI_Abort(MPI_COMM_WORLD, EXIT_RUN_FAILED);
-    MPI_Gather(pair, 2, MPI_INT64_T, c->offsets, 2, MPI_INT64_T, 0, MPI_COMM_WORLD);
+    MPI_Igather(pair, 2, MPI_INT64_T, c->offsets, 2, MPI_INT64_T, 0, MPI_COMM_WORLD, &req);
+    mpi_idle_wait(&req);
 }
 
 /* parent.c calls this once this rank's workers are ready: the cluster's barrier and T0. */
@@ -161,10 +174,13 @@ static int on_ready(void *arg, int64_t *start_at_ns)
     int verdict = agree(c, 0);
     if (verdict)
         return verdict;
-    MPI_Barrier(MPI_COMM_WORLD);
+    MPI_Request req;
+    MPI_Ibarrier(MPI_COMM_WORLD, &req);
+    mpi_idle_wait(&req);
     measure_clocks(c);
     int64_t t0 = segment_wall_now_ns() + START_MARGIN_NS + START_PER_RANK_NS * c->size;
-    MPI_Bcast(&t0, 1, MPI_INT64_T, 0, MPI_COMM_WORLD);
+    MPI_Ibcast(&t0, 1, MPI_INT64_T, 0, MPI_COMM_WORLD, &req);
+    mpi_idle_wait(&req);
     /* rank 0's moment on this rank's clock; an offset within its own uncertainty is noise of
      * the round trips (ranks on one host share a clock), not worth a correction */
     int64_t off = llabs(c->offset_ns) > c->uncertainty_ns ? c->offset_ns : 0;
@@ -369,7 +385,9 @@ static int gather_results(struct cluster *c, int status, const char *own, const 
         if (!all || !lens || !displs)
             MPI_Abort(MPI_COMM_WORLD, EXIT_RUN_FAILED);
     }
-    MPI_Gather(mine, 2, MPI_INT, all, 2, MPI_INT, 0, MPI_COMM_WORLD);
+    MPI_Request req;
+    MPI_Igather(mine, 2, MPI_INT, all, 2, MPI_INT, 0, MPI_COMM_WORLD, &req);
+    mpi_idle_wait(&req);
     size_t total = 0;
     for (int r = 0; c->rank == 0 && r < c->size; r++) {
         lens[r] = all[2 * r + 1];
@@ -378,7 +396,8 @@ static int gather_results(struct cluster *c, int status, const char *own, const 
     }
     if (c->rank == 0 && !(texts = malloc(total + 1)))
         MPI_Abort(MPI_COMM_WORLD, EXIT_RUN_FAILED);
-    MPI_Gatherv(text, mine[1], MPI_CHAR, texts, lens, displs, MPI_CHAR, 0, MPI_COMM_WORLD);
+    MPI_Igatherv(text, mine[1], MPI_CHAR, texts, lens, displs, MPI_CHAR, 0, MPI_COMM_WORLD, &req);
+    mpi_idle_wait(&req);
     if (c->rank == 0) {
         int missing = 0, sig = 0, other = 0;
         for (int r = 0; r < c->size; r++) {
@@ -400,7 +419,8 @@ static int gather_results(struct cluster *c, int status, const char *own, const 
         print_cluster(c);
         final = sig ? sig : merged ? merged : other;
     }
-    MPI_Bcast(&final, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    MPI_Ibcast(&final, 1, MPI_INT, 0, MPI_COMM_WORLD, &req);
+    mpi_idle_wait(&req);
     free(text);
     free(texts);
     free(all);

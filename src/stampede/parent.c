@@ -696,9 +696,9 @@ int parent_run_cluster(const struct config *cfg, const struct parent_cluster *cl
     atomic_store(&p.sb.hdr->t0_ns, t0);
     atomic_store(&p.sb.hdr->run_state,
                  cfg->ramp_duration_ns > 0 ? SB_RUN_RAMPING : SB_RUN_RUNNING);
+    cluster_live(&p, PARENT_RELEASED); /* first: a woken worker may take the CPU at once */
     close(go[1]);
     go[1] = -1;
-    cluster_live(&p, PARENT_RELEASED);
     p.last_t = p.t0 = t0;
     hdr_log_start(&p.hdr, &p.started, t0);
     supervise(&p);

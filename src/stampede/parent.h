@@ -21,7 +21,7 @@ int parent_run(const struct config *cfg);
 
 /* Where the run is, for parent_cluster.live. */
 enum parent_stage {
-    PARENT_RELEASED, /* the workers were just released */
+    PARENT_RELEASED, /* the workers are being released, this very moment */
     PARENT_TICK,     /* twice a second during the run */
     PARENT_STOPPING, /* a signal came: the workers are being stopped */
     PARENT_ENDED     /* every worker has ended and the results are written: exact totals */
