@@ -3,7 +3,7 @@
 # cheaply and exactly) against a private nginx on loopback, next to wrk, h2load and ab.
 #
 #   tests/bench/run.sh [MODE...]      modes: compare (default), ramp, scale, profile, messages,
-#                                     idle, all
+#                                     idle, mpi, all
 #   tests/bench/run.sh -h             the knobs
 #
 # Not part of `make check`: it installs packages, takes minutes and wants a quiet machine.
@@ -44,6 +44,8 @@ Modes (default: compare):
   messages raw TCP and WebSocket messages against stampede-target's echoes, stampede next
            to tcpkali (CPU per message, ratio in the same round; see tests/bench/messages.sh)
   idle     IDLE_CHANNELS idle WebSocket channels held: the worker's RSS per channel
+  mpi      stampede-mpi's cost: mpirun -np 2 stampede-mpi -w 1 (and -np 1 -w 2) next to
+           stampede -w 2, the same fixed load, CPU per request incl. mpirun (see mpi.sh)
   all      compare, ramp and scale
 
 Environment (defaults in brackets):
@@ -84,7 +86,7 @@ MODES=()
 for a in "$@"; do
     case $a in
     -h | --help) usage; exit 0 ;;
-    compare | ramp | scale | profile | sessions | messages | idle) MODES+=("$a") ;;
+    compare | ramp | scale | profile | sessions | messages | idle | mpi) MODES+=("$a") ;;
     all) MODES+=(compare ramp scale) ;;
     *) usage >&2; exit 2 ;;
     esac
@@ -97,6 +99,8 @@ TOP=$(cd "$HERE/../.." && pwd)
 . "$HERE/lib.sh"
 # shellcheck source=tests/bench/messages.sh
 . "$HERE/messages.sh"
+# shellcheck source=tests/bench/mpi.sh
+. "$HERE/mpi.sh"
 
 DURATION=${DURATION:-8}
 ROUNDS=${ROUNDS:-3}
