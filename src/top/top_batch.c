@@ -122,10 +122,10 @@ static void json_cluster(FILE *f, const struct top_model *m)
         json_string(f, r->host);
         fprintf(f, ",\"state\":\"%s\",\"updates\":%" PRIu64 ",\"age_s\":%.3f,\"workers\":%"
                    PRIu64 ",\"clients_active\":%" PRIu64 ",\"requests\":{\"total\":%" PRIu64
-                   ",\"ok\":%" PRIu64 ",\"failed\":%" PRIu64 ",\"in_flight\":%" PRIu64 "},"
+                   ",\"started\":%" PRIu64 ",\"ok\":%" PRIu64 ",\"failed\":%" PRIu64 ",\"in_flight\":%" PRIu64 "},"
                    "\"rps\":%.3f,\"latency_us\":{\"p50\":%" PRIu64 ",\"p99\":%" PRIu64 "}}",
                 top_rank_state_name(r->state), r->updates, json_num(r->age_s), r->workers,
-                r->clients_active, r->ok + r->failed, r->ok, r->failed, r->in_flight,
+                r->clients_active, r->ok + r->failed, r->started, r->ok, r->failed, r->in_flight,
                 json_num(r->rps), r->p50_us, r->p99_us);
     }
     fputc(']', f);

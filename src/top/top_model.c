@@ -173,7 +173,8 @@ static void ranks_read(struct top_model *m)
         d->clients_active = sb_get(&t->clients_active);
         d->ok = sb_get(&t->requests_ok);
         d->failed = sb_get(&t->requests_failed);
-        d->in_flight = delta(sb_get(&t->requests_started), d->ok + d->failed);
+        d->started = sb_get(&t->requests_started);
+        d->in_flight = delta(d->started, d->ok + d->failed);
         d->rps = (double)sb_get(&t->rps_milli) / 1000;
         d->p50_us = sb_get(&t->p50_us);
         d->p99_us = sb_get(&t->p99_us);

@@ -69,7 +69,7 @@ struct top_rank {
     unsigned state;                /* enum sb_rank_state */
     uint64_t updates;              /* 0: not heard from yet */
     double age_s;                  /* since the last word from it */
-    uint64_t workers, clients_active, ok, failed, in_flight;
+    uint64_t workers, clients_active, started, ok, failed, in_flight;
     double rps;                    /* over the rank's last second */
     uint64_t p50_us, p99_us;       /* over the run so far */
 };

@@ -201,7 +201,7 @@ void top_text_rank_row(char *buf, size_t len, const struct top_rank *r)
     }
     snprintf(buf, len, "%4u %-20.20s %-8s %10s %10s %8s %6s %9s %8s %8s %5.1fs", r->rank,
              r->host, top_rank_state_name(r->state),
-             top_fmt_count(r->ok + r->failed, 10, reqs, sizeof(reqs)),
+             top_fmt_count(r->started, 10, reqs, sizeof(reqs)),
              top_fmt_count(r->ok, 10, ok, sizeof(ok)),
              top_fmt_count(r->failed, 8, failed, sizeof(failed)),
              top_fmt_count(r->in_flight, 6, infl, sizeof(infl)),

@@ -49,8 +49,9 @@ mpi_run_one() {
     BG_PIDS+=("$lpid")
     # the launcher: /usr/bin/time's child; its own CPU, sampled until it ends
     while kill -0 "$lpid" 2>/dev/null; do
-        local kid
-        read -r kid _ <"/proc/$lpid/task/$lpid/children" 2>/dev/null || kid=
+        local kid=
+        # (the file has no newline: read returns 1 yet fills kid)
+        read -r kid _ <"/proc/$lpid/task/$lpid/children" 2>/dev/null
         if [ -n "$kid" ] && l=$(mpi_launcher_cpu "$kid"); then launcher=$l; fi
         sleep 0.2
     done
