@@ -81,6 +81,11 @@ static void cluster_init(struct cluster *c)
      * second, the ranks' live totals would reach rank 0 seconds late. With this, every call
      * looks (one poll(2), nothing while no call is made); a user's own setting wins. */
     setenv("OMPI_MCA_mpi_event_tick_rate", "1", 0);
+    /* The clock round trips are blocking calls, which spin: two ranks sharing a core (pinned,
+     * or more ranks than cores) would each hold it while the other must answer, and the round
+     * trips take milliseconds. Yielding lets the other run (Open MPI's own choice when it
+     * knows the node is oversubscribed). */
+    setenv("OMPI_MCA_mpi_yield_when_idle", "1", 0);
     MPI_Init(NULL, NULL);
     c->inited = 1;
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
