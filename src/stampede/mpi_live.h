@@ -1,7 +1,8 @@
-/* mpi_live: stampede-mpi's live view. Once a second during the run each rank sends rank 0 its
- * totals (the sums over its workers' scoreboard slots) with MPI_Isend; rank 0 picks them up
- * with MPI_Iprobe from its parent's event loop and writes them into its scoreboard's rank rows,
- * which stampede-top shows. Nothing here blocks or spins: the loop polls once a second.
+/* mpi_live: stampede-mpi's live view. About once a second during the run each rank sends rank
+ * 0 its totals (the sums over its workers' scoreboard slots) with MPI_Isend; rank 0 picks them
+ * up with MPI_Iprobe from its parent's event loop and writes them into its scoreboard's rank
+ * rows, which stampede-top shows. Nothing here blocks or spins: the loop calls in twice a
+ * second. (Histograms are not sent: 184 KiB each; p50, p99 and max are.)
  *
  * At the end each rank sends its exact totals once more (every worker has ended), and rank 0
  * waits for them, sleeping between polls. A rank that never sends them is lost: it died (and
