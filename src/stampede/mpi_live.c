@@ -14,9 +14,9 @@
 #define LIVE_POLL_NS 5000000LL               /* between looks while waiting at the end */
 #define MPI_IDLE_NAP_NS 100000LL             /* between looks at a collective's progress */
 #define LIVE_SILENCE_NS 10000000000LL        /* no word for this long: lost */
-#define LIVE_STOP_SILENT_NS 500000000LL      /* after a stop, a rank that has not said it stops */
-#define LIVE_STOP_LATE_NS 800000000LL        /* ... and one stopping that has not finished:
-                                                Open MPI's mpirun kills at 1 s */
+#define LIVE_STOP_SILENT_NS 500000000LL      /* after a stop, a rank that has not said it
+                                                stops (mpirun signals them all at once, and
+                                                kills them 1 s later) */
 #define LIVE_SEND_WAIT_NS 2000000000LL       /* a rank's last message, at most this to go */
 #define LIVE_EVERY_NS 900000000LL            /* a rank sends at most about once a second; the
                                                 loop calls twice a second, so rank 0 looks
@@ -213,9 +213,11 @@ static void wait_for_ranks(struct mpi_live *l)
             unsigned st = atomic_load(&row->state);
             if (st == SB_RANK_DONE || st == SB_RANK_LOST)
                 continue;
-            int64_t since_stop = l->stop_ns ? now - l->stop_ns : 0;
-            if (now - atomic_load(&row->updated_ns) > LIVE_SILENCE_NS ||
-                since_stop > (st == SB_RANK_STOPPING ? LIVE_STOP_LATE_NS : LIVE_STOP_SILENT_NS)) {
+            /* a rank stopping is waited for while it is heard from (its grace may be long) */
+            int silent = now - atomic_load(&row->updated_ns) > LIVE_SILENCE_NS;
+            int unsaid = l->stop_ns && st != SB_RANK_STOPPING &&
+                         now - l->stop_ns > LIVE_STOP_SILENT_NS;
+            if (silent || unsaid) {
                 atomic_store(&row->state, SB_RANK_LOST);
                 if (l->sb)
                     atomic_store(&sb_rank(l->sb, (unsigned)r)->state, SB_RANK_LOST);
@@ -224,7 +226,9 @@ static void wait_for_ranks(struct mpi_live *l)
             }
             waiting++;
         }
-        if (!waiting)
+        /* once one is lost there is no merged summary to wait for, and the launcher is ending
+         * the job: what is known goes out before it kills this rank too */
+        if (!waiting || l->lost)
             break;
         nap(LIVE_POLL_NS);
     }

@@ -7,7 +7,8 @@
  * At the end each rank sends its exact totals once more (every worker has ended), and rank 0
  * waits for them, sleeping between polls. A rank that never sends them is lost: it died (and
  * the launcher is stopping the job: after a signal the survivors all say so within moments),
- * or it went silent for LIVE_SILENCE_NS; rank 0 then keeps its last live figures. */
+ * or it went silent for LIVE_SILENCE_NS; rank 0 then stops waiting and keeps every rank's
+ * last live figures. */
 #ifndef STAMPEDE_MPI_LIVE_H
 #define STAMPEDE_MPI_LIVE_H
 
