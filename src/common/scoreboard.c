@@ -18,7 +18,8 @@ static size_t align_up(size_t n, size_t a)
 }
 
 int sb_create(struct scoreboard *sb, const char *path, unsigned nworkers, unsigned nrequests,
-              unsigned nextras, const char *const *extra_names, unsigned nchecks)
+              unsigned nextras, const char *const *extra_names, unsigned nchecks,
+              unsigned nranks)
 {
     size_t slot_size = align_up(sizeof(struct sb_slot), 64);
     size_t reqstat_size = align_up(sizeof(struct sb_reqstat), 64);
@@ -27,7 +28,9 @@ int sb_create(struct scoreboard *sb, const char *path, unsigned nworkers, unsign
     size_t names_off = align_up(reqstats_off + reqstat_size * nworkers * nrequests, 64);
     size_t extras_off = align_up(names_off + (size_t)SB_NAME_MAX * nextras, 64);
     size_t checks_off = align_up(extras_off + sizeof(uint64_t) * nworkers * nextras, 64);
-    size_t size = align_up(checks_off + sizeof(uint64_t) * 2 * nworkers * nchecks, 4096);
+    size_t rank_size = align_up(sizeof(struct sb_rank), 64);
+    size_t ranks_off = align_up(checks_off + sizeof(uint64_t) * 2 * nworkers * nchecks, 64);
+    size_t size = align_up(ranks_off + rank_size * nranks, 4096);
 
     memset(sb, 0, sizeof(*sb));
     int fd = outfile_create_new(path);
@@ -76,6 +79,9 @@ int sb_create(struct scoreboard *sb, const char *path, unsigned nworkers, unsign
     h->nextras = nextras;
     h->checks_offset = checks_off;
     h->nchecks = nchecks;
+    h->nranks = nranks;
+    h->rank_size = (uint32_t)rank_size;
+    h->ranks_offset = ranks_off;
     for (unsigned i = 0; i < nextras; i++)
         snprintf((char *)h + names_off + (size_t)i * SB_NAME_MAX, SB_NAME_MAX, "%s",
                  extra_names[i]);
@@ -117,6 +123,14 @@ void sb_counters_add(struct sb_counters *dst, const struct sb_counters *src)
     const _Atomic uint64_t *s = (const _Atomic uint64_t *)src;
     for (size_t i = 0; i < sizeof(*dst) / sizeof(uint64_t); i++)
         sb_add(&d[i], sb_get(&s[i]));
+}
+
+void sb_rank_totals_copy(struct sb_rank_totals *dst, const struct sb_rank_totals *src)
+{
+    _Atomic uint64_t *d = (_Atomic uint64_t *)dst;
+    const _Atomic uint64_t *s = (const _Atomic uint64_t *)src;
+    for (size_t i = 0; i < sizeof(*dst) / sizeof(uint64_t); i++)
+        atomic_store_explicit(&d[i], sb_get(&s[i]), memory_order_relaxed);
 }
 
 void sb_channels_add(struct sb_channels *dst, const struct sb_channels *src)

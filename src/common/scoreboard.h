@@ -8,11 +8,14 @@
  *   _Atomic uint64_t [nworkers][nextras]  at extras_offset: plugin counter values
  *   _Atomic uint64_t [nworkers][nchecks][2] at checks_offset: per response check (expect_*
  *                                         keys), how often it passed and failed
+ *   struct sb_rank     [nranks]           at ranks_offset, each rank_size bytes: stampede-mpi's
+ *                                         rank 0, every rank's totals as it last sent them
  *
  * Every slot and reqstat has exactly one writer, its worker (the parent fills in exit status
  * after reaping it). Counters are C11 atomics updated with relaxed load + store, which costs
  * what a plain store costs and never shows a reader a torn value. Readers sum slots for totals
- * and take differences between two reads for rates. A reader must check magic and version. */
+ * and take differences between two reads for rates. The rank rows have one writer too, rank 0's
+ * parent. A reader must check magic and version. */
 #ifndef STAMPEDE_SCOREBOARD_H
 #define STAMPEDE_SCOREBOARD_H
 
@@ -25,11 +28,12 @@
 #include "hist.h"
 
 #define SB_MAGIC "STAMPSB\0"
-#define SB_VERSION 8u
+#define SB_VERSION 9u
 #define SB_HEADER_SIZE 4096u
 #define SB_NAME_MAX 64
 #define SB_STATUS_MAX 1000 /* per-code counters for 0..999 */
 #define SB_REASON_MAX 120  /* bytes of an error reason kept for the summary */
+#define SB_HOST_MAX 64     /* bytes of a rank's host name */
 
 enum sb_run_state { SB_RUN_INIT = 0, SB_RUN_RAMPING, SB_RUN_RUNNING, SB_RUN_STOPPING, SB_RUN_DONE };
 enum sb_worker_state {
@@ -60,6 +64,10 @@ struct sb_header {
     char stop_reason[256];
     uint64_t checks_offset;
     uint32_t nchecks;
+    /* stampede-mpi: this process is rank cluster_rank of cluster_size (both 0 alone); rank 0's
+     * scoreboard has a row per rank (nranks = cluster_size), the others none. */
+    uint32_t cluster_rank, cluster_size, nranks, rank_size;
+    uint64_t ranks_offset;
 };
 
 #define SB_STOP_PARENT UINT32_MAX
@@ -125,6 +133,36 @@ struct sb_slot {
     } seq;
 };
 
+/* stampede-mpi: one rank's totals over its workers' slots, what it sends rank 0 once a second
+ * and at the end (exact then: every worker has ended). Latency is over the run so far. All
+ * 64-bit, so the struct can be walked as an array (sb_rank_store). */
+struct sb_rank_totals {
+    _Atomic uint64_t workers, clients_planned, clients_started, clients_active;
+    _Atomic uint64_t requests_started, requests_ok, requests_failed;
+    _Atomic uint64_t bytes_sent, bytes_received, conn_opened;
+    _Atomic uint64_t rps_milli;       /* requests done per second over the last interval, x1000 */
+    _Atomic uint64_t latency_count, p50_us, p99_us, max_us; /* ok requests */
+    _Atomic uint64_t cpu_ns;          /* the workers' user + system CPU */
+    _Atomic int64_t elapsed_ns;       /* since the release, when taken */
+    _Atomic int64_t started_at_ns;    /* the rank's actual release, on rank 0's wall clock */
+};
+
+enum sb_rank_state {
+    SB_RANK_WAITING = 0, /* nothing heard from it yet */
+    SB_RANK_RUNNING, SB_RANK_STOPPING,
+    SB_RANK_DONE,        /* its final, exact totals */
+    SB_RANK_LOST         /* it died, or went silent: the totals are its last live ones */
+};
+
+struct sb_rank {
+    _Atomic uint64_t updates;     /* messages from it so far */
+    _Atomic int64_t updated_ns;   /* CLOCK_MONOTONIC on rank 0's host at the last one */
+    _Atomic uint32_t state;       /* enum sb_rank_state */
+    uint32_t pad;
+    char host[SB_HOST_MAX];
+    struct sb_rank_totals t;
+};
+
 struct sb_reqstat {
     char name[SB_NAME_MAX];
     _Atomic uint64_t count, ok, failed;
@@ -140,10 +178,11 @@ struct scoreboard {
 
 /* Creates the file (mode 0600, O_EXCL, never through a symlink), sizes and maps it and fills in
  * the header; extra_names are the plugins' counters (nextras of them, may be NULL when 0);
- * nchecks the response checks of every request.
- * Returns 0, or -1 after printing a one-line error. */
+ * nchecks the response checks of every request; nranks the rows for a cluster's ranks (0 but
+ * on stampede-mpi's rank 0). Returns 0, or -1 after printing a one-line error. */
 int sb_create(struct scoreboard *sb, const char *path, unsigned nworkers, unsigned nrequests,
-              unsigned nextras, const char *const *extra_names, unsigned nchecks);
+              unsigned nextras, const char *const *extra_names, unsigned nchecks,
+              unsigned nranks);
 /* Unmaps, and removes the file unless keep. */
 void sb_close(struct scoreboard *sb, int keep);
 
@@ -162,6 +201,11 @@ static inline struct sb_reqstat *sb_reqstat(const struct sb_header *h, unsigned 
 static inline _Atomic uint64_t *sb_check(const struct sb_header *h, unsigned w, unsigned i)
 {
     return (_Atomic uint64_t *)((char *)h + h->checks_offset) + ((size_t)w * h->nchecks + i) * 2;
+}
+
+static inline struct sb_rank *sb_rank(const struct sb_header *h, unsigned r)
+{
+    return (struct sb_rank *)((char *)h + h->ranks_offset + (size_t)r * h->rank_size);
 }
 
 static inline const char *sb_extra_name(const struct sb_header *h, unsigned i)
@@ -198,6 +242,9 @@ static inline uint32_t sb_stopped_by(const struct sb_header *h)
 
 /* dst += src for channel counters and histogram (dst is usually a local copy). */
 void sb_channels_add(struct sb_channels *dst, const struct sb_channels *src);
+
+/* dst = src, field by field with relaxed atomics (either may be in the scoreboard). */
+void sb_rank_totals_copy(struct sb_rank_totals *dst, const struct sb_rank_totals *src);
 
 /* dst += src, field by field (dst is usually a local copy). */
 void sb_counters_add(struct sb_counters *dst, const struct sb_counters *src);

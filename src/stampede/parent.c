@@ -59,7 +59,14 @@ struct parent {
     struct top_launch viewer; /* stampede --top */
     struct metrics_out metrics; /* Prometheus and StatsD */
     int viewed;             /* a viewer owns the terminal until the end of the run */
+    const struct parent_cluster *cluster; /* stampede-mpi; NULL alone */
 };
+
+static void cluster_live(struct parent *p, enum parent_stage stage)
+{
+    if (p->cluster && p->cluster->live)
+        p->cluster->live(p->cluster->arg, p->sb.hdr, stage);
+}
 
 static volatile sig_atomic_t barrier_interrupted; /* the signal, before the release */
 
@@ -261,6 +268,13 @@ static void on_progress(evutil_socket_t fd, short what, void *arg)
             h->planned_clients, active, done, rate, failed, p->tty ? "\033[K" : "\n");
 }
 
+static void on_cluster_tick(evutil_socket_t fd, short what, void *arg)
+{
+    (void)fd;
+    (void)what;
+    cluster_live(arg, PARENT_TICK);
+}
+
 static void on_hdr_interval(evutil_socket_t fd, short what, void *arg)
 {
     struct parent *p = arg;
@@ -320,8 +334,10 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
         stop_for_plugin(p);
         return;
     }
-    if (!p->interrupted)
+    if (!p->interrupted) {
         p->interrupted = sig;
+        cluster_live(p, PARENT_STOPPING);
+    }
     atomic_store(&p->sb.hdr->run_state, SB_RUN_STOPPING);
     if (sig == SIGINT && p->sigints++ > 0) {
         kill_all(p, SIGKILL);
@@ -343,7 +359,7 @@ static void timer_at(struct event_base *base, event_callback_fn cb, void *arg, i
 static void supervise(struct parent *p)
 {
     const struct config *cfg = p->cfg;
-    struct event *ev[9] = {0};
+    struct event *ev[10] = {0};
     p->base = evbase_new();
     if (!p->base) {
         reap(p, 1);
@@ -371,6 +387,12 @@ static void supervise(struct parent *p)
         if (ev[8])
             event_add(ev[8], &every);
     }
+    if (p->cluster && p->cluster->live) {
+        ev[9] = event_new(p->base, -1, EV_PERSIST, on_cluster_tick, p);
+        struct timeval half = {0, 500000};
+        if (ev[9])
+            event_add(ev[9], &half);
+    }
     metrics_out_start(&p->metrics, p->base);
     int64_t since = now_ns() - p->t0; /* T0 may be a moment ago (--start-at) */
     if (cfg->ramp_duration_ns > 0)
@@ -387,7 +409,7 @@ static void supervise(struct parent *p)
     metrics_out_final(&p->metrics);
     if (!cfg->quiet && p->tty && !p->viewed)
         fputc('\n', stderr);
-    for (int i = 0; i < 9; i++)
+    for (int i = 0; i < 10; i++)
         if (ev[i])
             event_free(ev[i]);
 }
@@ -609,7 +631,8 @@ int parent_run_cluster(const struct config *cfg, const struct parent_cluster *cl
         return 2;
     }
     if (sb_create(&p.sb, sbpath, cfg->workers, (unsigned)cfg->nrequests, p.plugins.ncounters,
-                  (const char *const *)p.plugins.counter_names, cfg->nchecks) < 0 ||
+                  (const char *const *)p.plugins.counter_names, cfg->nchecks,
+                  cluster ? cluster->nranks : 0) < 0 ||
         plugins_parent_init(&p.plugins, cfg, p.sb.hdr) < 0) {
         free(sbpath);
         sb_close(&p.sb, 0);
@@ -619,6 +642,11 @@ int parent_run_cluster(const struct config *cfg, const struct parent_cluster *cl
     }
     free(sbpath);
     fill_header(&p);
+    p.cluster = cluster;
+    if (cluster) {
+        p.sb.hdr->cluster_rank = cluster->rank;
+        p.sb.hdr->cluster_size = cluster->size;
+    }
     p.viewed = cfg->top && top_launch_start(&p.viewer, p.sb.path) == 0;
     p.pids = calloc(cfg->workers, sizeof(*p.pids));
     if (!p.pids || pipe(ready) < 0 || pipe(go) < 0)
@@ -668,6 +696,7 @@ int parent_run_cluster(const struct config *cfg, const struct parent_cluster *cl
     atomic_store(&p.sb.hdr->t0_ns, t0);
     atomic_store(&p.sb.hdr->run_state,
                  cfg->ramp_duration_ns > 0 ? SB_RUN_RAMPING : SB_RUN_RUNNING);
+    cluster_live(&p, PARENT_RELEASED); /* first: a woken worker may take the CPU at once */
     close(go[1]);
     go[1] = -1;
     p.last_t = p.t0 = t0;
@@ -681,6 +710,7 @@ int parent_run_cluster(const struct config *cfg, const struct parent_cluster *cl
     hdr_log_interval(&p.hdr, p.sb.hdr, end);
     int hdr_failed = hdr_log_close(&p.hdr) < 0;
     rc = report(&p);
+    cluster_live(&p, PARENT_ENDED);
     if (hdr_failed && rc == 0)
         rc = 1;
     if (cfg->regress_path && regress_merge(cfg) < 0 && rc == 0)

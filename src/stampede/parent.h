@@ -5,6 +5,7 @@
 #define STAMPEDE_PARENT_H
 
 #include "config.h"
+#include "scoreboard.h"
 
 /* The process exit statuses of a run (stampede(1), EXIT STATUS). */
 #define EXIT_DONE 0          /* the run completed; failed requests are results */
@@ -18,13 +19,26 @@
 /* Runs the whole load. Returns the process exit status, one of the above. */
 int parent_run(const struct config *cfg);
 
+/* Where the run is, for parent_cluster.live. */
+enum parent_stage {
+    PARENT_RELEASED, /* the workers are being released, this very moment */
+    PARENT_TICK,     /* twice a second during the run */
+    PARENT_STOPPING, /* a signal came: the workers are being stopped */
+    PARENT_ENDED     /* every worker has ended and the results are written: exact totals */
+};
+
 /* Several processes running one run together (stampede-mpi, mpi_run.h). Once this process's
  * workers are ready, ready() meets the other processes and agrees on T0, a wall-clock moment
  * (CLOCK_REALTIME, ns) in *start_at_ns, which the release then waits for as --start-at does.
  * It returns 0, or an exit status to stop with before any load. */
 struct parent_cluster {
     int (*ready)(void *arg, int64_t *start_at_ns);
+    /* Called from the parent's event loop (never from a signal handler) as the run goes; the
+     * scoreboard's rank rows are the cluster's to write. */
+    void (*live)(void *arg, struct sb_header *sb, enum parent_stage stage);
     void *arg;
+    unsigned rank, size; /* this process's place in the cluster, for the scoreboard's header */
+    unsigned nranks;     /* rows for the ranks in the scoreboard (rank 0: size; others 0) */
 };
 
 /* parent_run, one process of a cluster (NULL: alone). */

@@ -54,6 +54,14 @@ int top_batch_text(FILE *f, const struct top_model *m, const struct top_view *v)
     fprintf(f, "%s\n", line);
     if (top_text_extras(line, sizeof(line), m))
         fprintf(f, "%s\n", line);
+    if (m->nranks) {
+        top_text_ranks_head(line, sizeof(line));
+        fprintf(f, "ranks\n%s\n", line);
+        for (unsigned r = 0; r < m->nranks; r++) {
+            top_text_rank_row(line, sizeof(line), &m->ranks[r]);
+            fprintf(f, "%s\n", line);
+        }
+    }
     top_text_note(line, sizeof(line), m, v);
     if (line[0])
         fprintf(f, "note      %s\n", line);
@@ -101,6 +109,26 @@ static void json_worker(FILE *f, const struct top_row *r)
             r->ival_count, r->p50_us, r->p99_us);
     json_generator(f, r);
     fputc('}', f);
+}
+
+/* stampede-mpi: where this run is in its cluster, and on rank 0 every rank's row. */
+static void json_cluster(FILE *f, const struct top_model *m)
+{
+    fprintf(f, ",\"cluster\":{\"rank\":%u,\"size\":%u},\"ranks\":[", m->cluster_rank,
+            m->cluster_size);
+    for (unsigned i = 0; i < m->nranks; i++) {
+        const struct top_rank *r = &m->ranks[i];
+        fprintf(f, "%s{\"rank\":%u,\"host\":", i ? "," : "", r->rank);
+        json_string(f, r->host);
+        fprintf(f, ",\"state\":\"%s\",\"updates\":%" PRIu64 ",\"age_s\":%.3f,\"workers\":%"
+                   PRIu64 ",\"clients_active\":%" PRIu64 ",\"requests\":{\"total\":%" PRIu64
+                   ",\"started\":%" PRIu64 ",\"ok\":%" PRIu64 ",\"failed\":%" PRIu64 ",\"in_flight\":%" PRIu64 "},"
+                   "\"rps\":%.3f,\"latency_us\":{\"p50\":%" PRIu64 ",\"p99\":%" PRIu64 "}}",
+                top_rank_state_name(r->state), r->updates, json_num(r->age_s), r->workers,
+                r->clients_active, r->ok + r->failed, r->started, r->ok, r->failed, r->in_flight,
+                json_num(r->rps), r->p50_us, r->p99_us);
+    }
+    fputc(']', f);
 }
 
 int top_batch_json(FILE *f, const struct top_model *m, const struct top_view *v, unsigned frame)
@@ -181,6 +209,9 @@ int top_batch_json(FILE *f, const struct top_model *m, const struct top_view *v,
         fputs(w ? "," : "", f);
         json_worker(f, &m->rows[w]);
     }
-    fputs("]}\n", f);
+    fputc(']', f);
+    if (m->cluster_size)
+        json_cluster(f, m);
+    fputs("}\n", f);
     return fflush(f) == 0 && !ferror(f) ? 0 : -1;
 }

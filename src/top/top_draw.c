@@ -214,6 +214,8 @@ static void split_rows(int avail, unsigned nworkers, int *wrows, int *crows)
     }
 }
 
+#define TOP_DRAW_MAX_RANKS 8u
+
 void top_draw_frame(const struct top_model *m, const struct top_view *v, int help)
 {
     char line[1024];
@@ -250,7 +252,10 @@ void top_draw_frame(const struct top_model *m, const struct top_view *v, int hel
     /* Below the workers: totals, blank, 6 to 9 summary lines (the plugins' counters, the
      * intended latency of a run with a rate, the sequences' progress), blank, chart, status
      * bar. */
-    int fixed = 1 + 1 + 6 + extras + m->open_model + sequences + 1 + 1;
+    /* stampede-mpi's rank 0: a title and a row per rank, up to TOP_DRAW_MAX_RANKS */
+    unsigned rank_rows = m->nranks <= TOP_DRAW_MAX_RANKS ? m->nranks : TOP_DRAW_MAX_RANKS;
+    int ranks = m->nranks ? 1 + (int)rank_rows + 1 : 0;
+    int fixed = 1 + 1 + 6 + extras + m->open_model + sequences + 1 + 1 + ranks;
     int avail = LINES - y - fixed;
     int wrows, crows;
     split_rows(avail, m->nworkers, &wrows, &crows);
@@ -276,6 +281,23 @@ void top_draw_frame(const struct top_model *m, const struct top_view *v, int hel
     top_text_table_row(line, sizeof(line), cols, &m->total);
     put(y++, 0, line, A_BOLD);
     y++;
+    if (m->nranks) {
+        top_text_ranks_head(line, sizeof(line));
+        mvhline(y, 0, ' ' | A_REVERSE, COLS);
+        put(y++, 0, line, A_REVERSE);
+        unsigned shown = m->nranks <= rank_rows ? m->nranks : rank_rows - 1;
+        for (unsigned r = 0; r < shown; r++) {
+            const struct top_rank *k = &m->ranks[r];
+            top_text_rank_row(line, sizeof(line), k);
+            put(y++, 0, line, k->failed || k->state == SB_RANK_LOST ? color(PAIR_BAD) : A_NORMAL);
+        }
+        if (shown < m->nranks) {
+            snprintf(line, sizeof(line), "  ... %u more ranks (stampede-top -b shows them all)",
+                     m->nranks - shown);
+            put(y++, 0, line, A_DIM);
+        }
+        y++;
+    }
     top_text_status(line, sizeof(line), m);
     put(y++, 0, line, A_NORMAL);
     top_text_errors(line, sizeof(line), m);

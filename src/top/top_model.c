@@ -45,6 +45,12 @@ const char *top_run_state_name(unsigned state)
     return state < sizeof(names) / sizeof(names[0]) ? names[state] : "?";
 }
 
+const char *top_rank_state_name(unsigned state)
+{
+    static const char *const names[] = {"waiting", "running", "stopping", "done", "lost"};
+    return state < sizeof(names) / sizeof(names[0]) ? names[state] : "?";
+}
+
 const char *top_worker_state_name(unsigned state)
 {
     static const char *const names[] = {"starting", "ready", "running",
@@ -113,7 +119,12 @@ int top_model_init(struct top_model *m, const struct top_sb *sb)
     m->rows = calloc(m->nworkers, sizeof(*m->rows));
     m->extras = calloc(m->nextras ? m->nextras : 1, sizeof(*m->extras));
     m->extra_names = calloc(m->nextras ? m->nextras : 1, sizeof(*m->extra_names));
-    if (!m->cur || !m->prev || !m->scratch || !m->rows || !m->extras || !m->extra_names) {
+    m->cluster_rank = sb->cluster_rank;
+    m->cluster_size = sb->cluster_size;
+    m->nranks = sb->nranks;
+    m->ranks = calloc(m->nranks ? m->nranks : 1, sizeof(*m->ranks));
+    if (!m->cur || !m->prev || !m->scratch || !m->rows || !m->extras || !m->extra_names ||
+        !m->ranks) {
         top_model_free(m);
         return -1;
     }
@@ -133,6 +144,7 @@ void top_model_free(struct top_model *m)
     free(m->rows);
     free(m->extras);
     free(m->extra_names);
+    free(m->ranks);
     memset(m, 0, sizeof(*m));
 }
 
@@ -141,6 +153,32 @@ void top_model_free(struct top_model *m)
 static int64_t snap_time(const struct top_snap *s, int64_t now)
 {
     return s->end_ns > 0 && s->end_ns < now ? s->end_ns : now;
+}
+
+/* The ranks' rows, as they are now (rank 0 rewrites them once a second). */
+static void ranks_read(struct top_model *m)
+{
+    int64_t now = now_ns();
+    for (unsigned r = 0; r < m->nranks; r++) {
+        const struct sb_rank *src = top_sb_rank(m->sb, r);
+        const struct sb_rank_totals *t = &src->t;
+        struct top_rank *d = &m->ranks[r];
+        d->rank = r;
+        top_sb_copy_text(d->host, sizeof(d->host), src->host, sizeof(src->host));
+        d->state = atomic_load_explicit(&src->state, memory_order_relaxed);
+        d->updates = sb_get(&src->updates);
+        int64_t at = atomic_load_explicit(&src->updated_ns, memory_order_relaxed);
+        d->age_s = d->updates && now > at ? (double)(now - at) / 1e9 : 0;
+        d->workers = sb_get(&t->workers);
+        d->clients_active = sb_get(&t->clients_active);
+        d->ok = sb_get(&t->requests_ok);
+        d->failed = sb_get(&t->requests_failed);
+        d->started = sb_get(&t->requests_started);
+        d->in_flight = delta(d->started, d->ok + d->failed);
+        d->rps = (double)sb_get(&t->rps_milli) / 1000;
+        d->p50_us = sb_get(&t->p50_us);
+        d->p99_us = sb_get(&t->p99_us);
+    }
 }
 
 /* Runs under top_sb_read's guard: every byte of the mapping is read here and nowhere else. */
@@ -198,6 +236,7 @@ static void snap_read(void *arg)
         ws->lag_count = sb_get(&slot->lag.count);
         ws->lag_p99_us = ws->lag_count ? hist_percentile_us(&slot->lag, 99) : 0;
     }
+    ranks_read(m);
     for (unsigned i = 0; i < m->nextras; i++) {
         uint64_t sum = 0;
         for (unsigned w = 0; w < m->nworkers; w++)

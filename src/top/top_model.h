@@ -62,6 +62,18 @@ struct top_chart {
 
 struct top_snap;
 
+/* stampede-mpi: one rank, as rank 0 last heard from it (once a second). */
+struct top_rank {
+    unsigned rank;
+    char host[SB_HOST_MAX];
+    unsigned state;                /* enum sb_rank_state */
+    uint64_t updates;              /* 0: not heard from yet */
+    double age_s;                  /* since the last word from it */
+    uint64_t workers, clients_active, started, ok, failed, in_flight;
+    double rps;                    /* over the rank's last second */
+    uint64_t p50_us, p99_us;       /* over the run so far */
+};
+
 /* Channel totals (tcp:// and tls:// requests), all uint64_t. */
 struct top_channels {
     uint64_t opened, open_now, failed, closed_by_peer;
@@ -109,6 +121,10 @@ struct top_model {
     struct top_latency intended_run, intended_ival;
     uint64_t clients_grown;
     struct top_chart chart;
+    /* stampede-mpi: this run's place in the cluster (size 0 alone), and on rank 0 a row per
+     * rank */
+    unsigned cluster_rank, cluster_size, nranks;
+    struct top_rank *ranks;
 
     struct top_snap *cur, *prev;
     struct hist *scratch;
@@ -131,6 +147,7 @@ const char *top_run_state_name(unsigned state);
  * says of its state is stale. */
 bool top_run_parent_gone(int parent_pid, unsigned run_state);
 const char *top_worker_state_name(unsigned state);
+const char *top_rank_state_name(unsigned state);
 
 
 #endif

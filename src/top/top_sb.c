@@ -18,6 +18,7 @@
 #define TOP_SB_MAX_WORKERS 65536u
 #define TOP_SB_MAX_EXTRAS 65536u
 #define TOP_SB_MAX_RECORD (64u << 20)
+#define TOP_SB_MAX_RANKS 65536u
 
 static enum top_sb_status say(enum top_sb_status st, char *err, size_t len, const char *fmt, ...)
 {
@@ -51,6 +52,12 @@ static enum top_sb_status check_layout(const struct sb_header *h, uint64_t file_
     if (h->nworkers == 0 || h->nworkers > TOP_SB_MAX_WORKERS || h->nextras > TOP_SB_MAX_EXTRAS)
         return say(TOP_SB_BAD, err, len, "corrupted scoreboard (%" PRIu32 " workers, %" PRIu32
                                          " extra counters)", h->nworkers, h->nextras);
+    if (h->nranks > TOP_SB_MAX_RANKS || h->nranks > h->cluster_size ||
+        (h->nranks && (h->rank_size < sizeof(struct sb_rank) ||
+                       h->rank_size > TOP_SB_MAX_RECORD || h->rank_size % 8)))
+        return say(TOP_SB_BAD, err, len, "corrupted scoreboard (%" PRIu32 " rank rows of %" PRIu32
+                                         " bytes, in a cluster of %" PRIu32 ")", h->nranks,
+                   h->rank_size, h->cluster_size);
     if (file_size < h->file_size)
         return say(TOP_SB_BAD, err, len, "truncated scoreboard (%" PRIu64 " bytes, its header "
                                          "says %" PRIu64 ")", file_size, h->file_size);
@@ -64,7 +71,8 @@ static enum top_sb_status check_layout(const struct sb_header *h, uint64_t file_
         !region_fits(h->reqstats_offset, nreq, h->reqstat_size, file_size) ||
         !region_fits(h->extra_names_offset, h->nextras, SB_NAME_MAX, file_size) ||
         !region_fits(h->extras_offset, (uint64_t)h->nworkers * h->nextras, sizeof(uint64_t),
-                     file_size))
+                     file_size) ||
+        !region_fits(h->ranks_offset, h->nranks, h->rank_size, file_size))
         return say(TOP_SB_BAD, err, len, "corrupted scoreboard (a region lies outside the "
                                          "%" PRIu64 "-byte file)", file_size);
     return TOP_SB_OK;
@@ -146,6 +154,11 @@ enum top_sb_status top_sb_open(struct top_sb *sb, const char *path, char *err, s
     sb->nrequests = h.nrequests;
     sb->reqstats_offset = h.reqstats_offset;
     sb->reqstat_size = h.reqstat_size;
+    sb->cluster_rank = h.cluster_rank;
+    sb->cluster_size = h.cluster_size;
+    sb->nranks = h.nranks;
+    sb->ranks_offset = h.ranks_offset;
+    sb->rank_size = h.rank_size;
     return TOP_SB_OK;
 }
 

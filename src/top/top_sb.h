@@ -29,6 +29,9 @@ struct top_sb {
     unsigned nworkers, nextras, nrequests;
     uint64_t slots_offset, slot_size, extra_names_offset, extras_offset;
     uint64_t reqstats_offset, reqstat_size;
+    /* stampede-mpi: this run's place in its cluster (0 and 0 alone), and rank 0's rows */
+    unsigned cluster_rank, cluster_size, nranks;
+    uint64_t ranks_offset, rank_size;
 };
 
 /* Opens, checks and maps path. TOP_SB_OK fills sb; any other status leaves it empty
@@ -55,6 +58,11 @@ static inline const _Atomic uint64_t *top_sb_extra(const struct top_sb *sb, unsi
 {
     return (const _Atomic uint64_t *)((const char *)sb->hdr + sb->extras_offset) +
            (size_t)w * sb->nextras + i;
+}
+
+static inline const struct sb_rank *top_sb_rank(const struct top_sb *sb, unsigned r)
+{
+    return (const struct sb_rank *)((const char *)sb->hdr + sb->ranks_offset + r * sb->rank_size);
 }
 
 /* Copies a string field of the file (at most max bytes, maybe unterminated) into buf, replacing

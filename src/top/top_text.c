@@ -181,6 +181,33 @@ void top_text_title(char *buf, size_t len, const struct top_model *m)
         line_add(&l, "  elapsed %s", top_fmt_elapsed(m->elapsed_s, a, sizeof(a)));
     if (m->left_s >= 0 && m->t0_ns > 0)
         line_add(&l, "  left %s", top_fmt_elapsed(m->left_s, a, sizeof(a)));
+    if (m->cluster_size > 0)
+        line_add(&l, "  rank %u of %u%s", m->cluster_rank, m->cluster_size,
+                 m->nranks ? " (every rank below)" : "");
+}
+
+void top_text_ranks_head(char *buf, size_t len)
+{
+    snprintf(buf, len, "%4s %-20s %-8s %10s %10s %8s %6s %9s %8s %8s %6s", "RANK", "HOST",
+             "STATE", "REQS", "OK", "FAILED", "INFL", "REQ/S", "P50", "P99", "AGE");
+}
+
+void top_text_rank_row(char *buf, size_t len, const struct top_rank *r)
+{
+    char reqs[16], ok[16], failed[16], infl[16], rps[16], p50[32], p99[32];
+    if (!r->updates) {
+        snprintf(buf, len, "%4u %-20s %-8s", r->rank, "-", top_rank_state_name(r->state));
+        return;
+    }
+    snprintf(buf, len, "%4u %-20.20s %-8s %10s %10s %8s %6s %9s %8s %8s %5.1fs", r->rank,
+             r->host, top_rank_state_name(r->state),
+             top_fmt_count(r->started, 10, reqs, sizeof(reqs)),
+             top_fmt_count(r->ok, 10, ok, sizeof(ok)),
+             top_fmt_count(r->failed, 8, failed, sizeof(failed)),
+             top_fmt_count(r->in_flight, 6, infl, sizeof(infl)),
+             top_fmt_rate(r->rps, rps, sizeof(rps)),
+             r->p50_us ? units_format_us((double)r->p50_us, p50, sizeof(p50)) : "-",
+             r->p99_us ? units_format_us((double)r->p99_us, p99, sizeof(p99)) : "-", r->age_s);
 }
 
 void top_text_clients(char *buf, size_t len, const struct top_model *m)

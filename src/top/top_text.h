@@ -27,7 +27,12 @@ void top_text_table_head(char *buf, size_t len, unsigned cols, const struct top_
                          int *sort_at, int *sort_len);
 void top_text_table_row(char *buf, size_t len, unsigned cols, const struct top_row *r);
 
-/* "stampede-top  NAME  parent PID  STATE  elapsed 1.2s  left 8.8s" */
+/* stampede-mpi's rank 0: the ranks' table, a row per rank as rank 0 last heard from it. */
+void top_text_ranks_head(char *buf, size_t len);
+void top_text_rank_row(char *buf, size_t len, const struct top_rank *r);
+
+/* "stampede-top  NAME  parent PID  STATE  elapsed 1.2s  left 8.8s", and "rank R of N" in a
+ * cluster */
 void top_text_title(char *buf, size_t len, const struct top_model *m);
 /* Clients and ramp progress. */
 void top_text_clients(char *buf, size_t len, const struct top_model *m);

@@ -3,7 +3,7 @@
 # cheaply and exactly) against a private nginx on loopback, next to wrk, h2load and ab.
 #
 #   tests/bench/run.sh [MODE...]      modes: compare (default), ramp, scale, profile, messages,
-#                                     idle, cluster, all
+#                                     idle, cluster, mpi, all
 #   tests/bench/run.sh -h             the knobs
 #
 # Not part of `make check`: it installs packages, takes minutes and wants a quiet machine.
@@ -49,6 +49,8 @@ Modes (default: compare):
   cluster  CLUSTER_CLIENTS keep-alive clients from one stampede-mpi job over CLUSTER_RANKS
            ranks, spread over 127.0.0.N source addresses (local_ips), held against nginx
            (see tests/bench/cluster.sh)
+  mpi      stampede-mpi's cost: mpirun -np 2 stampede-mpi -w 1 (and -np 1 -w 2) next to
+           stampede -w 2, the same fixed load, CPU per request incl. mpirun (see mpi.sh)
   all      compare, ramp and scale
 
 Environment (defaults in brackets):
@@ -92,7 +94,7 @@ MODES=()
 for a in "$@"; do
     case $a in
     -h | --help) usage; exit 0 ;;
-    compare | ramp | scale | profile | sessions | messages | idle | cluster) MODES+=("$a") ;;
+    compare | ramp | scale | profile | sessions | messages | idle | cluster | mpi) MODES+=("$a") ;;
     all) MODES+=(compare ramp scale) ;;
     *) usage >&2; exit 2 ;;
     esac
@@ -107,6 +109,8 @@ TOP=$(cd "$HERE/../.." && pwd)
 . "$HERE/messages.sh"
 # shellcheck source=tests/bench/cluster.sh
 . "$HERE/cluster.sh"
+# shellcheck source=tests/bench/mpi.sh
+. "$HERE/mpi.sh"
 
 DURATION=${DURATION:-8}
 ROUNDS=${ROUNDS:-3}

@@ -43,7 +43,7 @@ static void test_layout(void **state)
     (void)state;
     struct scoreboard sb;
     const char *names[] = {"logins", "retries"};
-    assert_int_equal(sb_create(&sb, path, 3, 2, 2, names, 0), 0);
+    assert_int_equal(sb_create(&sb, path, 3, 2, 2, names, 0, 2), 0);
     struct stat st;
     assert_int_equal(stat(path, &st), 0);
     assert_int_equal(st.st_mode & 0777, 0600);
@@ -63,6 +63,15 @@ static void test_layout(void **state)
     assert_true(h->extra_names_offset >= h->reqstats_offset + 6 * (uint64_t)h->reqstat_size);
     assert_true(h->extras_offset >= h->extra_names_offset + 2 * SB_NAME_MAX);
     assert_true(h->extras_offset + 6 * sizeof(uint64_t) <= h->file_size);
+    /* the ranks' rows come last */
+    assert_int_equal(h->nranks, 2);
+    assert_true(h->rank_size >= sizeof(struct sb_rank));
+    assert_true(h->ranks_offset >= h->extras_offset + 6 * sizeof(uint64_t));
+    assert_true(h->ranks_offset + 2 * (uint64_t)h->rank_size <= h->file_size);
+    sb_add(&sb_rank(h, 1)->t.requests_ok, 7);
+    struct sb_rank_totals copy;
+    sb_rank_totals_copy(&copy, &sb_rank(h, 1)->t);
+    assert_int_equal(sb_get(&copy.requests_ok), 7);
     assert_string_equal(sb_extra_name(h, 0), "logins");
     assert_string_equal(sb_extra_name(h, 1), "retries");
 
@@ -95,13 +104,13 @@ static void test_refuses_existing_and_links(void **state)
     int fd = open(path, O_CREAT | O_WRONLY, 0600);
     assert_true(fd >= 0);
     close(fd);
-    assert_int_equal(sb_create(&sb, path, 1, 1, 0, NULL, 0), -1);
+    assert_int_equal(sb_create(&sb, path, 1, 1, 0, NULL, 0, 0), -1);
     unlink(path);
 
     char target[300];
     snprintf(target, sizeof(target), "%s/elsewhere", dir);
     assert_int_equal(symlink(target, path), 0);
-    assert_int_equal(sb_create(&sb, path, 1, 1, 0, NULL, 0), -1);
+    assert_int_equal(sb_create(&sb, path, 1, 1, 0, NULL, 0, 0), -1);
     assert_int_equal(access(target, F_OK), -1); /* nothing was created through the link */
     unlink(path);
 }
@@ -110,7 +119,7 @@ static void test_removed_at_close(void **state)
 {
     (void)state;
     struct scoreboard sb;
-    assert_int_equal(sb_create(&sb, path, 1, 1, 0, NULL, 0), 0);
+    assert_int_equal(sb_create(&sb, path, 1, 1, 0, NULL, 0, 0), 0);
     sb_close(&sb, 0);
     assert_int_equal(access(path, F_OK), -1);
 }

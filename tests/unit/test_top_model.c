@@ -34,7 +34,7 @@ static int setup(void **state)
     if (!mkdtemp(dir))
         return -1;
     snprintf(path, sizeof(path), "%s/run.sb", dir);
-    return sb_create(&sb, path, 2, 1, 2, names, 0);
+    return sb_create(&sb, path, 2, 1, 2, names, 0, 0);
 }
 
 static int teardown(void **state)
@@ -179,6 +179,66 @@ static void test_sample(void **state)
     top_sb_close(&tsb);
 }
 
+/* stampede-mpi's rank 0: a row per rank in the model, the text frame and the JSON frame. */
+static void test_ranks(void **state)
+{
+    (void)state;
+    char rpath[320], err[256];
+    struct scoreboard rsb;
+    struct top_sb tsb;
+    struct top_model m;
+    snprintf(rpath, sizeof(rpath), "%s/ranks.sb", dir);
+    assert_int_equal(sb_create(&rsb, rpath, 1, 1, 0, NULL, 0, 2), 0);
+    struct sb_header *h = rsb.hdr;
+    h->cluster_rank = 0;
+    h->cluster_size = 2;
+    atomic_store(&h->t0_ns, now_ns() - 1000000000LL);
+    atomic_store(&h->run_state, SB_RUN_RUNNING);
+    for (unsigned r = 0; r < 2; r++) {
+        struct sb_rank *k = sb_rank(h, r);
+        snprintf(k->host, sizeof(k->host), "load%u", r);
+        atomic_store(&k->state, r ? SB_RANK_LOST : SB_RANK_RUNNING);
+        atomic_store(&k->updated_ns, now_ns());
+        sb_add(&k->updates, 3);
+        sb_add(&k->t.requests_started, 101 + r);
+        sb_add(&k->t.requests_ok, 100 + r);
+        sb_add(&k->t.rps_milli, 50500);
+        sb_add(&k->t.p99_us, 1500);
+    }
+    assert_int_equal(top_sb_open(&tsb, rpath, err, sizeof(err)), TOP_SB_OK);
+    assert_int_equal(top_model_init(&m, &tsb), 0);
+    assert_int_equal(top_model_sample(&m), 0);
+    assert_int_equal(m.nranks, 2);
+    assert_int_equal(m.ranks[1].ok, 101);
+    assert_int_equal(m.ranks[1].in_flight, 1);
+    assert_int_equal(m.ranks[1].state, SB_RANK_LOST);
+    assert_string_equal(m.ranks[1].host, "load1");
+    assert_true(m.ranks[0].rps == 50.5);
+
+    struct top_view v = {.path = rpath, .delay_s = 1, .sort = TOP_COL_WORKER};
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_int_equal(top_batch_text(f, &m, &v), 0);
+    fclose(f);
+    assert_non_null(strstr(buf, "rank 0 of 2 (every rank below)"));
+    assert_non_null(strstr(buf, "\nranks\nRANK HOST"));
+    assert_non_null(strstr(buf, "\n   1 load1                lost            102        101"));
+    free(buf);
+    f = open_memstream(&buf, &len);
+    assert_int_equal(top_batch_json(f, &m, &v, 1), 0);
+    fclose(f);
+    assert_non_null(strstr(buf, "\"cluster\":{\"rank\":0,\"size\":2},\"ranks\":[{\"rank\":0,"
+                                "\"host\":\"load0\",\"state\":\"running\",\"updates\":3,"));
+    assert_non_null(strstr(buf, "\"requests\":{\"total\":101,\"started\":102,\"ok\":101,\"failed\":0,"
+                                "\"in_flight\":1},\"rps\":50.500,\"latency_us\":{\"p50\":0,"
+                                "\"p99\":1500}}]}\n"));
+    free(buf);
+    top_model_free(&m);
+    top_sb_close(&tsb);
+    sb_close(&rsb, 0);
+}
+
 static void test_truncated_under_the_mapping(void **state)
 {
     (void)state;
@@ -222,6 +282,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sample),
+        cmocka_unit_test(test_ranks),
         cmocka_unit_test(test_truncated_under_the_mapping),
         cmocka_unit_test(test_format),
     };
