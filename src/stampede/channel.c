@@ -29,6 +29,11 @@
 /* How long a closing channel keeps reading after it stopped sending: an echo's last answers
  * are still on their way, and a count of what came back should include them. */
 #define DRAIN_NS (INT64_C(200) * 1000000)
+/* Pace timers are rounded up to this grid of the monotonic clock: the channels whose messages
+ * fall due within one tick are all woken by one pass of the loop, not one each (at 100
+ * channels x 200 messages/s, a few thousand fewer wakeups a second). The timetable stays
+ * exact: a message goes at most a tick late, and its latency is timed from when it went. */
+#define PACE_TICK_NS (INT64_C(1000000))
 /* How long a closing WebSocket channel waits for the server's close frame. */
 #define WS_CLOSE_WAIT_NS (INT64_C(1000) * 1000000)
 
@@ -139,8 +144,11 @@ static int message_next(struct channel *ch, int64_t now)
             if (o->lifetime_ns > 0 && at >= o->lifetime_ns)
                 return 0; /* due when the channel closes: not sent, so counts are exact */
             int64_t due = ch->t_open + at;
+            const struct worker *w = ch->c->w;
+            if (w->cfg->duration_ns > 0 && due >= w->t0 + w->cfg->duration_ns)
+                return 0; /* due when the run ends: a loop late to the stop does not send it */
             if (due > now) {
-                timer_at(ch, &ch->pace, due);
+                timer_at(ch, &ch->pace, (due + PACE_TICK_NS - 1) / PACE_TICK_NS * PACE_TICK_NS);
                 return 0;
             }
             ch->next++;
@@ -339,6 +347,10 @@ static void on_read(evutil_socket_t fd, short what, void *arg)
                     stamps_match(ch, now_ns(), m);
                 }
             }
+            /* a short read emptied the socket: the level-triggered read event says when there
+             * is more (one system call per echo, not two) */
+            if ((size_t)n < w->rbuf_size && !k->ssl)
+                return;
             continue;
         }
         if (n == CONN_AGAIN) {
@@ -420,8 +432,15 @@ static void on_lifetime(evutil_socket_t fd, short what, void *arg)
         channel_end(ch, ERR_WS_PROTOCOL, "no answer to the close frame within 1 s", 0);
     else if (ch->draining)
         channel_end(ch, ERR_NONE, NULL, 0);
-    else
-        drain_begin(ch);
+    else {
+        /* the messages due before the end go first: the pace tick may round one of them to
+         * the same instant as the lifetime */
+        uint64_t opens = ch->opens;
+        if (!ch->k->wev_on)
+            pump(ch);
+        if (ch->opens == opens && ch->open && !ch->draining)
+            drain_begin(ch);
+    }
 }
 
 /* The channel is open (for WebSocket: upgraded): counted, and its lifetime begins. */
