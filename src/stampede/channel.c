@@ -64,8 +64,8 @@ struct channel {
     /* ws:// and wss:// */
     struct ws_chan *ws;          /* the WebSocket layer; NULL for tcp:// and tls:// */
     int handshaking;             /* the upgrade is under way (the life timer bounds it) */
-    int ws_out;                  /* a message is queued and not all written yet */
-    size_t ws_out_len;
+    uint64_t ws_out;             /* messages framed and not all written yet */
+    uint64_t ws_out_len;         /* their payload bytes */
     uint64_t opens;              /* channels begun on this client: a callback that may have
                                     ended the channel (and begun the next) checks it */
 };
@@ -210,16 +210,23 @@ static void ws_ended(struct channel *ch)
     const char *why;
     int by_peer;
     enum errkind kind = ws_chan_end(ch->ws, &why, &by_peer);
+    uint16_t code = ws_chan_close_code(ch->ws);
+    if (code) { /* the peer's close frame, counted by its status code */
+        sb_add(&ch->sw->close_codes[sb_close_code_slot(code)], 1);
+        sb_add(&ch->sr->close_codes[sb_close_code_slot(code)], 1);
+    }
     channel_end(ch, kind, why, by_peer);
 }
 
-/* pump for WebSocket: one message at a time is handed to wslay, and counted (its payload) once
- * all its frame is written; closing, the close frame follows the last message. */
+/* pump for WebSocket: every message due now (within the budget, at most WRITES_PER_TURN) is
+ * framed into the layer's output and the lot goes out in one write; the messages are counted
+ * (their payloads) once all their frames are written. Closing, the close frame follows the
+ * last message. */
 static void ws_pump(struct channel *ch)
 {
     struct conn *k = ch->k;
     int64_t now = now_ns();
-    for (int turn = 0;; turn++) {
+    for (int batch = 0;; batch++) {
         enum ws_result r = ws_chan_send(ch->ws);
         if (r == WS_FAIL || r == WS_CLOSED) {
             ws_ended(ch);
@@ -230,36 +237,50 @@ static void ws_pump(struct channel *ch)
             return;
         }
         if (ch->ws_out) {
-            ch->ws_out = 0;
-            COUNT(ch, messages_sent, 1);
+            COUNT(ch, messages_sent, ch->ws_out);
             COUNT(ch, bytes_sent, ch->ws_out_len);
+            ch->ws_out = ch->ws_out_len = 0;
         }
         if (ch->draining) {
-            if (ws_chan_pending(ch->ws))
-                continue;
             ws_chan_close(ch->ws, 1000); /* no-op once queued */
             if (ws_chan_pending(ch->ws))
                 continue;
             return;
         }
-        if (turn >= WRITES_PER_TURN) {
+        if (batch > 0) { /* a full batch went: the rest after the loop's other work */
             wev_on(k);
             return;
         }
-        if (!ch->out && !message_next(ch, now))
+        int turn = 0;
+        for (; turn < WRITES_PER_TURN; turn++) {
+            if (!ch->out && !message_next(ch, now))
+                break;
+            if (!ch->out)
+                continue;
+            if (budget(ch, now, ch->out_len) == 0)
+                break; /* the message waits in ch->out for the pace timer */
+            if (ws_chan_queue(ch->ws, ch->out, ch->out_len) != 0) {
+                channel_end(ch, ERR_SOCKET, "out of memory for a WebSocket message", 0);
+                return;
+            }
+            ch->sent += ch->out_len;
+            ch->ws_out++;
+            ch->ws_out_len += ch->out_len;
+            ch->out = NULL;
+        }
+        if (!ch->ws_out)
             return;
-        if (!ch->out)
-            continue;
-        if (budget(ch, now, ch->out_len) == 0)
-            return; /* the message waits in ch->out for the pace timer */
-        if (ws_chan_queue(ch->ws, ch->out, ch->out_len) != 0) {
-            channel_end(ch, ERR_SOCKET, "out of memory for a WebSocket message", 0);
+        if (turn < WRITES_PER_TURN) { /* all that is due: written, then the timer's turn */
+            r = ws_chan_send(ch->ws);
+            if (r != WS_OK) {
+                batch = -1; /* the top of the loop sees to it */
+                continue;
+            }
+            COUNT(ch, messages_sent, ch->ws_out);
+            COUNT(ch, bytes_sent, ch->ws_out_len);
+            ch->ws_out = ch->ws_out_len = 0;
             return;
         }
-        ch->sent += ch->out_len;
-        ch->ws_out = 1;
-        ch->ws_out_len = ch->out_len;
-        ch->out = NULL;
     }
 }
 
@@ -454,15 +475,18 @@ static void channel_start(struct channel *ch)
         timer_at(ch, &ch->life, ch->t_open + ch->o->lifetime_ns);
 }
 
-/* A whole WebSocket message came: counted by payload, searched for markers. */
-static void ws_message(void *arg, const uint8_t *msg, size_t len)
+/* WebSocket payload came: counted, searched for markers; a whole message counts one. */
+static void ws_message(void *arg, const uint8_t *p, size_t len, int end)
 {
     struct channel *ch = arg;
+    if (end) {
+        COUNT(ch, messages_received, 1);
+        return;
+    }
     ch->received += len;
-    COUNT(ch, messages_received, 1);
     COUNT(ch, bytes_received, len);
     if (ch->o->marker) {
-        size_t m = marker_search_feed(&ch->mk, (const char *)msg, len);
+        size_t m = marker_search_feed(&ch->mk, (const char *)p, len);
         if (m)
             stamps_match(ch, now_ns(), m);
     }
