@@ -36,7 +36,6 @@ struct ws_chan {
     size_t out_len, out_off, out_cap;
     size_t retry_len;              /* TLS: a write that would block is retried with this length */
     struct ws_reader rd;
-    uint64_t msg_bytes;            /* payload of the message coming in, so far */
     int eof;                       /* the peer closed the connection */
     int we_closed;                 /* our close frame is queued (nothing follows it) */
     int we_began;                  /* ... and it began the closing handshake */
@@ -265,7 +264,6 @@ static void close_queue(struct ws_chan *w, uint16_t code)
 static void on_data(void *arg, const uint8_t *p, size_t n)
 {
     struct ws_chan *w = arg;
-    w->msg_bytes += n;
     w->on_message(w->arg, p, n, 0);
 }
 
@@ -273,7 +271,6 @@ static void on_message_end(void *arg)
 {
     struct ws_chan *w = arg;
     w->on_message(w->arg, NULL, 0, 1);
-    w->msg_bytes = 0;
 }
 
 static void on_control(void *arg, int opcode, const uint8_t *p, size_t n)
