@@ -14,6 +14,7 @@
 #include "channel.h"
 
 #include <event2/event.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -248,6 +249,14 @@ static void ws_ended(struct channel *ch)
     const char *why;
     int by_peer;
     enum errkind kind = ws_chan_end(ch->ws, &why, &by_peer);
+    /* the layer, which holds the reason, is freed while the client counts the end (before it
+     * counts the reason): a copy goes instead. The worker has one thread, and the client
+     * counts the reason before it may begin another channel. */
+    static char why_copy[128];
+    if (why) {
+        snprintf(why_copy, sizeof why_copy, "%s", why);
+        why = why_copy;
+    }
     uint16_t code = ws_chan_close_code(ch->ws);
     if (code) { /* the peer's close frame, counted by its status code */
         sb_add(&ch->sw->close_codes[sb_close_code_slot(code)], 1);
