@@ -29,6 +29,7 @@ struct prom_worker {
     /* channels (tcp:// and tls://) */
     uint64_t ch_opened, ch_open, ch_failed, ch_closed_by_peer;
     uint64_t ch_msgs_sent, ch_msgs_received, ch_bytes_sent, ch_bytes_received;
+    uint64_t ch_close_codes[SB_CLOSE_CODES];
     uint64_t errors[ERR_KIND_COUNT];
     uint64_t status[SB_STATUS_MAX];
     struct prom_hist h[H_COUNT];
@@ -132,6 +133,8 @@ static void collect_worker(struct prom_worker *o, const struct sb_slot *s)
     o->ch_msgs_received = get(&s->chan.messages_received);
     o->ch_bytes_sent = get(&s->chan.bytes_sent);
     o->ch_bytes_received = get(&s->chan.bytes_received);
+    for (unsigned k = 0; k < SB_CLOSE_CODES; k++)
+        o->ch_close_codes[k] = get(&s->chan.close_codes[k]);
     collect_hist(&o->h[H_MESSAGE], &s->chan.latency);
 }
 
@@ -283,6 +286,19 @@ void prom_render(FILE *f, const struct prom_data *d)
                ch_failed);
     PER_WORKER(f, d, "stampede_channels_closed_by_peer_total", "counter",
                "Channels the peer closed once open.", ch_closed_by_peer);
+    head(f, "stampede_channel_close_codes_total", "counter",
+         "WebSocket close frames from the server, by status code (1000 to 1015, or other).");
+    for (unsigned w = 0; w < d->nworkers; w++)
+        for (unsigned k = 0; k < SB_CLOSE_CODES; k++)
+            if (d->w[w].ch_close_codes[k]) {
+                char code[16];
+                if (k == SB_CLOSE_CODES - 1)
+                    snprintf(code, sizeof code, "other");
+                else
+                    snprintf(code, sizeof code, "%u", SB_CLOSE_CODE_FIRST + k);
+                fprintf(f, "stampede_channel_close_codes_total{worker=\"%u\",code=\"%s\"} %" PRIu64
+                           "\n", w, code, d->w[w].ch_close_codes[k]);
+            }
     PER_WORKER(f, d, "stampede_channel_messages_sent_total", "counter",
                "Messages channels sent.", ch_msgs_sent);
     PER_WORKER(f, d, "stampede_channel_messages_received_total", "counter",

@@ -28,7 +28,7 @@
 #include "hist.h"
 
 #define SB_MAGIC "STAMPSB\0"
-#define SB_VERSION 9u
+#define SB_VERSION 10u
 #define SB_HEADER_SIZE 4096u
 #define SB_NAME_MAX 64
 #define SB_STATUS_MAX 1000 /* per-code counters for 0..999 */
@@ -87,15 +87,28 @@ struct sb_counters {
     _Atomic uint64_t status[SB_STATUS_MAX];
 };
 
-/* Channels (tcp:// and tls:// requests), per worker and per request. A channel that failed
- * to open counts in failed and failed_kind; one the peer closed after it opened counts in
- * closed_by_peer, not as a failure. */
+/* WebSocket close frames received, by status code: one counter each for 1000 to 1015 (1005:
+ * a close frame without a code), one for every other code. */
+#define SB_CLOSE_CODE_FIRST 1000u
+#define SB_CLOSE_CODES 17u
+/* The counter of close code `code`. */
+static inline unsigned sb_close_code_slot(unsigned code)
+{
+    return code >= SB_CLOSE_CODE_FIRST && code < SB_CLOSE_CODE_FIRST + SB_CLOSE_CODES - 1
+               ? code - SB_CLOSE_CODE_FIRST
+               : SB_CLOSE_CODES - 1;
+}
+
+/* Channels (tcp://, tls://, ws:// and wss:// requests), per worker and per request. A channel
+ * that failed to open counts in failed and failed_kind; one the peer closed after it opened
+ * counts in closed_by_peer, not as a failure. */
 struct sb_channels {
     _Atomic uint64_t opened, open_now, closed_by_peer, failed;
     _Atomic uint64_t failed_kind[ERR_KIND_COUNT];
     _Atomic uint64_t messages_sent;     /* whole messages written (first messages too) */
     _Atomic uint64_t messages_received; /* latency markers found in what came back */
     _Atomic uint64_t bytes_sent, bytes_received;
+    _Atomic uint64_t close_codes[SB_CLOSE_CODES]; /* see sb_close_code_slot */
     struct hist latency;                /* a marker's message sent to the marker back */
 };
 

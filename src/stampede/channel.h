@@ -6,7 +6,7 @@
  * (reading for a moment more what is still on its way).
  * Then the client goes on as after any request.
  *
- * The bytes go through conn_send / conn_recv. A framing layer (WebSocket through wslay) fits
+ * The bytes go through conn_send / conn_recv. A framing layer (WebSocket, channel_ws.c) fits
  * between them and the message logic: its Upgrade handshake runs before the first message,
  * message_next hands it each whole message to frame instead of writing the text itself, and
  * on_read passes what arrives through its deframer so that the marker search and the counts

@@ -1,19 +1,21 @@
-/* channel_ws: the opening handshake's I/O, and wslay's client context on the connection.
+/* channel_ws: the opening handshake's I/O, then RFC 6455 frames on the connection.
  *
- * wslay calls back for its I/O: recv and send go through conn_recv / conn_send (TLS included)
- * and say "would block" as wslay wants; the handshake answer's bytes past its head (frames
- * the server sent at once) are handed to wslay before the socket's. After each read the state
- * of the closing handshake tells how the channel stands: a close frame came (wslay answers
- * it), wslay refused a frame (it queued a close with 1002, 1007 or 1009), or the connection
- * ended without any close frame (1006). */
+ * Messages are framed (masked with the client's seeded random stream) straight into the
+ * channel's output buffer, as many as channel.c hands over before it asks for a write: the
+ * messages due in one pass of the loop go out in one system call. What arrives is read into
+ * the worker's read buffer and through ws_frame's reader: data payloads go to the channel as
+ * they come, pings are answered with pongs, and a close frame is answered with the same code
+ * (the closing handshake). A frame the reader refuses is answered with a close of its code
+ * (1002, 1007 or 1009) and ends the channel; an end without any close frame is 1006.
+ * A channel holds no buffer until it sends: idle channels cost little more than a socket. */
 #include "channel_ws.h"
 
 #include <stdlib.h>
 #include <string.h>
-#include <wslay/wslay.h>
 
 #include "client_int.h"
 #include "conn.h"
+#include "ws_frame.h"
 #include "ws_handshake.h"
 
 #define READS_PER_TURN 64
@@ -22,7 +24,6 @@
 struct ws_chan {
     struct client *c;
     struct conn *k;
-    wslay_event_context_ptr ctx;   /* made on the first frame in or out (see context_need) */
     int upgraded;                  /* the handshake passed */
     ws_message_fn *on_message;
     void *arg;
@@ -31,11 +32,14 @@ struct ws_chan {
     size_t req_len, req_off;
     char *head;                    /* the answer as read so far; after it, early frames */
     size_t head_len, head_cap, early_off;
-    int reads;                     /* reads this turn */
-    uint8_t hdr[14];               /* a frame header wslay handed over, sent with its payload */
-    uint8_t hdr_len;
+    uint8_t *out;                  /* frames to write: out[out_off..out_len) */
+    size_t out_len, out_off, out_cap;
+    size_t retry_len;              /* TLS: a write that would block is retried with this length */
+    struct ws_reader rd;
     int eof;                       /* the peer closed the connection */
-    int we_closed;                 /* ws_chan_close was called */
+    int we_closed;                 /* our close frame is queued (nothing follows it) */
+    int we_began;                  /* ... and it began the closing handshake */
+    uint16_t close_in;             /* the code of the peer's close frame; 0 before one came */
     enum errkind kind;             /* a failure, once there is one */
     const char *why;
     char why_buf[128];
@@ -50,105 +54,6 @@ static void fail(struct ws_chan *w, enum errkind kind, const char *why)
     w->why = w->why_buf;
 }
 
-static ssize_t recv_cb(wslay_event_context_ptr ctx, uint8_t *buf, size_t len, int flags,
-                       void *user)
-{
-    struct ws_chan *w = user;
-    (void)flags;
-    if (w->early_off < w->head_len) { /* frames that came with the handshake's answer */
-        size_t n = w->head_len - w->early_off < len ? w->head_len - w->early_off : len;
-        memcpy(buf, w->head + w->early_off, n);
-        w->early_off += n;
-        return (ssize_t)n;
-    }
-    if (w->reads >= READS_PER_TURN && !conn_pending(w->k)) {
-        wslay_event_set_error(ctx, WSLAY_ERR_WOULDBLOCK); /* the read event comes back */
-        return -1;
-    }
-    w->reads++;
-    ssize_t n = conn_recv(w->k, (char *)buf, len);
-    if (n > 0) {
-        sb_add(&w->c->w->slot->c.bytes_received, (uint64_t)n);
-        return n;
-    }
-    if (n == CONN_AGAIN) {
-        wslay_event_set_error(ctx, WSLAY_ERR_WOULDBLOCK);
-        return -1;
-    }
-    if (n == 0)
-        w->eof = 1;
-    else
-        fail(w, conn_error_kind(), conn_error());
-    wslay_event_set_error(ctx, WSLAY_ERR_CALLBACK_FAILURE);
-    return -1;
-}
-
-/* wslay writes a frame's header and its payload in two calls: the header is kept and goes
- * out with the payload in one write (one system call, one segment, per message). */
-static ssize_t send_cb(wslay_event_context_ptr ctx, const uint8_t *data, size_t len, int flags,
-                       void *user)
-{
-    struct ws_chan *w = user;
-    struct worker *wk = w->c->w;
-    if ((flags & WSLAY_MSG_MORE) && w->hdr_len == 0 && len <= sizeof w->hdr) {
-        memcpy(w->hdr, data, len);
-        w->hdr_len = (uint8_t)len;
-        return (ssize_t)len;
-    }
-    size_t hl = w->hdr_len;
-    const char *out = (const char *)data;
-    size_t out_len = len;
-    if (hl) { /* the worker's read buffer is free while a callback runs */
-        out_len = len < wk->rbuf_size - hl ? len : wk->rbuf_size - hl;
-        memcpy(wk->rbuf, w->hdr, hl);
-        memcpy(wk->rbuf + hl, data, out_len);
-        out = wk->rbuf;
-        out_len += hl;
-    }
-    ssize_t n = conn_send(w->k, out, out_len);
-    if (n > 0) {
-        sb_add(&wk->slot->c.bytes_sent, (uint64_t)n);
-        if ((size_t)n >= hl) {
-            w->hdr_len = 0;
-            if ((size_t)n > hl)
-                return n - (ssize_t)hl;
-        } else { /* part of the header: the rest goes first next time */
-            memmove(w->hdr, w->hdr + n, hl - (size_t)n);
-            w->hdr_len = (uint8_t)(hl - (size_t)n);
-        }
-        wslay_event_set_error(ctx, WSLAY_ERR_WOULDBLOCK); /* none of the payload went */
-        return -1;
-    }
-    if (n == CONN_AGAIN) {
-        wslay_event_set_error(ctx, WSLAY_ERR_WOULDBLOCK);
-        return -1;
-    }
-    fail(w, conn_error_kind(), conn_error());
-    wslay_event_set_error(ctx, WSLAY_ERR_CALLBACK_FAILURE);
-    return -1;
-}
-
-/* Masks come from the client's seeded stream: a run with the same seed sends the same bytes. */
-static int genmask_cb(wslay_event_context_ptr ctx, uint8_t *buf, size_t len, void *user)
-{
-    struct ws_chan *w = user;
-    (void)ctx;
-    for (size_t i = 0; i < len; i += 4) {
-        uint32_t r = rng_next(&w->c->rng);
-        memcpy(buf + i, &r, len - i < 4 ? len - i : 4);
-    }
-    return 0;
-}
-
-static void msg_cb(wslay_event_context_ptr ctx, const struct wslay_event_on_msg_recv_arg *a,
-                   void *user)
-{
-    struct ws_chan *w = user;
-    (void)ctx;
-    if (a->opcode == WSLAY_TEXT_FRAME || a->opcode == WSLAY_BINARY_FRAME)
-        w->on_message(w->arg, a->msg, a->msg_length);
-}
-
 struct ws_chan *ws_chan_new(struct client *c, struct conn *k, ws_message_fn *on_message,
                             void *arg)
 {
@@ -159,6 +64,7 @@ struct ws_chan *ws_chan_new(struct client *c, struct conn *k, ws_message_fn *on_
     w->k = k;
     w->on_message = on_message;
     w->arg = arg;
+    ws_reader_init(&w->rd, spec_of(c)->chan.ws_max_message);
     return w;
 }
 
@@ -166,10 +72,9 @@ void ws_chan_free(struct ws_chan *w)
 {
     if (!w)
         return;
-    if (w->ctx)
-        wslay_event_context_free(w->ctx);
     free(w->req);
     free(w->head);
+    free(w->out);
     free(w);
 }
 
@@ -186,24 +91,6 @@ static int request_prepare(struct ws_chan *w)
     w->req = ws_request_build(w->c->url, w->key, spec->chan.ws_protocol, spec->headers,
                               spec->nheaders, &w->req_len);
     return w->req ? 0 : -1;
-}
-
-/* wslay's context (with its two 4 KiB buffers) is made when the first frame goes or comes:
- * a channel that stays idle after the upgrade costs little more than its socket. */
-static int context_start(struct ws_chan *w)
-{
-    if (w->ctx)
-        return 0;
-    static const struct wslay_event_callbacks cbs = {
-        .recv_callback = recv_cb,
-        .send_callback = send_cb,
-        .genmask_callback = genmask_cb,
-        .on_msg_recv_callback = msg_cb,
-    };
-    if (wslay_event_context_client_init(&w->ctx, &cbs, w) != 0)
-        return -1;
-    wslay_event_config_set_max_recv_msg_length(w->ctx, spec_of(w->c)->chan.ws_max_message);
-    return 0;
 }
 
 enum ws_result ws_chan_handshake(struct ws_chan *w)
@@ -280,106 +167,208 @@ int ws_chan_early(const struct ws_chan *w)
     return w->early_off < w->head_len;
 }
 
-/* The context, made now if need be; 0, or -1 (a failure) when out of memory. */
-static int context_need(struct ws_chan *w)
+/* Room for `more` bytes after what waits in out; 0, or -1 (a failure) when out of memory. */
+static int out_room(struct ws_chan *w, size_t more)
 {
-    if (context_start(w) == 0)
+    if (w->out_off == w->out_len)
+        w->out_off = w->out_len = 0;
+    if (w->out_len + more <= w->out_cap)
         return 0;
-    fail(w, ERR_SOCKET, "out of memory for a WebSocket channel");
-    return -1;
+    size_t cap = w->out_cap ? w->out_cap : 256;
+    while (cap < w->out_len + more)
+        cap *= 2;
+    uint8_t *p = realloc(w->out, cap);
+    if (!p) {
+        fail(w, ERR_SOCKET, "out of memory for a WebSocket message");
+        return -1;
+    }
+    w->out = p;
+    w->out_cap = cap;
+    return 0;
+}
+
+/* Appends a frame, masked from the client's seeded stream: a run with the same seed sends the
+ * same bytes. */
+static int frame_out(struct ws_chan *w, int opcode, const void *payload, size_t len)
+{
+    if (out_room(w, WS_HEADER_MAX + len) != 0)
+        return -1;
+    uint32_t r = rng_next(&w->c->rng);
+    uint8_t mask[4];
+    memcpy(mask, &r, 4);
+    w->out_len += ws_frame_put(w->out + w->out_len, opcode, payload, len, mask);
+    return 0;
 }
 
 int ws_chan_queue(struct ws_chan *w, const char *msg, size_t len)
 {
-    if (context_need(w) != 0)
-        return -1;
-    int binary = spec_of(w->c)->chan.ws_binary;
-    struct wslay_event_msg m = {binary ? WSLAY_BINARY_FRAME : WSLAY_TEXT_FRAME,
-                                (const uint8_t *)msg, len};
-    return wslay_event_queue_msg(w->ctx, &m) == 0 ? 0 : -1;
+    if (w->we_closed)
+        return 0; /* nothing goes after our close */
+    return frame_out(w, spec_of(w->c)->chan.ws_binary ? WS_OP_BINARY : WS_OP_TEXT, msg, len);
 }
 
 int ws_chan_pending(const struct ws_chan *w)
 {
-    return w->ctx && wslay_event_want_write(w->ctx);
+    return w->out_off < w->out_len;
 }
 
-/* After the closing handshake's frames moved: over when both closes went, or ours is
- * out and the peer is gone. */
-static int close_done(struct ws_chan *w)
+/* Over when our close is out and the peer's came, or the peer is gone. */
+static int close_done(const struct ws_chan *w)
 {
-    return wslay_event_get_close_sent(w->ctx) &&
-           (wslay_event_get_close_received(w->ctx) || w->eof);
+    return w->we_closed && !ws_chan_pending(w) && (w->close_in || w->eof);
+}
+
+/* Writes what waits in out, in as few system calls as the socket allows. */
+static enum ws_result flush(struct ws_chan *w)
+{
+    while (w->out_off < w->out_len) {
+        size_t len = w->retry_len ? w->retry_len : w->out_len - w->out_off;
+        ssize_t n = conn_send(w->k, (const char *)w->out + w->out_off, len);
+        if (n == CONN_AGAIN) {
+            if (w->k->ssl)
+                w->retry_len = len;
+            return WS_AGAIN;
+        }
+        if (n <= 0) {
+            fail(w, conn_error_kind(), conn_error());
+            return WS_FAIL;
+        }
+        w->retry_len = 0;
+        w->out_off += (size_t)n;
+        sb_add(&w->c->w->slot->c.bytes_sent, (uint64_t)n);
+    }
+    w->out_off = w->out_len = 0;
+    return WS_OK;
 }
 
 enum ws_result ws_chan_send(struct ws_chan *w)
 {
-    if (!w->ctx)
-        return w->kind != ERR_NONE ? WS_FAIL : WS_OK; /* nothing was ever queued */
-    if (wslay_event_send(w->ctx) != 0 || w->kind != ERR_NONE) {
-        fail(w, ERR_WRITE, "WebSocket write failed");
+    if (w->kind != ERR_NONE)
         return WS_FAIL;
-    }
-    if (close_done(w))
-        return WS_CLOSED;
-    return wslay_event_want_write(w->ctx) ? WS_AGAIN : WS_OK;
+    enum ws_result r = flush(w);
+    if (r != WS_OK)
+        return r;
+    return close_done(w) ? WS_CLOSED : WS_OK;
 }
 
-/* wslay refused what came and queued a close with its code: sent if the socket takes it. */
-static enum ws_result refused(struct ws_chan *w)
+/* Queues our close frame with code (none for 1005), once. */
+static void close_queue(struct ws_chan *w, uint16_t code)
 {
-    wslay_event_send(w->ctx);
-    uint16_t code = wslay_event_get_status_code_sent(w->ctx);
-    char why[96];
-    if (code == WSLAY_CODE_MESSAGE_TOO_BIG)
-        snprintf(why, sizeof why, "a message over ws_max_message (closed with 1009)");
-    else if (code == WSLAY_CODE_INVALID_FRAME_PAYLOAD_DATA)
-        snprintf(why, sizeof why, "a text message not in UTF-8 (closed with 1007)");
-    else
-        snprintf(why, sizeof why, "an invalid frame (closed with %u)",
-                 code ? (unsigned)code : 1002u);
+    if (w->we_closed)
+        return;
+    uint8_t p[2] = {(uint8_t)(code >> 8), (uint8_t)code};
+    if (frame_out(w, WS_OP_CLOSE, p, code == WS_CLOSE_NO_STATUS ? 0 : 2) == 0)
+        w->we_closed = 1;
+}
+
+static void on_data(void *arg, const uint8_t *p, size_t n)
+{
+    struct ws_chan *w = arg;
+    w->on_message(w->arg, p, n, 0);
+}
+
+static void on_message_end(void *arg)
+{
+    struct ws_chan *w = arg;
+    w->on_message(w->arg, NULL, 0, 1);
+}
+
+static void on_control(void *arg, int opcode, const uint8_t *p, size_t n)
+{
+    struct ws_chan *w = arg;
+    if (opcode == WS_OP_PING && !w->we_closed) {
+        frame_out(w, WS_OP_PONG, p, n);
+    } else if (opcode == WS_OP_CLOSE) {
+        w->close_in = n >= 2 ? (uint16_t)(p[0] << 8 | p[1]) : WS_CLOSE_NO_STATUS;
+        close_queue(w, w->close_in); /* the answer, when the close is the peer's */
+    }
+}
+
+static const struct ws_reader_ops reader_ops = {on_data, on_message_end, on_control};
+
+/* The reader refused what came: its close goes if the socket takes it, and the channel fails. */
+static enum ws_result refused(struct ws_chan *w, int code)
+{
+    char why[128];
+    snprintf(why, sizeof why, "%s (closed with %d)", w->rd.why, code);
+    close_queue(w, (uint16_t)code);
+    flush(w);
+    w->kind = ERR_NONE; /* the refusal is the failure to report, not a write that failed */
     fail(w, ERR_WS_PROTOCOL, why);
     return WS_FAIL;
 }
 
-enum ws_result ws_chan_recv(struct ws_chan *w)
+/* Feeds n bytes to the reader; WS_AGAIN to go on reading. */
+static enum ws_result take(struct ws_chan *w, const uint8_t *buf, size_t n)
 {
-    w->reads = 0;
-    if (context_need(w) != 0)
-        return WS_FAIL;
-    int r = wslay_event_recv(w->ctx);
-    if (w->kind != ERR_NONE)
-        return WS_FAIL;
-    if (r == WSLAY_ERR_NOMEM) {
-        fail(w, ERR_SOCKET, "out of memory for a WebSocket message");
-        return WS_FAIL;
-    }
-    if (wslay_event_get_close_received(w->ctx)) { /* wslay queued the answer */
-        wslay_event_send(w->ctx);
+    int code = ws_reader_feed(&w->rd, buf, n, &reader_ops, w);
+    if (code)
+        return refused(w, code);
+    if (w->close_in) {
+        flush(w); /* our answer, or the rest of our close */
         return WS_CLOSED;
     }
-    if (w->eof) {
-        if (w->we_closed)
+    return WS_AGAIN;
+}
+
+enum ws_result ws_chan_recv(struct ws_chan *w)
+{
+    struct worker *wk = w->c->w;
+    if (w->kind != ERR_NONE)
+        return WS_FAIL;
+    if (w->early_off < w->head_len) { /* frames that came with the handshake's answer */
+        enum ws_result r = take(w, (const uint8_t *)w->head + w->early_off,
+                                w->head_len - w->early_off);
+        free(w->head);
+        w->head = NULL;
+        w->head_len = w->head_cap = w->early_off = 0;
+        if (r != WS_AGAIN)
+            return r;
+    }
+    for (int turn = 0;; turn++) {
+        if (turn >= READS_PER_TURN && !conn_pending(w->k))
+            return WS_AGAIN; /* the persistent read event comes back for the rest */
+        ssize_t n = conn_recv(w->k, wk->rbuf, wk->rbuf_size);
+        if (n > 0) {
+            sb_add(&wk->slot->c.bytes_received, (uint64_t)n);
+            enum ws_result r = take(w, (const uint8_t *)wk->rbuf, (size_t)n);
+            if (r != WS_AGAIN)
+                return r;
+            /* a short read emptied the socket: the read event says when there is more */
+            if ((size_t)n < wk->rbuf_size && !w->k->ssl)
+                return WS_AGAIN;
+            continue;
+        }
+        if (n == CONN_AGAIN)
+            return WS_AGAIN;
+        if (n < 0) {
+            fail(w, conn_error_kind(), conn_error());
+            return WS_FAIL;
+        }
+        w->eof = 1;
+        if (w->we_began)
             return WS_CLOSED; /* gone instead of answering our close: it is closed anyway */
         fail(w, ERR_CLOSED, "closed without a WebSocket close frame (1006)");
         return WS_FAIL;
     }
-    if (!wslay_event_get_read_enabled(w->ctx))
-        return refused(w);
-    return WS_AGAIN;
 }
 
 void ws_chan_close(struct ws_chan *w, uint16_t code)
 {
-    if (w->we_closed || !w->upgraded || context_need(w) != 0)
+    if (!w->upgraded || w->we_closed)
         return;
-    w->we_closed = 1;
-    wslay_event_queue_close(w->ctx, code, NULL, 0);
+    w->we_began = 1;
+    close_queue(w, code);
+}
+
+uint16_t ws_chan_close_code(const struct ws_chan *w)
+{
+    return w->close_in;
 }
 
 enum errkind ws_chan_end(const struct ws_chan *w, const char **reason, int *by_peer)
 {
-    *by_peer = w->kind == ERR_NONE && !w->we_closed;
+    *by_peer = w->kind == ERR_NONE && w->close_in && !w->we_began;
     *reason = w->kind != ERR_NONE ? w->why : *by_peer ? "closed by the peer" : NULL;
     return w->kind;
 }

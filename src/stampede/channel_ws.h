@@ -1,8 +1,8 @@
 /* channel_ws: the WebSocket layer of a ws:// or wss:// channel. It runs the opening handshake
- * on the channel's connection, then frames the messages channel.c hands it and deframes what
- * arrives through wslay's client context (masking with the client's random stream, pings
- * answered, fragmented messages put together, the message limit, the closing handshake).
- * channel.c keeps pacing, lifetime and counting; it sees whole message payloads only. */
+ * on the channel's connection, then frames the messages channel.c hands it (masked with the
+ * client's random stream, batched into one write) and reads what arrives through ws_frame's
+ * reader (pings answered, fragmented messages followed, the message limit, the closing
+ * handshake). channel.c keeps pacing, lifetime and counting; it sees message payloads only. */
 #ifndef STAMPEDE_CHANNEL_WS_H
 #define STAMPEDE_CHANNEL_WS_H
 
@@ -15,8 +15,8 @@ struct client;
 struct conn;
 struct ws_chan;
 
-/* A whole message (text or binary) came: its payload. */
-typedef void ws_message_fn(void *arg, const uint8_t *msg, size_t len);
+/* The next bytes of a message's payload (text or binary) came, or (end) the message is whole. */
+typedef void ws_message_fn(void *arg, const uint8_t *p, size_t len, int end);
 
 enum ws_result {
     WS_OK = 0,   /* done (the handshake passed; everything queued is written) */
@@ -34,7 +34,8 @@ void ws_chan_free(struct ws_chan *w);
 enum ws_result ws_chan_handshake(struct ws_chan *w);
 /* Whether bytes that came with the handshake's answer wait to be read as frames. */
 int ws_chan_early(const struct ws_chan *w);
-/* Queues a message; it goes out with the next ws_chan_send. -1 when out of memory. */
+/* Frames a message into the output; it goes out with the next ws_chan_send, together with
+ * the others queued before it. -1 when out of memory. */
 int ws_chan_queue(struct ws_chan *w, const char *msg, size_t len);
 /* Writes what is queued. */
 enum ws_result ws_chan_send(struct ws_chan *w);
@@ -44,6 +45,8 @@ enum ws_result ws_chan_recv(struct ws_chan *w);
 void ws_chan_close(struct ws_chan *w, uint16_t code);
 /* Whether a message or a control frame still waits to be written. */
 int ws_chan_pending(const struct ws_chan *w);
+/* The status code of the close frame the peer sent (1005 when it had none), 0 when none came. */
+uint16_t ws_chan_close_code(const struct ws_chan *w);
 /* How the channel ended after WS_CLOSED or WS_FAIL: kind (ERR_NONE: a proper close), a reason,
  * and whether the peer began it. */
 enum errkind ws_chan_end(const struct ws_chan *w, const char **reason, int *by_peer);

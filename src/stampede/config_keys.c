@@ -364,7 +364,8 @@ const struct config_key config_keys[] = {
      .flag_arg = "WHAT", .help = "an arrival that finds every client busy: queue or drop"},
     {.name = "tick", .sections = RUNSEC, .type = CT_DURATION, RUN(tick_ns), .def = "1ms",
      .flag = "tick", .flag_arg = "TIME",
-     .help = "resolution of the timetable of arrivals (0 = each at its own nanosecond)"},
+     .help = "resolution of the timetables of arrivals and of channel messages (0 = each "
+             "at its own nanosecond)"},
     {.name = "iterator", .sections = RUNSEC, .type = CT_ENUM, RUN(iterator), .def = "default",
      .words = iterator_words, .what = "an iterator",
      .help = "order of the requests: default, random_start, follow, random_start_follow"},

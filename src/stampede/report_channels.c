@@ -75,6 +75,35 @@ static const char *format_bits(double bytes_per_s, char *buf, size_t len)
     return buf;
 }
 
+/* The close code of counter i, as printed ("other" for the last). */
+static const char *close_code_name(unsigned i, char *buf, size_t len)
+{
+    if (i == SB_CLOSE_CODES - 1)
+        return "other";
+    snprintf(buf, len, "%u", SB_CLOSE_CODE_FIRST + i);
+    return buf;
+}
+
+static int has_close_codes(const struct sb_channels *ch)
+{
+    for (unsigned i = 0; i < SB_CLOSE_CODES; i++)
+        if (sb_get(&ch->close_codes[i]))
+            return 1;
+    return 0;
+}
+
+/* "1000 x12, 1001 x3": the close frames the peers sent, by status code. */
+static void print_close_codes(FILE *f, const struct sb_channels *ch)
+{
+    char name[16];
+    for (unsigned i = 0, first = 1; i < SB_CLOSE_CODES; i++)
+        if (sb_get(&ch->close_codes[i])) {
+            fprintf(f, "%s%s x%" PRIu64, first ? "" : ", ", close_code_name(i, name, sizeof name),
+                    sb_get(&ch->close_codes[i]));
+            first = 0;
+        }
+}
+
 void report_channels_print(FILE *f, const struct summary *s)
 {
     const struct sb_channels *ch = s->channels;
@@ -93,6 +122,11 @@ void report_channels_print(FILE *f, const struct summary *s)
                 sb_get(&ch->failed_kind[k]));
         if (s->reasons[k] && s->reasons[k][0]) /* the reason seen most, requests' included */
             fprintf(f, " (%s)", s->reasons[k]);
+        fputc('\n', f);
+    }
+    if (has_close_codes(ch)) {
+        fprintf(f, "            close codes received: ");
+        print_close_codes(f, ch);
         fputc('\n', f);
     }
     fprintf(f, "  messages  %" PRIu64 " sent (%.1f/s), %" PRIu64 " received (%.1f/s)\n", ms,
@@ -114,6 +148,10 @@ int report_channels_print_request(FILE *f, const struct summary *s, size_t r)
                " messages sent, %" PRIu64 " received",
             s->requests[r].name, sb_get(&q->opened), sb_get(&q->failed),
             sb_get(&q->messages_sent), sb_get(&q->messages_received));
+    if (has_close_codes(q)) {
+        fprintf(f, ", closes ");
+        print_close_codes(f, q);
+    }
     if (q->latency.count)
         fprintf(f, "  p50 %s  p99 %s",
                 units_format_us((double)hist_percentile_us(&q->latency, 50), p50, sizeof p50),
@@ -134,6 +172,14 @@ void report_channels_json(FILE *f, const struct summary *s, long r)
         if (sb_get(&ch->failed_kind[k])) {
             fprintf(f, "%s\"%s\":%" PRIu64, first ? "" : ",", errkind_names[k],
                     sb_get(&ch->failed_kind[k]));
+            first = 0;
+        }
+    fprintf(f, "},\"close_codes_received\":{");
+    char name[16];
+    for (unsigned i = 0, first = 1; i < SB_CLOSE_CODES; i++)
+        if (sb_get(&ch->close_codes[i])) {
+            fprintf(f, "%s\"%s\":%" PRIu64, first ? "" : ",", close_code_name(i, name, sizeof name),
+                    sb_get(&ch->close_codes[i]));
             first = 0;
         }
     fprintf(f, "},\"messages_sent\":%" PRIu64 ",\"messages_received\":%" PRIu64

@@ -25,7 +25,7 @@ static const char *const counter_names[] = {
 
 static size_t counter_count(const struct sb_header *h)
 {
-    return NFIXED + ERR_KIND_COUNT + SB_STATUS_MAX + 2 * (size_t)h->nrequests;
+    return NFIXED + ERR_KIND_COUNT + SB_STATUS_MAX + SB_CLOSE_CODES + 2 * (size_t)h->nrequests;
 }
 
 static void flush(struct statsd *s)
@@ -91,6 +91,8 @@ static void counters(const struct sb_header *h, uint64_t *v)
             v[k++] += sb_get(&c->errors[e]);
         for (unsigned code = 0; code < SB_STATUS_MAX; code++)
             v[k++] += sb_get(&c->status[code]);
+        for (unsigned i = 0; i < SB_CLOSE_CODES; i++)
+            v[k++] += sb_get(&ch->close_codes[i]);
         for (unsigned r = 0; r < h->nrequests; r++) {
             v[k++] += sb_get(&sb_reqstat(h, w, r)->ok);
             v[k++] += sb_get(&sb_reqstat(h, w, r)->failed);
@@ -116,6 +118,14 @@ static void counter_name(const struct statsd *s, size_t k, char *out, size_t len
         return;
     }
     k -= SB_STATUS_MAX;
+    if (k < SB_CLOSE_CODES) { /* WebSocket close frames from the server, by status code */
+        if (k == SB_CLOSE_CODES - 1)
+            snprintf(out, len, "%s.channels.close.other", s->ns);
+        else
+            snprintf(out, len, "%s.channels.close.%zu", s->ns, SB_CLOSE_CODE_FIRST + k);
+        return;
+    }
+    k -= SB_CLOSE_CODES;
     snprintf(out, len, "%s.request.%s.%s", s->ns,
              element(el, sb_reqstat(s->h, 0, (unsigned)(k / 2))->name), k % 2 ? "failed" : "ok");
 }

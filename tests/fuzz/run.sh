@@ -12,7 +12,7 @@ SECONDS_EACH=${1:-60}
 case $SECONDS_EACH in '' | *[!0-9]*) echo "usage: $0 [SECONDS]" >&2; exit 2 ;; esac
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${FUZZ_BUILD:-$SRC/build-fuzz}
-TARGETS=${FUZZ_TARGETS:-"http_parser config url scoreboard ammo cookie ws_handshake json_path"}
+TARGETS=${FUZZ_TARGETS:-"http_parser config url scoreboard ammo cookie ws_handshake json_path ws_frame"}
 CC=${FUZZ_CC:-clang}
 
 command -v "$CC" >/dev/null || { echo "fuzz: $CC not found (sh scripts/deps-reliability.sh)" >&2; exit 1; }

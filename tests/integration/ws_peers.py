@@ -6,6 +6,9 @@
       Python websockets' own server echoing every message. On SIGTERM it writes to OUTFILE
       a JSON object: messages counted, the subprotocols chosen, the X-Token headers seen,
       and the kinds of message (text or binary).
+  ws_peers.py closer CODE...
+      Python websockets' server that echoes one message on each connection, then closes it
+      with the next of the status codes given, in turn (the same code once all were used).
   ws_peers.py raw MODE OUTFILE
       A hand-written server, for what a well-behaved library never does. After reading the
       upgrade request it: refuse (403), badaccept (a wrong Sec-WebSocket-Accept), badproto
@@ -56,6 +59,28 @@ def echo(outfile, protocols):
             await stop
         with open(outfile, "w") as f:
             json.dump(seen, f)
+
+    asyncio.run(main())
+
+
+def closer(codes):
+    import websockets
+    used = [0]
+
+    async def handler(ws, path=None):
+        code = codes[min(used[0], len(codes) - 1)]
+        used[0] += 1
+        try:
+            await ws.send(await ws.recv())
+        finally:
+            await ws.close(code=code, reason="closer")
+
+    async def main():
+        stop = asyncio.get_running_loop().create_future()
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set_result, None)
+        async with websockets.serve(handler, "127.0.0.1", 0) as server:
+            say_listening(server.sockets[0].getsockname()[1])
+            await stop
 
     asyncio.run(main())
 
@@ -147,5 +172,7 @@ def raw(mode, outfile):
 
 if sys.argv[1] == "echo":
     echo(sys.argv[2], sys.argv[3:])
+elif sys.argv[1] == "closer":
+    closer([int(c) for c in sys.argv[2:]])
 else:
     raw(sys.argv[2], sys.argv[3])
