@@ -92,13 +92,15 @@ static int has_close_codes(const struct sb_channels *ch)
     return 0;
 }
 
-/* "1000 x12, 1001 x3": the close frames the peers sent, by status code. */
-static void print_close_codes(FILE *f, const struct sb_channels *ch)
+/* The close frames the peers sent, by status code: "1000 x12, 1001 x3", or in JSON
+ * "\"1000\":12,\"1001\":3". */
+static void print_close_codes(FILE *f, const struct sb_channels *ch, int json)
 {
     char name[16];
     for (unsigned i = 0, first = 1; i < SB_CLOSE_CODES; i++)
         if (sb_get(&ch->close_codes[i])) {
-            fprintf(f, "%s%s x%" PRIu64, first ? "" : ", ", close_code_name(i, name, sizeof name),
+            fprintf(f, json ? "%s\"%s\":%" PRIu64 : "%s%s x%" PRIu64,
+                    first ? "" : json ? "," : ", ", close_code_name(i, name, sizeof name),
                     sb_get(&ch->close_codes[i]));
             first = 0;
         }
@@ -126,7 +128,7 @@ void report_channels_print(FILE *f, const struct summary *s)
     }
     if (has_close_codes(ch)) {
         fprintf(f, "            close codes received: ");
-        print_close_codes(f, ch);
+        print_close_codes(f, ch, 0);
         fputc('\n', f);
     }
     fprintf(f, "  messages  %" PRIu64 " sent (%.1f/s), %" PRIu64 " received (%.1f/s)\n", ms,
@@ -150,7 +152,7 @@ int report_channels_print_request(FILE *f, const struct summary *s, size_t r)
             sb_get(&q->messages_sent), sb_get(&q->messages_received));
     if (has_close_codes(q)) {
         fprintf(f, ", closes ");
-        print_close_codes(f, q);
+        print_close_codes(f, q, 0);
     }
     if (q->latency.count)
         fprintf(f, "  p50 %s  p99 %s",
@@ -175,13 +177,7 @@ void report_channels_json(FILE *f, const struct summary *s, long r)
             first = 0;
         }
     fprintf(f, "},\"close_codes_received\":{");
-    char name[16];
-    for (unsigned i = 0, first = 1; i < SB_CLOSE_CODES; i++)
-        if (sb_get(&ch->close_codes[i])) {
-            fprintf(f, "%s\"%s\":%" PRIu64, first ? "" : ",", close_code_name(i, name, sizeof name),
-                    sb_get(&ch->close_codes[i]));
-            first = 0;
-        }
+    print_close_codes(f, ch, 1);
     fprintf(f, "},\"messages_sent\":%" PRIu64 ",\"messages_received\":%" PRIu64
                ",\"bytes_sent\":%" PRIu64 ",\"bytes_received\":%" PRIu64
                ",\"messages_sent_per_s\":%.3f,\"messages_received_per_s\":%.3f"

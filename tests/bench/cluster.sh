@@ -34,17 +34,10 @@ CLUSTER_BACKLOG=${CLUSTER_BACKLOG:-16384}
 # builtins: "PID RSS_KB PSS_KB" lines into FILE. Which are workers is told afterwards by the
 # merged JSON's worker pids.
 cluster_sample() {
-    local queue=("$1") p f c kids k v _ rss pss
+    local p k v _ rss pss
     : >"$2"
-    while ((${#queue[@]})); do
-        p=${queue[0]}
-        queue=("${queue[@]:1}")
-        for f in /proc/"$p"/task/*/children; do
-            [ -r "$f" ] || continue
-            kids=
-            read -r kids 2>/dev/null <"$f"
-            for c in $kids; do queue+=("$c"); done
-        done
+    tree_pids "$1"
+    for p in "${TREE_PIDS[@]}"; do
         k=
         read -r k 2>/dev/null <"/proc/$p/comm"
         [ "$k" = stampede-mpi ] || continue

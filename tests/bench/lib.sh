@@ -207,23 +207,28 @@ watch_tree() {
     wait "$1" || true
     bg_forget "$1"
 }
-tree_sample() {
-    local queue=("$1") p f c kids k v _ rss_sum=0 nw=0
-    local -A name=() ppid=() hwm=() rss=()
-    local pids=("$1") # the root too: a worker is known by its parent's name
+# tree_pids ROOT: ROOT and every process below it into the array TREE_PIDS, with builtins
+# only (no fork: see tree_sample).
+tree_pids() {
+    local queue=("$1") p f c kids
+    TREE_PIDS=()
     while ((${#queue[@]})); do
         p=${queue[0]}
         queue=("${queue[@]:1}")
+        TREE_PIDS+=("$p")
         for f in /proc/"$p"/task/*/children; do
             [ -r "$f" ] || continue
             kids=
             read -r kids 2>/dev/null <"$f"
-            for c in $kids; do
-                pids+=("$c")
-                queue+=("$c")
-            done
+            for c in $kids; do queue+=("$c"); done
         done
     done
+}
+tree_sample() {
+    local p k v _ rss_sum=0 nw=0
+    local -A name=() ppid=() hwm=() rss=()
+    tree_pids "$1" # the root too: a worker is known by its parent's name
+    local pids=("${TREE_PIDS[@]}")
     for p in "${pids[@]}"; do
         while read -r k v _; do
             case $k in
