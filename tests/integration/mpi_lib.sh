@@ -7,6 +7,10 @@ if [ ! -x "$MPI" ]; then
     exit 77
 fi
 command -v mpirun >/dev/null || fail "mpirun not found: install Debian's openmpi-bin (scripts/deps.sh does)"
+# One MPI test at a time: 16 ranks of one next to 3 ranks of another starve each other's
+# timetables on a 2-core machine. The lock ends with this test's processes.
+exec 9>"$B/.mpi-tests.lock"
+flock -w 600 9 || fail "another MPI test held $B/.mpi-tests.lock for 10 minutes"
 # as root, Open MPI wants to be told; more ranks than cores on this small machine
 MPIRUN=(mpirun --allow-run-as-root --oversubscribe --mca btl self,tcp --mca btl_tcp_if_include lo
         --mca oob_tcp_if_include lo)
