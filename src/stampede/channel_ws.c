@@ -8,7 +8,8 @@
  * through ws_frame's message-level checks: data payloads go to the channel as they come,
  * pings are answered with pongs, and a close frame is answered with the same code (the
  * closing handshake). A frame ws_frame refuses is answered with a close of its code
- * (1002, 1007 or 1009) and ends the channel; an end without any close frame is 1006.
+ * (1002, 1007 or 1009; 1011 when out of memory) and ends the channel; an end without any
+ * close frame is 1006.
  * A channel holds no buffer (nor wslay context) until frames go either way: idle channels
  * cost little more than a socket. */
 #include "channel_ws.h"
@@ -215,7 +216,7 @@ static int out_room(struct ws_chan *w, size_t more)
     return 0;
 }
 
-/* Appends a frame, through wslay_frame_send (which calls out_put and out_mask below). */
+/* Appends a frame, through wslay_frame_send (which calls out_put and out_mask). */
 static int frame_out(struct ws_chan *w, int opcode, const void *payload, size_t len)
 {
     if (out_room(w, WS_HEADER_MAX + len) != 0) /* room for it all at once */
