@@ -80,7 +80,8 @@ int ws_frames_send(struct ws_frames *f, int opcode, const void *payload, size_t 
 /* Reads n bytes (all of them are taken before it returns). Returns 0, or the close code to
  * answer a frame it refuses with (1002 protocol error, 1007 text not in UTF-8, 1009 message
  * too big, 1011 out of memory; see f->why); after a refusal, or once a close frame came, it
- * takes nothing more. */
+ * takes nothing more. wslay hands a frame on with its first payload byte (an empty one at
+ * once), so a header alone is judged when that byte comes. */
 int ws_frames_feed(struct ws_frames *f, const uint8_t *buf, size_t n,
                    const struct ws_reader_ops *ops, void *arg);
 
