@@ -1,13 +1,17 @@
 /* channel_ws: the opening handshake's I/O, then RFC 6455 frames on the connection.
  *
- * Messages are framed (masked with the client's seeded random stream) straight into the
- * channel's output buffer, as many as channel.c hands over before it asks for a write: the
- * messages due in one pass of the loop go out in one system call. What arrives is read into
- * the worker's read buffer and through ws_frame's reader: data payloads go to the channel as
- * they come, pings are answered with pongs, and a close frame is answered with the same code
- * (the closing handshake). A frame the reader refuses is answered with a close of its code
- * (1002, 1007 or 1009) and ends the channel; an end without any close frame is 1006.
- * A channel holds no buffer until it sends: idle channels cost little more than a socket. */
+ * Frames go through wslay's frame API (ws_frame.c): wslay_frame_send writes each message's
+ * frame, masked with the client's seeded random stream, through a callback that appends it
+ * to the channel's output buffer, as many as channel.c hands over before it asks for a
+ * write: the messages due in one pass of the loop go out in one system call. What arrives is
+ * read into the worker's read buffer and served to wslay_frame_recv, whose frame pieces go
+ * through ws_frame's message-level checks: data payloads go to the channel as they come,
+ * pings are answered with pongs, and a close frame is answered with the same code (the
+ * closing handshake). A frame ws_frame refuses is answered with a close of its code
+ * (1002, 1007 or 1009; 1011 when out of memory) and ends the channel; an end without any
+ * close frame is 1006.
+ * A channel holds no buffer (nor wslay context) until frames go either way: idle channels
+ * cost little more than a socket. */
 #include "channel_ws.h"
 
 #include <stdlib.h>
@@ -35,7 +39,7 @@ struct ws_chan {
     uint8_t *out;                  /* frames to write: out[out_off..out_len) */
     size_t out_len, out_off, out_cap;
     size_t retry_len;              /* TLS: a write that would block is retried with this length */
-    struct ws_reader rd;
+    struct ws_frames fr;           /* wslay's frame context and the incoming messages' state */
     int eof;                       /* the peer closed the connection */
     int we_closed;                 /* our close frame is queued (nothing follows it) */
     int we_began;                  /* ... and it began the closing handshake */
@@ -45,6 +49,8 @@ struct ws_chan {
     char why_buf[128];
 };
 
+static int out_room(struct ws_chan *w, size_t more);
+
 static void fail(struct ws_chan *w, enum errkind kind, const char *why)
 {
     if (w->kind != ERR_NONE)
@@ -53,6 +59,28 @@ static void fail(struct ws_chan *w, enum errkind kind, const char *why)
     snprintf(w->why_buf, sizeof w->why_buf, "%s", why ? why : "");
     w->why = w->why_buf;
 }
+
+/* wslay's send callback: a frame's bytes go to the end of the output buffer. */
+static int out_put(void *arg, const uint8_t *p, size_t n)
+{
+    struct ws_chan *w = arg;
+    if (out_room(w, n) != 0)
+        return -1;
+    memcpy(w->out + w->out_len, p, n);
+    w->out_len += n;
+    return 0;
+}
+
+/* A frame's mask, from the client's seeded stream: a run with the same seed sends the same
+ * bytes. */
+static void out_mask(void *arg, uint8_t mask[4])
+{
+    struct ws_chan *w = arg;
+    uint32_t r = rng_next(&w->c->rng);
+    memcpy(mask, &r, 4);
+}
+
+static const struct ws_frame_out frame_out_ops = {out_put, out_mask};
 
 struct ws_chan *ws_chan_new(struct client *c, struct conn *k, ws_message_fn *on_message,
                             void *arg)
@@ -64,7 +92,7 @@ struct ws_chan *ws_chan_new(struct client *c, struct conn *k, ws_message_fn *on_
     w->k = k;
     w->on_message = on_message;
     w->arg = arg;
-    ws_reader_init(&w->rd, spec_of(c)->chan.ws_max_message);
+    ws_frames_init(&w->fr, spec_of(c)->chan.ws_max_message, &frame_out_ops, w);
     return w;
 }
 
@@ -75,6 +103,7 @@ void ws_chan_free(struct ws_chan *w)
     free(w->req);
     free(w->head);
     free(w->out);
+    ws_frames_free(&w->fr);
     free(w);
 }
 
@@ -187,16 +216,15 @@ static int out_room(struct ws_chan *w, size_t more)
     return 0;
 }
 
-/* Appends a frame, masked from the client's seeded stream: a run with the same seed sends the
- * same bytes. */
+/* Appends a frame, through wslay_frame_send (which calls out_put and out_mask). */
 static int frame_out(struct ws_chan *w, int opcode, const void *payload, size_t len)
 {
-    if (out_room(w, WS_HEADER_MAX + len) != 0)
+    if (out_room(w, WS_HEADER_MAX + len) != 0) /* room for it all at once */
         return -1;
-    uint32_t r = rng_next(&w->c->rng);
-    uint8_t mask[4];
-    memcpy(mask, &r, 4);
-    w->out_len += ws_frame_put(w->out + w->out_len, opcode, payload, len, mask);
+    if (ws_frames_send(&w->fr, opcode, payload, len) != 0) {
+        fail(w, ERR_SOCKET, "a WebSocket frame could not be written");
+        return -1;
+    }
     return 0;
 }
 
@@ -286,11 +314,11 @@ static void on_control(void *arg, int opcode, const uint8_t *p, size_t n)
 
 static const struct ws_reader_ops reader_ops = {on_data, on_message_end, on_control};
 
-/* The reader refused what came: its close goes if the socket takes it, and the channel fails. */
+/* ws_frame refused what came: its close goes if the socket takes it, and the channel fails. */
 static enum ws_result refused(struct ws_chan *w, int code)
 {
     char why[128];
-    snprintf(why, sizeof why, "%s (closed with %d)", w->rd.why, code);
+    snprintf(why, sizeof why, "%s (closed with %d)", w->fr.why, code);
     close_queue(w, (uint16_t)code);
     flush(w);
     w->kind = ERR_NONE; /* the refusal is the failure to report, not a write that failed */
@@ -298,10 +326,10 @@ static enum ws_result refused(struct ws_chan *w, int code)
     return WS_FAIL;
 }
 
-/* Feeds n bytes to the reader; WS_AGAIN to go on reading. */
+/* Feeds n bytes to wslay_frame_recv and the message-level checks; WS_AGAIN to go on reading. */
 static enum ws_result take(struct ws_chan *w, const uint8_t *buf, size_t n)
 {
-    int code = ws_reader_feed(&w->rd, buf, n, &reader_ops, w);
+    int code = ws_frames_feed(&w->fr, buf, n, &reader_ops, w);
     if (code)
         return refused(w, code);
     if (w->close_in) {

@@ -1,49 +1,92 @@
-/* ws_frame: writing masked client frames, reading the server's frames incrementally. */
+/* ws_frame: a client's frames through wslay's frame API, and the message-level checks of
+ * what the server sends. */
 #include "ws_frame.h"
 
 #include <string.h>
 
-size_t ws_frame_put(uint8_t *out, int opcode, const void *payload, size_t len,
-                    const uint8_t mask[4])
+/* wslay_frame_send's output: the frame's bytes appended where f->out puts them. */
+static ssize_t send_cb(const uint8_t *data, size_t len, int flags, void *user)
 {
-    size_t h = 0;
-    out[h++] = (uint8_t)(0x80 | opcode);
-    if (len < 126) {
-        out[h++] = (uint8_t)(0x80 | len);
-    } else if (len <= 0xFFFF) {
-        out[h++] = 0x80 | 126;
-        out[h++] = (uint8_t)(len >> 8);
-        out[h++] = (uint8_t)len;
-    } else {
-        out[h++] = 0x80 | 127;
-        for (int i = 7; i >= 0; i--)
-            out[h++] = (uint8_t)((uint64_t)len >> (8 * i));
-    }
-    memcpy(out + h, mask, 4);
-    h += 4;
-    if (len) {
-        memcpy(out + h, payload, len);
-        ws_mask_apply(out + h, len, mask, 0);
-    }
-    return h + len;
+    struct ws_frames *f = user;
+    (void)flags;
+    if (!f->out || f->out->put(f->out_arg, data, len) != 0)
+        return WSLAY_ERR_WOULDBLOCK; /* wslay then says WSLAY_ERR_WANT_WRITE */
+    return (ssize_t)len;
 }
 
-void ws_mask_apply(uint8_t *p, size_t n, const uint8_t mask[4], size_t phase)
+/* wslay_frame_recv's input: the bytes read, served as far as they go. */
+static ssize_t recv_cb(uint8_t *buf, size_t len, int flags, void *user)
 {
-    uint8_t m8[8];
-    for (size_t i = 0; i < 8; i++)
-        m8[i] = mask[(phase + i) & 3];
-    uint64_t k;
-    memcpy(&k, m8, 8); /* the pattern in memory order: no byte order to care about */
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        uint64_t v;
-        memcpy(&v, p + i, 8);
-        v ^= k;
-        memcpy(p + i, &v, 8);
+    struct ws_frames *f = user;
+    (void)flags;
+    if (f->in_len == 0)
+        return WSLAY_ERR_WOULDBLOCK; /* wslay then says WSLAY_ERR_WANT_READ */
+    size_t n = len < f->in_len ? len : f->in_len;
+    memcpy(buf, f->in, n);
+    f->in += n;
+    f->in_len -= n;
+    return (ssize_t)n;
+}
+
+static int genmask_cb(uint8_t *buf, size_t len, void *user)
+{
+    struct ws_frames *f = user;
+    uint8_t mask[4];
+    if (!f->out || len != sizeof mask)
+        return -1;
+    f->out->mask(f->out_arg, mask);
+    memcpy(buf, mask, sizeof mask);
+    return 0;
+}
+
+static const struct wslay_frame_callbacks frame_callbacks = {send_cb, recv_cb, genmask_cb};
+
+void ws_frames_init(struct ws_frames *f, uint64_t max_message, const struct ws_frame_out *out,
+                    void *out_arg)
+{
+    memset(f, 0, sizeof *f);
+    f->max_message = max_message;
+    f->out = out;
+    f->out_arg = out_arg;
+}
+
+void ws_frames_free(struct ws_frames *f)
+{
+    if (f->ctx)
+        wslay_frame_context_free(f->ctx);
+    f->ctx = NULL;
+}
+
+static int context_make(struct ws_frames *f)
+{
+    return f->ctx || wslay_frame_context_init(&f->ctx, &frame_callbacks, f) == 0 ? 0 : -1;
+}
+
+int ws_frames_send(struct ws_frames *f, int opcode, const void *payload, size_t len)
+{
+    if (f->broken || context_make(f) != 0)
+        return -1;
+    struct wslay_frame_iocb io = {
+        .fin = 1,
+        .opcode = (uint8_t)opcode,
+        .mask = 1,
+        .payload_length = len,
+        .data = payload,
+        .data_length = len,
+    };
+    /* wslay_frame_send may take the payload in several calls: each one goes on from where
+     * the last one stopped, until all of it is out. */
+    for (;;) {
+        ssize_t n = wslay_frame_send(f->ctx, &io);
+        if (n < 0 || (n == 0 && io.data_length > 0) || (size_t)n > io.data_length) {
+            f->broken = 1; /* the frame is cut: what followed would not be frames */
+            return -1;
+        }
+        io.data += n;
+        io.data_length -= (size_t)n;
+        if (io.data_length == 0)
+            return 0;
     }
-    for (size_t j = 0; i < n; i++, j++)
-        p[i] ^= m8[j];
 }
 
 /* The UTF-8 check of a text message, carried across frames and reads: the state holds how
@@ -91,136 +134,132 @@ static int utf8_feed(uint32_t *state, const uint8_t *p, size_t n)
     return 0;
 }
 
-void ws_reader_init(struct ws_reader *r, uint64_t max_message)
+static int refuse(struct ws_frames *f, int code, const char *why)
 {
-    memset(r, 0, sizeof *r);
-    r->max_message = max_message;
-    r->in_header = 1;
-}
-
-static int refuse(struct ws_reader *r, int code, const char *why)
-{
-    r->closed = 1;
-    r->why = why;
+    f->closed = 1;
+    f->why = why;
     return code;
 }
 
-/* The first two bytes of a header: what no server may send is refused at once. */
-static int header_start(struct ws_reader *r)
+/* A frame's first piece: its header, as wslay read it. What no server may send is refused. */
+static int frame_start(struct ws_frames *f, const struct wslay_frame_iocb *io)
 {
-    uint8_t b0 = r->hdr[0], b1 = r->hdr[1];
-    int op = b0 & 0x0F;
-    if (b0 & 0x70)
-        return refuse(r, 1002, "a frame with reserved bits set");
-    if (b1 & 0x80)
-        return refuse(r, 1002, "a masked frame from the server");
+    int op = io->opcode;
+    if (io->rsv)
+        return refuse(f, 1002, "a frame with reserved bits set");
+    if (io->mask)
+        return refuse(f, 1002, "a masked frame from the server");
     if (op >= 0x8) {
         if (op > WS_OP_PONG)
-            return refuse(r, 1002, "a frame of an unknown opcode");
-        if (!(b0 & 0x80))
-            return refuse(r, 1002, "a fragmented control frame");
-        if ((b1 & 0x7F) > WS_CONTROL_MAX)
-            return refuse(r, 1002, "a control frame over 125 bytes");
+            return refuse(f, 1002, "a frame of an unknown opcode");
+        if (!io->fin)
+            return refuse(f, 1002, "a fragmented control frame");
+        if (io->payload_length > WS_CONTROL_MAX)
+            return refuse(f, 1002, "a control frame over 125 bytes");
     } else if (op > WS_OP_BINARY) {
-        return refuse(r, 1002, "a frame of an unknown opcode");
-    } else if (op == WS_OP_CONT && !r->msg_opcode) {
-        return refuse(r, 1002, "a continuation frame with no message under way");
-    } else if (op != WS_OP_CONT && r->msg_opcode) {
-        return refuse(r, 1002, "a new message in the middle of a fragmented one");
+        return refuse(f, 1002, "a frame of an unknown opcode");
+    } else if (op == WS_OP_CONT && !f->msg_opcode) {
+        return refuse(f, 1002, "a continuation frame with no message under way");
+    } else if (op != WS_OP_CONT && f->msg_opcode) {
+        return refuse(f, 1002, "a new message in the middle of a fragmented one");
     }
-    return 0;
-}
-
-/* The header is whole: the frame's payload comes next. */
-static int header_end(struct ws_reader *r)
-{
-    uint64_t len = r->hdr[1] & 0x7F;
-    if (len == 126) {
-        len = (uint64_t)r->hdr[2] << 8 | r->hdr[3];
-    } else if (len == 127) {
-        len = 0;
-        for (int i = 2; i < 10; i++)
-            len = len << 8 | r->hdr[i];
-        if (len >> 63)
-            return refuse(r, 1002, "a frame length over 2^63");
-    }
-    r->opcode = r->hdr[0] & 0x0F;
-    r->fin = (r->hdr[0] & 0x80) != 0;
-    if (r->opcode < 0x8) {
-        if (r->opcode != WS_OP_CONT) {
-            r->msg_opcode = r->opcode;
-            r->msg_len = 0;
-            r->utf8 = 0;
+    uint64_t len = io->payload_length;
+    f->opcode = (uint8_t)op;
+    f->fin = io->fin != 0;
+    if (op < 0x8) {
+        if (op != WS_OP_CONT) {
+            f->msg_opcode = (uint8_t)op;
+            f->msg_len = 0;
+            f->utf8 = 0;
         }
-        if (len > r->max_message - r->msg_len)
-            return refuse(r, 1009, "a message over ws_max_message");
-        r->msg_len += len;
+        if (len > f->max_message - f->msg_len)
+            return refuse(f, 1009, "a message over ws_max_message");
+        f->msg_len += len;
     }
-    r->ctl_len = 0;
-    r->left = len;
-    r->in_header = 0;
-    r->hdr_len = 0;
+    f->ctl_len = 0;
+    f->left = len;
+    f->in_frame = 1;
     return 0;
 }
 
 /* The frame's payload is all read. */
-static int frame_end(struct ws_reader *r, const struct ws_reader_ops *ops, void *arg)
+static int frame_end(struct ws_frames *f, const struct ws_reader_ops *ops, void *arg)
 {
-    r->in_header = 1;
-    if (r->opcode >= 0x8) {
-        if (r->opcode == WS_OP_CLOSE) {
-            if (r->ctl_len == 1)
-                return refuse(r, 1002, "a close frame with a one-byte payload");
-            r->closed = 1;
+    f->in_frame = 0;
+    if (f->opcode >= 0x8) {
+        if (f->opcode == WS_OP_CLOSE) {
+            if (f->ctl_len == 1)
+                return refuse(f, 1002, "a close frame with a one-byte payload");
+            f->closed = 1;
         }
-        ops->control(arg, r->opcode, r->ctl, r->ctl_len);
+        ops->control(arg, f->opcode, f->ctl, f->ctl_len);
         return 0;
     }
-    if (!r->fin)
+    if (!f->fin)
         return 0;
-    if (r->msg_opcode == WS_OP_TEXT && r->utf8 != 0)
-        return refuse(r, 1007, "a text message not in UTF-8");
-    r->msg_opcode = 0;
+    if (f->msg_opcode == WS_OP_TEXT && f->utf8 != 0)
+        return refuse(f, 1007, "a text message not in UTF-8");
+    f->msg_opcode = 0;
     ops->message_end(arg);
     return 0;
 }
 
-int ws_reader_feed(struct ws_reader *r, const uint8_t *buf, size_t n,
-                   const struct ws_reader_ops *ops, void *arg)
+/* One piece of a frame's payload from wslay_frame_recv (the first one carries the header:
+ * wslay hands a frame on once its header and, unless it is empty, some payload came). */
+static int frame_piece(struct ws_frames *f, const struct wslay_frame_iocb *io,
+                       const struct ws_reader_ops *ops, void *arg)
 {
     int code;
-    while (n > 0 && !r->closed) {
-        if (r->in_header) {
-            r->hdr[r->hdr_len++] = *buf++;
-            n--;
-            if (r->hdr_len == 2 && (code = header_start(r)) != 0)
-                return code;
-            if (r->hdr_len < 2)
-                continue;
-            uint8_t l7 = r->hdr[1] & 0x7F;
-            size_t need = 2 + (l7 == 126 ? 2 : l7 == 127 ? 8 : 0);
-            if (r->hdr_len < need)
-                continue;
-            if ((code = header_end(r)) != 0)
-                return code;
-            if (r->left == 0 && (code = frame_end(r, ops, arg)) != 0)
-                return code;
-            continue;
-        }
-        size_t take = r->left < n ? (size_t)r->left : n;
-        if (r->opcode >= 0x8) {
-            memcpy(r->ctl + r->ctl_len, buf, take);
-            r->ctl_len = (uint8_t)(r->ctl_len + take);
-        } else {
-            if (r->msg_opcode == WS_OP_TEXT && utf8_feed(&r->utf8, buf, take) != 0)
-                return refuse(r, 1007, "a text message not in UTF-8");
-            ops->data(arg, buf, take);
-        }
-        buf += take;
-        n -= take;
-        r->left -= take;
-        if (r->left == 0 && (code = frame_end(r, ops, arg)) != 0)
-            return code;
+    if (!f->in_frame && (code = frame_start(f, io)) != 0)
+        return code;
+    size_t n = io->data_length;
+    if (n > f->left)
+        return refuse(f, 1002, "more payload than the frame declared");
+    if (f->opcode >= 0x8) {
+        memcpy(f->ctl + f->ctl_len, io->data, n); /* control frames are kept whole */
+        f->ctl_len = (uint8_t)(f->ctl_len + n);
+    } else if (n > 0) {
+        if (f->msg_opcode == WS_OP_TEXT && utf8_feed(&f->utf8, io->data, n) != 0)
+            return refuse(f, 1007, "a text message not in UTF-8");
+        ops->data(arg, io->data, n);
     }
-    return 0;
+    f->left -= n;
+    return f->left == 0 ? frame_end(f, ops, arg) : 0;
+}
+
+int ws_frames_feed(struct ws_frames *f, const uint8_t *buf, size_t n,
+                   const struct ws_reader_ops *ops, void *arg)
+{
+    if (f->closed || n == 0)
+        return 0;
+    if (context_make(f) != 0)
+        return refuse(f, 1011, "out of memory for wslay's frame context");
+    f->in = buf;
+    f->in_len = n;
+    int code = 0;
+    /* wslay_frame_recv takes what it needs through recv_cb (into its own buffer) and hands
+     * on a frame piece at a time; it says WSLAY_ERR_WANT_READ when the bytes are used up, or
+     * when it needs more than came to go on, having taken them all. */
+    while (!f->closed) {
+        struct wslay_frame_iocb io;
+        ssize_t r = wslay_frame_recv(f->ctx, &io);
+        if (r == WSLAY_ERR_WANT_READ) {
+            if (f->in_len == 0)
+                break;
+            continue; /* it pulls the rest on the next call */
+        }
+        if (r < 0) {
+            code = refuse(f, 1002, r == WSLAY_ERR_PROTO
+                                       ? "a frame RFC 6455 forbids (a fragmented control frame, "
+                                         "one over 125 bytes, or a length over 2^63 or not in "
+                                         "its shortest form)"
+                                       : "a frame wslay could not read");
+            break;
+        }
+        if ((code = frame_piece(f, &io, ops, arg)) != 0)
+            break;
+    }
+    f->in = NULL;
+    f->in_len = 0;
+    return code;
 }

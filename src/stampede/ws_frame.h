@@ -1,13 +1,17 @@
-/* ws_frame: RFC 6455 framing for a client. Frames go out masked, straight into the caller's
- * buffer (the mask applied eight bytes at a time); frames coming from the server are read by
- * an incremental reader that takes the bytes as they arrive, in pieces of any size, hands on
- * data payloads as they come (no copy, no allocation) and control frames whole, and refuses
- * what a server must not send with the close code to answer it with. */
+/* ws_frame: RFC 6455 framing for a client, through wslay's frame API (wslay_frame_send and
+ * wslay_frame_recv). Frames go out masked, through a callback that appends them to the
+ * caller's buffer (so that the frames of many messages go out in one write); frames coming
+ * from the server are taken in pieces of any size as they are read, wslay splits them into
+ * headers and payload pieces, and the message-level checks here hand on data payloads as they
+ * come and control frames whole, and refuse what a server must not send with the close code
+ * to answer it with. */
 #ifndef STAMPEDE_WS_FRAME_H
 #define STAMPEDE_WS_FRAME_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include <wslay/wslay.h>
 
 enum ws_opcode {
     WS_OP_CONT = 0x0,
@@ -22,13 +26,13 @@ enum ws_opcode {
 #define WS_CONTROL_MAX 125   /* a control frame's payload */
 #define WS_CLOSE_NO_STATUS 1005 /* a close frame without a status code, as RFC 6455 names it */
 
-/* Writes a final frame of opcode with payload (len bytes) masked with mask (its four bytes as
- * they go on the wire) into out, which has room for WS_HEADER_MAX + len bytes. Returns the
- * frame's length. */
-size_t ws_frame_put(uint8_t *out, int opcode, const void *payload, size_t len,
-                    const uint8_t mask[4]);
-/* XORs n bytes at p with the mask, starting at mask byte `phase` (0..3). */
-void ws_mask_apply(uint8_t *p, size_t n, const uint8_t mask[4], size_t phase);
+/* Where a connection's outgoing frames go, and where their masks come from. */
+struct ws_frame_out {
+    /* Appends n bytes of a frame; 0, or -1 when they cannot be taken. */
+    int (*put)(void *arg, const uint8_t *p, size_t n);
+    /* The next frame's mask: four bytes, as they go on the wire. */
+    void (*mask)(void *arg, uint8_t mask[4]);
+};
 
 /* What the reader hands on. */
 struct ws_reader_ops {
@@ -40,17 +44,22 @@ struct ws_reader_ops {
     void (*control)(void *arg, int opcode, const uint8_t *p, size_t n);
 };
 
-struct ws_reader {
+/* One connection's frames, both ways. */
+struct ws_frames {
+    wslay_frame_context_ptr ctx; /* wslay's; made on first use: idle connections hold none */
+    const struct ws_frame_out *out;
+    void *out_arg;
+    int broken;            /* a frame could not go out whole: no more can */
+    const uint8_t *in;     /* read bytes wslay_frame_recv has still to take */
+    size_t in_len;
+    /* the messages coming in */
     uint64_t max_message;  /* a longer message is refused with 1009 */
     uint64_t left;         /* payload bytes of the current frame still to come */
     uint64_t msg_len;      /* payload bytes of the data message so far */
     uint32_t utf8;         /* a text message's UTF-8 check: what the next bytes must be */
-    uint8_t hdr[10];       /* the current frame's header as read so far (no mask: servers
-                              do not mask) */
-    uint8_t hdr_len;
-    uint8_t opcode;        /* of the current frame, once its header is whole */
+    uint8_t in_frame;      /* a frame's payload is under way (else a header comes next) */
+    uint8_t opcode;        /* of the current frame */
     uint8_t fin;
-    uint8_t in_header;     /* reading a header (else a payload) */
     uint8_t msg_opcode;    /* the data message under way (WS_OP_TEXT or _BINARY), 0 when none */
     uint8_t closed;        /* a close frame came: what follows is ignored */
     uint8_t ctl_len;
@@ -58,12 +67,22 @@ struct ws_reader {
     const char *why;       /* after a refusal: what was wrong */
 };
 
-/* Readies r for a new connection; max_message: the longest data message taken. */
-void ws_reader_init(struct ws_reader *r, uint64_t max_message);
-/* Reads n bytes. Returns 0, or the close code to answer a frame the reader refuses with
- * (1002 protocol error, 1007 text not in UTF-8, 1009 message too big; see r->why); after a
- * refusal, or once a close frame came, the reader takes nothing more. */
-int ws_reader_feed(struct ws_reader *r, const uint8_t *buf, size_t n,
+/* Readies f for a new connection: max_message, the longest data message taken; out (with
+ * out_arg), where frames go (NULL for a reader that sends nothing). */
+void ws_frames_init(struct ws_frames *f, uint64_t max_message, const struct ws_frame_out *out,
+                    void *out_arg);
+void ws_frames_free(struct ws_frames *f);
+
+/* Sends a final frame of opcode with payload (len bytes), masked, through f->out. Returns 0,
+ * or -1 when it could not go out whole (out of memory, or out->put refused). */
+int ws_frames_send(struct ws_frames *f, int opcode, const void *payload, size_t len);
+
+/* Reads n bytes (all of them are taken before it returns). Returns 0, or the close code to
+ * answer a frame it refuses with (1002 protocol error, 1007 text not in UTF-8, 1009 message
+ * too big, 1011 out of memory; see f->why); after a refusal, or once a close frame came, it
+ * takes nothing more. wslay hands a frame on with its first payload byte (an empty one at
+ * once), so a header alone is judged when that byte comes. */
+int ws_frames_feed(struct ws_frames *f, const uint8_t *buf, size_t n,
                    const struct ws_reader_ops *ops, void *arg);
 
 #endif
