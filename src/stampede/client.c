@@ -961,6 +961,7 @@ void client_free(struct client *c)
     free(c->location);
     free(c->hdrbuf);
     free(c->body);
+    free(c->why);
     if (c->w)
         client_session_free(c);
     free(c->userdata);

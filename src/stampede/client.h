@@ -93,7 +93,6 @@ struct client {
 
     /* response checks (the request's expect_* keys) */
     uint64_t check_headers_held; /* expect_header lines a header of the response satisfied */
-    char check_reason[160];      /* why the last response failed a check */
     int status_expected;         /* it passed its checks, expect_status among them: even a
                                     4xx or 5xx is then the right answer, an ok request */
 
@@ -108,7 +107,8 @@ struct client {
                                        c->wire does not point into is written */
     struct wire with_cookies_wire;
     uint64_t capture_held;  /* header captures of the response in flight that found theirs */
-    char capture_reason[160];
+    char *why;              /* the text of a failed check, capture or template (CLIENT_WHY_MAX
+                               bytes), made at the first such failure: most clients have none */
 
     /* plugins (all NULL / 0 without them) */
     void **userdata;        /* one per plugin */

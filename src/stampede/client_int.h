@@ -43,6 +43,10 @@ void client_result_fill(struct client *c, int status, enum errkind kind, const c
 /* ... and tests a complete response against the request's checks: ERR_NONE, or
  * ERR_CHECK_FAILED with *reason set. */
 enum errkind client_check_response(struct client *c, const char **reason);
+/* Keeps the text of a failure in c->why (made on first use) and returns it; the text is read
+ * before the client's next request. */
+#define CLIENT_WHY_MAX 160
+const char *client_why_keep(struct client *c, const char *text);
 /* client_session.c: the client's variables (0 or -1), freed with it. */
 int client_session_init(struct client *c);
 void client_session_free(struct client *c);

@@ -210,12 +210,20 @@ enum errkind client_check_response(struct client *c, const char **reason)
         .body_limit = c->w->cfg->check_body_limit,
     };
     _Atomic uint64_t *counts = sb_check(c->w->hdr, c->w->index, 0);
-    if (check_response_test(spec->checks, &r, counts, c->check_reason,
-                            sizeof(c->check_reason)) == 0) {
+    char why[CLIENT_WHY_MAX];
+    if (check_response_test(spec->checks, &r, counts, why, sizeof why) == 0) {
         for (size_t i = 0; i < spec->checks->n; i++)
             c->status_expected |= spec->checks->v[i].kind == CHECK_STATUS;
         return ERR_NONE;
     }
-    *reason = c->check_reason;
+    *reason = client_why_keep(c, why);
     return ERR_CHECK_FAILED;
+}
+
+const char *client_why_keep(struct client *c, const char *text)
+{
+    if (!c->why && !(c->why = malloc(CLIENT_WHY_MAX)))
+        return "out of memory for the reason";
+    snprintf(c->why, CLIENT_WHY_MAX, "%s", text);
+    return c->why;
 }

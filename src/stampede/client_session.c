@@ -86,9 +86,10 @@ int client_session_render(struct client *c, const char **why)
     if (rc == 0 && t->body)
         rc = template_render(t->body, &env, &c->rendered_body, &unset);
     if (rc == 1) {
-        snprintf(c->capture_reason, sizeof c->capture_reason,
-                 "${%.60s} is not set yet (no response captured it before)", unset);
-        *why = c->capture_reason;
+        char text[CLIENT_WHY_MAX];
+        snprintf(text, sizeof text, "${%.60s} is not set yet (no response captured it before)",
+                 unset);
+        *why = client_why_keep(c, text);
         return 1;
     }
     static const char cl[] = "\r\nContent-Length: ";
@@ -199,10 +200,10 @@ void client_session_header(struct client *c, const char *name, size_t nlen, cons
 
 enum errkind client_session_capture(struct client *c, const char **reason)
 {
+    char why[CLIENT_WHY_MAX];
     if (capture_response(spec_of(c)->captures, c->capture_held, c->body, c->body_len,
-                         c->parser.body_bytes, c->session->vals, c->capture_reason,
-                         sizeof c->capture_reason) == 0)
+                         c->parser.body_bytes, c->session->vals, why, sizeof why) == 0)
         return ERR_NONE;
-    *reason = c->capture_reason;
+    *reason = client_why_keep(c, why);
     return ERR_CAPTURE_FAILED;
 }
