@@ -291,13 +291,9 @@ void prom_render(FILE *f, const struct prom_data *d)
     for (unsigned w = 0; w < d->nworkers; w++)
         for (unsigned k = 0; k < SB_CLOSE_CODES; k++)
             if (d->w[w].ch_close_codes[k]) {
-                char code[16];
-                if (k == SB_CLOSE_CODES - 1)
-                    snprintf(code, sizeof code, "other");
-                else
-                    snprintf(code, sizeof code, "%u", SB_CLOSE_CODE_FIRST + k);
+                char code[SB_CLOSE_NAME_MAX];
                 fprintf(f, "stampede_channel_close_codes_total{worker=\"%u\",code=\"%s\"} %" PRIu64
-                           "\n", w, code, d->w[w].ch_close_codes[k]);
+                           "\n", w, sb_close_code_name(k, code), d->w[w].ch_close_codes[k]);
             }
     PER_WORKER(f, d, "stampede_channel_messages_sent_total", "counter",
                "Messages channels sent.", ch_msgs_sent);

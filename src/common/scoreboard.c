@@ -158,3 +158,11 @@ int sb_stop_request(struct sb_header *h, uint32_t who, int failed, const char *p
     atomic_store_explicit(&h->stop_by, who, memory_order_release);
     return 1;
 }
+
+const char *sb_close_code_name(unsigned slot, char buf[SB_CLOSE_NAME_MAX])
+{
+    if (slot >= SB_CLOSE_CODES - 1)
+        return "other";
+    snprintf(buf, SB_CLOSE_NAME_MAX, "%u", SB_CLOSE_CODE_FIRST + slot);
+    return buf;
+}

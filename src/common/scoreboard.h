@@ -98,6 +98,9 @@ static inline unsigned sb_close_code_slot(unsigned code)
                ? code - SB_CLOSE_CODE_FIRST
                : SB_CLOSE_CODES - 1;
 }
+/* The name of counter `slot` in reports: its code ("1001"), or "other" for the last. */
+#define SB_CLOSE_NAME_MAX 8
+const char *sb_close_code_name(unsigned slot, char buf[SB_CLOSE_NAME_MAX]);
 
 /* Channels (tcp://, tls://, ws:// and wss:// requests), per worker and per request. A channel
  * that failed to open counts in failed and failed_kind; one the peer closed after it opened

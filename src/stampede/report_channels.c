@@ -75,15 +75,6 @@ static const char *format_bits(double bytes_per_s, char *buf, size_t len)
     return buf;
 }
 
-/* The close code of counter i, as printed ("other" for the last). */
-static const char *close_code_name(unsigned i, char *buf, size_t len)
-{
-    if (i == SB_CLOSE_CODES - 1)
-        return "other";
-    snprintf(buf, len, "%u", SB_CLOSE_CODE_FIRST + i);
-    return buf;
-}
-
 static int has_close_codes(const struct sb_channels *ch)
 {
     for (unsigned i = 0; i < SB_CLOSE_CODES; i++)
@@ -96,11 +87,11 @@ static int has_close_codes(const struct sb_channels *ch)
  * "\"1000\":12,\"1001\":3". */
 static void print_close_codes(FILE *f, const struct sb_channels *ch, int json)
 {
-    char name[16];
+    char name[SB_CLOSE_NAME_MAX];
     for (unsigned i = 0, first = 1; i < SB_CLOSE_CODES; i++)
         if (sb_get(&ch->close_codes[i])) {
             fprintf(f, json ? "%s\"%s\":%" PRIu64 : "%s%s x%" PRIu64,
-                    first ? "" : json ? "," : ", ", close_code_name(i, name, sizeof name),
+                    first ? "" : json ? "," : ", ", sb_close_code_name(i, name),
                     sb_get(&ch->close_codes[i]));
             first = 0;
         }

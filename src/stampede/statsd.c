@@ -119,10 +119,8 @@ static void counter_name(const struct statsd *s, size_t k, char *out, size_t len
     }
     k -= SB_STATUS_MAX;
     if (k < SB_CLOSE_CODES) { /* WebSocket close frames from the server, by status code */
-        if (k == SB_CLOSE_CODES - 1)
-            snprintf(out, len, "%s.channels.close.other", s->ns);
-        else
-            snprintf(out, len, "%s.channels.close.%zu", s->ns, SB_CLOSE_CODE_FIRST + k);
+        char code[SB_CLOSE_NAME_MAX];
+        snprintf(out, len, "%s.channels.close.%s", s->ns, sb_close_code_name((unsigned)k, code));
         return;
     }
     k -= SB_CLOSE_CODES;
