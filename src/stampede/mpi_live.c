@@ -152,21 +152,28 @@ void mpi_idle_wait(MPI_Request *req)
     }
 }
 
-/* A rank but 0: its totals to rank 0. A message still in flight is not overtaken: a live one
- * is then skipped, a last one (must_go) waits for it, a moment at most. */
-static void send_totals(struct mpi_live *l, unsigned state, int must_go)
+/* Whether the message in flight is gone, testing until the deadline (one already past:
+ * once). */
+static int sent_by(struct mpi_live *l, int64_t until)
 {
-    int64_t until = now_ns() + LIVE_SEND_WAIT_NS;
     while (l->pending) {
         int done = 0;
         MPI_Test(&l->req, &done, MPI_STATUS_IGNORE);
         l->pending = !done;
-        if (!l->pending)
-            break;
-        if (!must_go || now_ns() > until)
-            return;
-        nap(1000000);
+        if (l->pending && now_ns() > until)
+            return 0;
+        if (l->pending)
+            nap(1000000);
     }
+    return 1;
+}
+
+/* A rank but 0: its totals to rank 0. A message still in flight is not overtaken: a live one
+ * is then skipped, a last one (must_go) waits for it, a moment at most. */
+static void send_totals(struct mpi_live *l, unsigned state, int must_go)
+{
+    if (!sent_by(l, must_go ? now_ns() + LIVE_SEND_WAIT_NS : 0))
+        return;
     fill(l, &l->out, state);
     MPI_Isend(&l->out, (int)sizeof(l->out), MPI_BYTE, 0, TAG_LIVE, MPI_COMM_WORLD, &l->req);
     l->pending = 1;
@@ -176,14 +183,7 @@ static void send_totals(struct mpi_live *l, unsigned state, int must_go)
 static void send_last(struct mpi_live *l)
 {
     send_totals(l, SB_RANK_DONE, 1);
-    int64_t until = now_ns() + LIVE_SEND_WAIT_NS;
-    while (l->pending && now_ns() < until) {
-        int done = 0;
-        MPI_Test(&l->req, &done, MPI_STATUS_IGNORE);
-        l->pending = !done;
-        if (l->pending)
-            nap(1000000);
-    }
+    sent_by(l, now_ns() + LIVE_SEND_WAIT_NS);
 }
 
 /* Rank 0: its own row from its own slots. */
