@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -31,4 +32,49 @@ FILE *regfile_open(const char *path, struct stat *st, const char **why)
         close(fd);
     }
     return f;
+}
+
+/* The size fstat gives is a hint only: a file may grow while it is read, and /proc files say
+ * 0. */
+int regfile_read(const char *path, size_t max, const char *too_large, char **out, size_t *len,
+                 const char **why)
+{
+    struct stat st;
+    *why = NULL;
+    FILE *f = regfile_open(path, &st, why);
+    if (!f)
+        return -1;
+    if ((size_t)st.st_size > max)
+        *why = too_large;
+    size_t cap = (size_t)st.st_size + 1, n = 0;
+    char *buf = *why ? NULL : malloc(cap + 1);
+    while (!*why) {
+        if (!buf) {
+            *why = "out of memory";
+            break;
+        }
+        n += fread(buf + n, 1, cap - n, f);
+        if (n < cap) /* the end, or an error */
+            break;
+        if (cap > max) {
+            *why = too_large;
+            break;
+        }
+        cap *= 2;
+        char *nb = realloc(buf, cap + 1);
+        if (!nb)
+            free(buf);
+        buf = nb;
+    }
+    if (!*why && ferror(f))
+        *why = strerror(errno ? errno : EIO);
+    fclose(f);
+    if (*why) {
+        free(buf);
+        return -1;
+    }
+    buf[n] = '\0';
+    *out = buf;
+    *len = n;
+    return 0;
 }

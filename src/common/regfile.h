@@ -13,4 +13,10 @@
  * returns NULL and points *why at strerror()'s text or at REGFILE_NOT_REGULAR. */
 FILE *regfile_open(const char *path, struct stat *st, const char **why);
 
+/* Reads the regular file path whole into *out (NUL-terminated; free it) and its length into
+ * *len. A file over max bytes is refused with *why = too_large; other failures point *why as
+ * regfile_open does, or at "out of memory". Returns 0 or -1. */
+int regfile_read(const char *path, size_t max, const char *too_large, char **out, size_t *len,
+                 const char **why);
+
 #endif

@@ -29,7 +29,8 @@
 #include "strutil.h"
 #include "units.h"
 
-#define MAX_BODY_FILE (64L * 1024 * 1024)
+#define MAX_BODY_FILE ((size_t)64 * 1024 * 1024)
+#define BODY_TOO_LARGE "larger than 64M (use a smaller body)"
 
 /* ---- slots: the value of every key while a struct is built ---------------------------- */
 
@@ -249,8 +250,8 @@ static int add_expect_header(struct headers *h, const struct entry *e)
 static FILE *open_body_file(const char *path, struct stat *st, const char **why)
 {
     FILE *f = regfile_open(path, st, why);
-    if (f && st->st_size > MAX_BODY_FILE) {
-        *why = "larger than 64M (use a smaller body)";
+    if (f && (size_t)st->st_size > MAX_BODY_FILE) {
+        *why = BODY_TOO_LARGE;
         fclose(f);
         return NULL;
     }
@@ -268,48 +269,6 @@ static void body_file_error(const char *where, const char *key, const char *path
         config_errorf(where, "%s: cannot read %.200s: %s", key, path, why);
 }
 
-/* Reads path whole into *out (NUL-terminated for convenience). The size fstat gives is a
- * hint only: a file may grow while it is read, and /proc files say 0. */
-static int read_whole(const char *path, char **out, size_t *len, const char **why)
-{
-    struct stat st;
-    *why = NULL;
-    FILE *f = open_body_file(path, &st, why);
-    if (!f)
-        return -1;
-    size_t cap = (size_t)st.st_size + 1, n = 0;
-    char *buf = malloc(cap + 1);
-    while (!*why) {
-        if (!buf) {
-            *why = "out of memory";
-            break;
-        }
-        n += fread(buf + n, 1, cap - n, f);
-        if (n < cap) /* the end, or an error */
-            break;
-        if (cap > MAX_BODY_FILE) {
-            *why = "larger than 64M (use a smaller body)";
-            break;
-        }
-        cap *= 2;
-        char *nb = realloc(buf, cap + 1);
-        if (!nb)
-            free(buf);
-        buf = nb;
-    }
-    if (!*why && ferror(f))
-        *why = strerror(errno ? errno : EIO);
-    fclose(f);
-    if (*why) {
-        free(buf);
-        return -1;
-    }
-    buf[n] = '\0';
-    *out = buf;
-    *len = n;
-    return 0;
-}
-
 /* A text slot (body, message, first_message) holds either the text or its _file key's
  * resolved path. Returns 1 when there is a text, 0 when none, -1 on error. */
 static int store_text(struct slot *slot, char **out, size_t *len)
@@ -318,7 +277,7 @@ static int store_text(struct slot *slot, char **out, size_t *len)
         return 0;
     if (slot->by->flags & KF_READ) {
         const char *why;
-        if (read_whole(slot->v.s, out, len, &why) != 0) {
+        if (regfile_read(slot->v.s, MAX_BODY_FILE, BODY_TOO_LARGE, out, len, &why) != 0) {
             body_file_error(slot->where, slot->by->name, slot->v.s, why);
             return -1;
         }

@@ -3,6 +3,7 @@
 
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <mpi.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 #include "merge.h"
 #include "mpi_gather.h"
 #include "mpi_live.h"
+#include "regfile.h"
 #include "parent.h"
 #include "segment.h"
 
@@ -204,27 +206,12 @@ static void on_live(void *arg, struct sb_header *sb, enum parent_stage stage)
 /* The file's contents (NUL-terminated) in *out; its length, 0 when it is missing or empty. */
 static int read_whole(const char *path, char **out)
 {
+    size_t len = 0;
+    const char *why;
     *out = NULL;
-    FILE *f = fopen(path, "r");
-    if (!f)
+    if (regfile_read(path, INT_MAX - 1, "larger than 2 GiB", out, &len, &why) < 0)
         return 0;
-    size_t cap = 0, n = 0, got;
-    char *buf = NULL;
-    do {
-        if (n + 4096 + 1 > cap) {
-            char *b = realloc(buf, cap = 2 * cap + 8192);
-            if (!b)
-                break;
-            buf = b;
-        }
-        got = fread(buf + n, 1, cap - n - 1, f);
-        n += got;
-    } while (got > 0);
-    fclose(f);
-    if (buf)
-        buf[n] = '\0';
-    *out = buf;
-    return buf ? (int)n : 0;
+    return (int)len;
 }
 
 /* The latest and the earliest of the ranks' releases (rank 0's clock), known: the rest 0. */
